@@ -1,0 +1,69 @@
+/**
+ * How the renderer's files are served: from the built renderer folder, under the app's own origin
+ * (`app://ascent` in Electron, a loopback URL in the browser harness), with a strict CSP header.
+ */
+import { extname, resolve, sep } from 'node:path'
+
+export const APP_SCHEME = 'app'
+export const APP_ORIGIN = 'app://ascent'
+
+/** Build icons come from Apple's image CDN; nothing else leaves the app. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: https://*.mzstatic.com",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ')
+
+const MIME_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+}
+
+export interface AppAsset {
+  filePath: string
+  contentType: string
+}
+
+/**
+ * Maps a request path to a file inside `rendererDir`; `/` is the app page. Null for anything
+ * outside the folder or of a type the app does not serve.
+ */
+export function resolveAppAsset(rendererDir: string, pathname: string): AppAsset | null {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(pathname)
+  } catch {
+    return null
+  }
+  const relative = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '')
+  const root = resolve(rendererDir)
+  const filePath = resolve(root, relative)
+  if (!filePath.startsWith(root + sep)) return null
+  const contentType = MIME_TYPES[extname(filePath).toLowerCase()]
+  return contentType ? { filePath, contentType } : null
+}
+
+/** Headers every app response carries. */
+export function appResponseHeaders(contentType: string): Record<string, string> {
+  return {
+    'Content-Type': contentType,
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Referrer-Policy': 'no-referrer',
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * An expected failure with a stable code and a message fit for the user. The IPC layer passes
+ * `code` and `message` to the renderer; anything else thrown becomes a generic `internal` error.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'AppError'
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError
+}

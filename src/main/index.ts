@@ -1,0 +1,166 @@
+/**
+ * The Electron entry: wires the real platform (Keychain, clipboard, dialogs, shell, network) into
+ * the main-process modules, serves the renderer from `app://ascent`, and routes IPC through the
+ * one dispatcher.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  app,
+  type BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  shell,
+  type MenuItemConstructorOptions,
+} from 'electron'
+import { channels, type AppCommand } from '../shared/contract'
+import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, resolveAppAsset } from './app-protocol'
+import { createAscent } from './ascent'
+import { createDispatcher } from './ipc'
+import { createLogger } from './log'
+import type { Platform } from './platform'
+import { createKeyringSecretStore } from './secrets'
+import { resolveApiBase } from './settings'
+import { createMainWindow, lockDownContents } from './window'
+import { loadWindowBounds, windowBoundsSaver } from './window-state'
+
+const log = createLogger()
+const rendererDir = join(import.meta.dirname, '../renderer')
+const preloadPath = join(import.meta.dirname, '../preload/index.cjs')
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+])
+app.enableSandbox()
+
+app.on('web-contents-created', (_event, contents) => lockDownContents(contents))
+
+let mainWindow: BrowserWindow | null = null
+
+function sendCommand(command: AppCommand): void {
+  mainWindow?.webContents.send('app:command', command)
+}
+
+function buildMenu(): void {
+  const teamItems: MenuItemConstructorOptions[] = Array.from({ length: 9 }, (_, index) => ({
+    label: `Team ${index + 1}`,
+    accelerator: `CmdOrCtrl+${index + 1}`,
+    click: () => sendCommand({ type: 'selectTeam', index }),
+  }))
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        {
+          label: 'Add Key…',
+          accelerator: 'CmdOrCtrl+N',
+          click: () => sendCommand({ type: 'addKey' }),
+        },
+        { type: 'separator' },
+        { role: 'close' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        { label: 'Find', accelerator: 'CmdOrCtrl+F', click: () => sendCommand({ type: 'find' }) },
+        {
+          label: 'Refresh',
+          accelerator: 'CmdOrCtrl+R',
+          click: () => sendCommand({ type: 'refresh' }),
+        },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { label: 'Teams', submenu: teamItems },
+    { role: 'windowMenu' },
+  ]
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template))
+}
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  const dataDir = app.getPath('userData')
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url)
+    const asset = url.origin === APP_ORIGIN ? resolveAppAsset(rendererDir, url.pathname) : null
+    if (!asset) return new Response('Not found', { status: 404 })
+    return new Response(await readFile(asset.filePath), {
+      headers: appResponseHeaders(asset.contentType),
+    })
+  })
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  )
+  session.defaultSession.setPermissionCheckHandler(() => false)
+
+  const platform: Platform = {
+    secrets: createKeyringSecretStore({ service: 'Ascent' }),
+    clipboard: { readText: () => clipboard.readText(), clear: () => clipboard.clear() },
+    dialog: {
+      chooseKeyFile: async () => {
+        const options: Electron.OpenDialogOptions = {
+          title: 'Choose an App Store Connect API key',
+          properties: ['openFile'],
+          filters: [
+            { name: 'API key (.p8) or fastlane JSON', extensions: ['p8', 'json', 'pem', 'txt'] },
+          ],
+        }
+        const result = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options)
+        return result.canceled ? null : (result.filePaths[0] ?? null)
+      },
+    },
+    shell: { openExternal: (url) => shell.openExternal(url) },
+    fetch: globalThis.fetch,
+    now: () => Date.now(),
+    dataDir,
+    apiBase: resolveApiBase({
+      packaged: app.isPackaged,
+      requested: process.env.ASCENT_API_BASE,
+      warn: (message) => log.warn(message),
+    }),
+    appVersion: app.getVersion(),
+    notify: (event, payload) => mainWindow?.webContents.send(event, payload),
+    log,
+  }
+
+  const ascent = createAscent(platform)
+  const dispatch = createDispatcher({ trustedOrigin: APP_ORIGIN, handlers: ascent.handlers, log })
+  for (const channel of channels) {
+    ipcMain.handle(channel, (event, request: unknown) =>
+      dispatch(channel, request, {
+        url: event.senderFrame?.url ?? '',
+        isTopFrame: event.senderFrame !== null && event.senderFrame === event.sender.mainFrame,
+      }),
+    )
+  }
+
+  buildMenu()
+  mainWindow = createMainWindow({
+    preloadPath,
+    url: `${APP_ORIGIN}/`,
+    bounds: await loadWindowBounds(dataDir),
+    onBoundsChanged: windowBoundsSaver(dataDir),
+  })
+  mainWindow.on('closed', () => {
+    mainWindow = null
+  })
+
+  app.on('window-all-closed', () => app.quit())
+  app.on('before-quit', () => void ascent.dispose())
+}
+
+start().catch((error: unknown) => {
+  log.error('Ascent failed to start', { error: String(error) })
+  app.exit(1)
+})

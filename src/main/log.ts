@@ -1,0 +1,39 @@
+/** Logging that cannot leak a secret: every line passes through `redact` before it is written. */
+export interface Logger {
+  info(message: string, details?: Record<string, unknown>): void
+  warn(message: string, details?: Record<string, unknown>): void
+  error(message: string, details?: Record<string, unknown>): void
+}
+
+const PEM_BLOCK = /-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g
+const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g
+const BEARER = /(Bearer\s+)\S+/gi
+/** Long base64 runs: a key body without its header lines, or base64 of a whole PEM. */
+const LONG_BASE64 = /[A-Za-z0-9+/=_-]{64,}/g
+
+export function redact(text: string): string {
+  return text
+    .replace(PEM_BLOCK, '[private key redacted]')
+    .replace(BEARER, '$1[token redacted]')
+    .replace(JWT, '[token redacted]')
+    .replace(LONG_BASE64, '[redacted]')
+}
+
+function line(level: string, message: string, details?: Record<string, unknown>): string {
+  const suffix = details ? ` ${JSON.stringify(details)}` : ''
+  return redact(`[${level}] ${message}${suffix}`)
+}
+
+/** Writes redacted lines to a sink (stderr by default). */
+export function createLogger(
+  write: (line: string) => void = (text) => console.error(text),
+): Logger {
+  return {
+    info: (message, details) => write(line('info', message, details)),
+    warn: (message, details) => write(line('warn', message, details)),
+    error: (message, details) => write(line('error', message, details)),
+  }
+}
+
+/** For tests and the harness when output is not wanted. */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} }

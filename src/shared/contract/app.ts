@@ -1,0 +1,30 @@
+import { z } from 'zod'
+import { event, operation } from './define'
+
+export interface AppInfo {
+  version: string
+  /** `darwin`, `linux`, ... */
+  platform: string
+  /** The App Store Connect API base in use: Apple's, or the local sandbox in demo and tests. */
+  apiBase: string
+  usesSandbox: boolean
+  /** Where secrets are kept (`macOS Keychain`, `Secret Service`), for the settings and about views. */
+  secretStore: string
+}
+
+/** Menu and global shortcuts main turns into renderer commands. */
+export type AppCommand =
+  | { type: 'addKey' }
+  | { type: 'refresh' }
+  | { type: 'find' }
+  | { type: 'selectTeam'; index: number }
+
+export const appOperations = {
+  'app:info': operation<AppInfo>()(z.undefined()),
+  /** Opens an https URL in the browser if it is on main's allow-list (App Store Connect, Apple docs). */
+  'app:openExternal': operation<null>()(z.object({ url: z.string().max(2048) }).strict()),
+}
+
+export const appEvents = {
+  'app:command': event<AppCommand>(),
+}

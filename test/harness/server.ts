@@ -1,0 +1,228 @@
+/**
+ * The browser harness: runs Ascent's real main-process modules, real dispatcher, real preload and
+ * real renderer, with Electron's transport and platform APIs (IPC, clipboard, dialog, shell)
+ * replaced. Served on 127.0.0.1 behind a random per-run token; used by the e2e tests, the demo and
+ * the benchmark. Not part of the app.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { AppCommand, EventName, EventPayload } from '../../src/shared/contract'
+import { appResponseHeaders, resolveAppAsset } from '../../src/main/app-protocol'
+import { createAscent } from '../../src/main/ascent'
+import { createDispatcher } from '../../src/main/ipc'
+import { silentLogger, type Logger } from '../../src/main/log'
+import type { Platform } from '../../src/main/platform'
+import { createKeyringSecretStore, type SecretStore } from '../../src/main/secrets'
+import { buildHarnessPreload } from './build-preload'
+
+export interface HarnessOptions {
+  apiBase: string
+  port?: number
+  rendererDir?: string
+  dataDir?: string
+  secrets?: SecretStore
+  now?: () => number
+  log?: Logger
+}
+
+export interface IpcExchange {
+  channel: string
+  request: unknown
+  response: unknown
+}
+
+export interface Harness {
+  /** Open this to get the app; it carries the run's token once and sets a cookie. */
+  url: string
+  origin: string
+  token: string
+  dataDir: string
+  secrets: SecretStore
+  /** The fake system clipboard main reads. */
+  clipboard: { text: string }
+  /** Paths the next "Choose File…" dialogs answer with; null stands for Cancel. */
+  dialogAnswers: (string | null)[]
+  openedUrls: string[]
+  /** Every IPC request and answer, for tests that prove what crosses the boundary. */
+  ipcLog: IpcExchange[]
+  sendCommand(command: AppCommand): void
+  close(): Promise<void>
+}
+
+const COOKIE = 'ascent_harness'
+const defaultRendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url))
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const rendererDir = options.rendererDir ?? defaultRendererDir
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`No built renderer in ${rendererDir}: run \`npm run build\` first.`)
+  }
+  const preloadScript = await readFile(await buildHarnessPreload(), 'utf8')
+  const ownsDataDir = options.dataDir === undefined
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'ascent-harness-')))
+  const token = randomBytes(24).toString('hex')
+  const secrets =
+    options.secrets ??
+    createKeyringSecretStore({ service: `Ascent-harness-${randomBytes(4).toString('hex')}` })
+  const log = options.log ?? silentLogger
+
+  const eventStreams = new Set<ServerResponse>()
+  const clipboard = { text: '' }
+  const dialogAnswers: (string | null)[] = []
+  const openedUrls: string[] = []
+  const ipcLog: IpcExchange[] = []
+
+  const notify = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
+    for (const stream of eventStreams) stream.write(frame)
+  }
+
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  const origin = `http://127.0.0.1:${port}`
+
+  const platform: Platform = {
+    secrets,
+    clipboard: {
+      readText: () => clipboard.text,
+      clear: () => {
+        clipboard.text = ''
+      },
+    },
+    dialog: { chooseKeyFile: () => Promise.resolve(dialogAnswers.shift() ?? null) },
+    shell: {
+      openExternal: (url) => {
+        openedUrls.push(url)
+        return Promise.resolve()
+      },
+    },
+    fetch: globalThis.fetch,
+    now: options.now ?? (() => Date.now()),
+    dataDir,
+    apiBase: options.apiBase,
+    appVersion: '0.0.0-harness',
+    notify,
+    log,
+  }
+  const ascent = createAscent(platform)
+  const dispatch = createDispatcher({ trustedOrigin: origin, handlers: ascent.handlers, log })
+
+  const hasToken = (request: IncomingMessage) =>
+    (request.headers.cookie ?? '').split(/;\s*/).includes(`${COOKIE}=${token}`)
+
+  server.on('request', (request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      log.error('harness request failed', { error: String(error) })
+      if (!response.headersSent) response.writeHead(500)
+      response.end()
+    })
+  })
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', origin)
+    if (url.searchParams.get('token') === token) {
+      response.writeHead(303, {
+        'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname,
+      })
+      response.end()
+      return
+    }
+    if (!hasToken(request)) {
+      response.writeHead(403, { 'Content-Type': 'text/plain' })
+      response.end('Open the URL the harness printed (it carries this run’s token).')
+      return
+    }
+
+    if (url.pathname === '/__ipc' && request.method === 'POST') {
+      const { channel, request: body } = JSON.parse(await readBody(request)) as {
+        channel: string
+        request?: unknown
+      }
+      const sender = {
+        url: request.headers.origin ?? '',
+        isTopFrame: request.headers['x-ascent-frame'] === 'top',
+      }
+      const result = await dispatch(String(channel), body, sender)
+      ipcLog.push({ channel: String(channel), request: body, response: result })
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      response.end(JSON.stringify(result))
+      return
+    }
+
+    if (url.pathname === '/__events') {
+      response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' })
+      response.write(': connected\n\n')
+      eventStreams.add(response)
+      request.on('close', () => eventStreams.delete(response))
+      return
+    }
+
+    if (url.pathname === '/__harness/preload.js') {
+      response.writeHead(200, appResponseHeaders('text/javascript; charset=utf-8'))
+      response.end(preloadScript)
+      return
+    }
+
+    const asset = resolveAppAsset(rendererDir, url.pathname)
+    if (!asset || !existsSync(asset.filePath)) {
+      response.writeHead(404, { 'Content-Type': 'text/plain' })
+      response.end('Not found')
+      return
+    }
+    let body: Buffer | string = await readFile(asset.filePath)
+    if (asset.filePath.endsWith('index.html')) {
+      // In Electron the preload runs before the page; a classic script at the top of <head> does too.
+      body = body
+        .toString('utf8')
+        .replace('<head>', '<head>\n    <script src="/__harness/preload.js"></script>')
+    }
+    response.writeHead(200, appResponseHeaders(asset.contentType))
+    response.end(body)
+  }
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    dataDir,
+    secrets,
+    clipboard,
+    dialogAnswers,
+    openedUrls,
+    ipcLog,
+    sendCommand: (command) => notify('app:command', command),
+    close: async () => {
+      for (const stream of eventStreams) stream.end()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await ascent.dispose()
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > 1_000_000) {
+        reject(new Error('IPC request too large'))
+        request.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.on('error', reject)
+  })
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it, vi } from 'vitest'
+import { AppError } from '../../src/main/errors'
+import { createDispatcher, isTrustedSender, type Handlers } from '../../src/main/ipc'
+import type { Logger } from '../../src/main/log'
+
+const ORIGIN = 'app://ascent'
+const top = { url: `${ORIGIN}/`, isTopFrame: true }
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = []
+  const record = (message: string, details?: Record<string, unknown>) =>
+    lines.push(`${message} ${JSON.stringify(details ?? {})}`)
+  return { lines, info: record, warn: record, error: record }
+}
+
+function dispatcherWith(overrides: Partial<Handlers>, log: Logger = recordingLogger()) {
+  const unexpected = () => {
+    throw new Error('not expected in this test')
+  }
+  const handlers = new Proxy(overrides, {
+    get: (target, channel: string) => target[channel as keyof Handlers] ?? unexpected,
+  }) as Handlers
+  return createDispatcher({ trustedOrigin: ORIGIN, handlers, log })
+}
+
+describe('isTrustedSender', () => {
+  it('accepts only the top frame at the app origin', () => {
+    expect(isTrustedSender(top, ORIGIN)).toBe(true)
+    expect(isTrustedSender({ url: `${ORIGIN}/index.html#x`, isTopFrame: true }, ORIGIN)).toBe(true)
+    expect(isTrustedSender({ url: `${ORIGIN}/`, isTopFrame: false }, ORIGIN)).toBe(false)
+    expect(isTrustedSender({ url: 'https://evil.example/', isTopFrame: true }, ORIGIN)).toBe(false)
+    expect(isTrustedSender({ url: 'app://ascent.evil/', isTopFrame: true }, ORIGIN)).toBe(false)
+    expect(isTrustedSender({ url: 'file:///index.html', isTopFrame: true }, ORIGIN)).toBe(false)
+    expect(isTrustedSender({ url: '', isTopFrame: true }, ORIGIN)).toBe(false)
+  })
+})
+
+describe('createDispatcher', () => {
+  it('answers a valid request with the handler value', async () => {
+    const dispatch = dispatcherWith({
+      'teams:activate': ({ teamId }) => {
+        expect(teamId).toBe('abc')
+        return null
+      },
+    })
+    await expect(dispatch('teams:activate', { teamId: 'abc' }, top)).resolves.toEqual({
+      ok: true,
+      value: null,
+    })
+  })
+
+  it('refuses a subframe and a foreign origin before any handler runs', async () => {
+    const handler = vi.fn(() => null)
+    const dispatch = dispatcherWith({ 'teams:activate': handler })
+    for (const sender of [
+      { url: `${ORIGIN}/`, isTopFrame: false },
+      { url: 'https://evil.example/', isTopFrame: true },
+    ]) {
+      await expect(dispatch('teams:activate', { teamId: 'a' }, sender)).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'ipc.untrusted_sender' },
+      })
+    }
+    expect(handler).not.toHaveBeenCalled()
+  })
+
+  it('refuses unknown channels, including inherited object keys', async () => {
+    const dispatch = dispatcherWith({})
+    for (const channel of ['keys:steal', 'toString', '__proto__', 'constructor']) {
+      await expect(dispatch(channel, undefined, top)).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'ipc.unknown_channel' },
+      })
+    }
+  })
+
+  it('refuses requests that fail the schema, naming the field', async () => {
+    const handler = vi.fn(() => null)
+    const dispatch = dispatcherWith({ 'teams:activate': handler })
+    const cases: unknown[] = [
+      undefined,
+      null,
+      'abc',
+      { teamId: 7 },
+      { teamId: '' },
+      { teamId: 'a', more: 1 },
+    ]
+    for (const request of cases) {
+      const result = await dispatch('teams:activate', request, top)
+      expect(result).toMatchObject({ ok: false, error: { code: 'ipc.invalid_request' } })
+    }
+    const named = await dispatch('teams:activate', { teamId: 7 }, top)
+    expect(named.ok === false && named.error.message).toContain('"teamId"')
+    expect(handler).not.toHaveBeenCalled()
+  })
+
+  it('passes an AppError through as a typed error', async () => {
+    const dispatch = dispatcherWith({
+      'teams:activate': () => {
+        throw new AppError('team.unknown', 'There is no such team.')
+      },
+    })
+    await expect(dispatch('teams:activate', { teamId: 'a' }, top)).resolves.toEqual({
+      ok: false,
+      error: { code: 'team.unknown', message: 'There is no such team.' },
+    })
+  })
+
+  it('hides unexpected errors: no stack, no message, no secret reaches the renderer or the log', async () => {
+    const log = recordingLogger()
+    const secret =
+      '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----'
+    const dispatch = dispatcherWith(
+      {
+        'teams:activate': () => {
+          throw new Error(`failed with ${secret}`)
+        },
+      },
+      log,
+    )
+    const result = await dispatch('teams:activate', { teamId: 'a' }, top)
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Something went wrong inside Ascent. Please try again.' },
+    })
+    expect(log.lines.join('\n')).toContain('teams:activate')
+  })
+
+  it('keeps answering after a handler crashed', async () => {
+    let calls = 0
+    const dispatch = dispatcherWith({
+      'teams:activate': () => {
+        calls += 1
+        if (calls === 1) throw new TypeError('boom')
+        return null
+      },
+    })
+    await dispatch('teams:activate', { teamId: 'a' }, top)
+    await expect(dispatch('teams:activate', { teamId: 'a' }, top)).resolves.toEqual({
+      ok: true,
+      value: null,
+    })
+  })
+})

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { createLogger, redact } from '../../src/main/log'
+
+describe('redact', () => {
+  it('removes PEM blocks, bearer tokens, JWTs and long base64 runs', () => {
+    const pem =
+      '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\n-----END PRIVATE KEY-----'
+    const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl'
+    const text = redact(
+      `key ${pem} header Authorization: Bearer ${jwt} raw ${jwt} b64 ${'QUJD'.repeat(20)}`,
+    )
+    expect(text).not.toContain('MIGHAgEA')
+    expect(text).not.toContain('eyJ')
+    expect(text).not.toContain('QUJDQUJD')
+    expect(text).toContain('[private key redacted]')
+    expect(text).toContain('Bearer [token redacted]')
+  })
+
+  it('keeps ordinary words and IDs', () => {
+    expect(redact('key 2X9R4HXF34 of team 57246542-96fe-1a63-e053-0824d011072a')).toBe(
+      'key 2X9R4HXF34 of team 57246542-96fe-1a63-e053-0824d011072a',
+    )
+  })
+
+  it('is applied to every logged line, details included', () => {
+    const lines: string[] = []
+    createLogger((line) => lines.push(line)).error('signing failed', {
+      token: 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln',
+    })
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain('[error] signing failed')
+    expect(lines[0]).not.toContain('eyJ')
+  })
+})

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Runs a command with a private, unlocked Secret Service: its own D-Bus session and gnome-keyring
+// in a throwaway data folder, so tests and the demo never touch the user's keyring.
+// On macOS (no Secret Service) the command runs as is; tests there use their own service names.
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const command = process.argv.slice(2)
+if (command.length === 0) {
+  console.error('usage: node test/run-with-keyring.js <command> [args...]')
+  process.exit(2)
+}
+
+if (process.platform !== 'linux' || process.env.ASCENT_PRIVATE_KEYRING === '1') {
+  run(command[0], command.slice(1), process.env)
+} else {
+  for (const tool of ['dbus-run-session', 'gnome-keyring-daemon']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+      console.error(`${tool} is missing: install the Debian packages dbus and gnome-keyring.`)
+      process.exit(1)
+    }
+  }
+  const dataHome = mkdtempSync(join(tmpdir(), 'ascent-keyring-'))
+  const script =
+    'printf "\\n" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"'
+  const env = { ...process.env, XDG_DATA_HOME: dataHome, ASCENT_PRIVATE_KEYRING: '1' }
+  const cleanup = () => rmSync(dataHome, { recursive: true, force: true })
+  run('dbus-run-session', ['--', 'sh', '-c', script, 'sh', ...command], env, cleanup)
+}
+
+function run(file, args, env, cleanup = () => {}) {
+  const child = spawn(file, args, { stdio: 'inherit', env })
+  const forward = (signal) => child.kill(signal)
+  process.on('SIGINT', forward)
+  process.on('SIGTERM', forward)
+  child.on('exit', (code, signal) => {
+    cleanup()
+    process.exit(code ?? (signal ? 1 : 0))
+  })
+}
