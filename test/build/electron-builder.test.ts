@@ -1,0 +1,63 @@
+/** The release configuration, checked against electron-builder's own JSON schema and our rules. */
+import Ajv from 'ajv'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+
+const require = createRequire(import.meta.url)
+const schema = JSON.parse(
+  readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8'),
+) as Record<string, unknown>
+const config = parse(readFileSync('electron-builder.yml', 'utf8')) as Record<string, unknown> & {
+  mac: Record<string, unknown> & { target: { target: string; arch: string[] }[] }
+  electronFuses: Record<string, boolean>
+  files: string[]
+}
+
+describe('electron-builder.yml', () => {
+  it('is valid against electron-builder’s schema', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false })
+    const validate = ajv.compile(schema)
+    const valid = validate(config)
+    expect(validate.errors ?? []).toEqual([])
+    expect(valid).toBe(true)
+  })
+
+  it('builds dmg and zip for arm64 and x64 with the hardened runtime and notarization', () => {
+    expect(config.mac.target).toEqual([
+      { target: 'dmg', arch: ['arm64', 'x64'] },
+      { target: 'zip', arch: ['arm64', 'x64'] },
+    ])
+    expect(config.mac.hardenedRuntime).toBe(true)
+    expect(config.mac.notarize).toBe(true)
+  })
+
+  it('locks the fuses', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+    })
+  })
+
+  it('ships the built app only: no harness, no sandbox, no tests', () => {
+    expect(config.files).toContain('!out/harness/**')
+    expect(config.files.filter((pattern) => !pattern.startsWith('!'))).toEqual([
+      'out/main/**',
+      'out/preload/**',
+      'out/renderer/**',
+      'package.json',
+    ])
+  })
+
+  it('asks for the JIT entitlement and nothing else', () => {
+    const plist = readFileSync(String(config.mac.entitlements), 'utf8')
+    const keys = [...plist.matchAll(/<key>([^<]+)<\/key>/g)].map((match) => match[1])
+    expect(keys).toEqual(['com.apple.security.cs.allow-jit'])
+    expect(config.mac.entitlementsInherit).toBe(config.mac.entitlements)
+  })
+})

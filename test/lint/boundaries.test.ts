@@ -1,0 +1,56 @@
+/** The lint rules that hold the process boundary fire where they should, and only there. */
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+const eslint = new ESLint()
+
+async function restrictedImports(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath })
+  return (result?.messages ?? [])
+    .filter((message) => message.ruleId === 'no-restricted-imports')
+    .map((message) => message.message)
+}
+
+describe('process boundary lint rules', () => {
+  it('keep electron and Node out of the renderer', async () => {
+    const file = 'src/renderer/App.tsx'
+    expect(
+      await restrictedImports(file, "import { ipcRenderer } from 'electron'\nvoid ipcRenderer\n"),
+    ).toHaveLength(1)
+    expect(
+      await restrictedImports(file, "import { readFile } from 'node:fs'\nvoid readFile\n"),
+    ).toHaveLength(1)
+    expect(
+      await restrictedImports(
+        file,
+        "import { createAscent } from '../main/ascent'\nvoid createAscent\n",
+      ),
+    ).toHaveLength(1)
+  })
+
+  it('keep electron and Node out of src/shared', async () => {
+    const file = 'src/shared/result.ts'
+    expect(
+      await restrictedImports(file, "import { join } from 'node:path'\nvoid join\n"),
+    ).toHaveLength(1)
+    expect(
+      await restrictedImports(file, "import { app } from 'electron'\nvoid app\n"),
+    ).toHaveLength(1)
+  })
+
+  it('keep electron out of main modules other than the entry and the window', async () => {
+    expect(
+      await restrictedImports('src/main/ipc.ts', "import { app } from 'electron'\nvoid app\n"),
+    ).toHaveLength(1)
+    expect(
+      await restrictedImports('src/main/index.ts', "import { app } from 'electron'\nvoid app\n"),
+    ).toEqual([])
+  })
+
+  it('keep ipcRenderer in the preload alone', async () => {
+    const code = "import { ipcRenderer } from 'electron'\nvoid ipcRenderer\n"
+    expect(await restrictedImports('src/main/index.ts', code)).toHaveLength(1)
+    expect(await restrictedImports('src/main/window.ts', code)).toHaveLength(1)
+    expect(await restrictedImports('src/preload/index.ts', code)).toEqual([])
+  })
+})
