@@ -5,7 +5,7 @@ export interface Query<T> {
   data: T | undefined
   error: IpcError | null
   loading: boolean
-  reload(): void
+  reload: () => void
 }
 
 interface Settled<T> {

@@ -1,5 +1,5 @@
 /** The first-run card: nothing is saved yet. */
-export function Welcome() {
+export function Welcome(props: { onAddKey: () => void }) {
   return (
     <section className="welcome" aria-labelledby="welcome-title">
       <div className="welcome-mark" aria-hidden="true">
@@ -14,6 +14,9 @@ export function Welcome() {
         You need three pieces from <strong>Users and Access → Integrations</strong>: the issuer ID,
         the key ID and the <code>AuthKey_XXXXXXXXXX.p8</code> file.
       </p>
+      <button type="button" className="button-primary" onClick={props.onAddKey}>
+        Add Key…
+      </button>
     </section>
   )
 }

@@ -1,0 +1,49 @@
+import { useEffect, useLayoutEffect, useRef } from 'react'
+import type { AppCommand } from '../../shared/contract'
+import { ascent } from '../data/bridge'
+
+/** ⌘ on a Mac, Ctrl elsewhere (the browser harness on Linux). */
+function hasCommandKey(event: KeyboardEvent): boolean {
+  return navigator.platform.startsWith('Mac') ? event.metaKey : event.ctrlKey || event.metaKey
+}
+
+function commandFor(event: KeyboardEvent): AppCommand | null {
+  if (!hasCommandKey(event) || event.altKey || event.shiftKey) return null
+  if (/^[1-9]$/.test(event.key)) return { type: 'selectTeam', index: Number(event.key) - 1 }
+  switch (event.key.toLowerCase()) {
+    case 'n':
+      return { type: 'addKey' }
+    case 'r':
+      return { type: 'refresh' }
+    case 'f':
+      return { type: 'find' }
+    default:
+      return null
+  }
+}
+
+/**
+ * One stream of app commands, whether they come from the app menu (main sends `app:command`) or
+ * from the keyboard inside the page (the browser harness has no native menu).
+ */
+export function useCommands(onCommand: (command: AppCommand) => void): void {
+  const handlerRef = useRef(onCommand)
+  useLayoutEffect(() => {
+    handlerRef.current = onCommand
+  })
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const command = commandFor(event)
+      if (!command) return
+      event.preventDefault()
+      handlerRef.current(command)
+    }
+    window.addEventListener('keydown', onKeyDown)
+    const unsubscribe = ascent.app.onCommand((command) => handlerRef.current(command))
+    return () => {
+      window.removeEventListener('keydown', onKeyDown)
+      unsubscribe()
+    }
+  }, [])
+}

@@ -1,0 +1,33 @@
+import type { TeamSummary } from '../../shared/contract'
+import { ROLE_LABELS } from '../../shared/keys'
+
+/** A stable hue from the issuer ID (or key ID), so a team keeps its colour everywhere. */
+export function teamHue(team: Pick<TeamSummary, 'issuerId' | 'keyId'>): number {
+  const seed = team.issuerId ?? team.keyId
+  let hash = 0
+  for (const char of seed) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
+  return hash % 360
+}
+
+/** Up to two letters from the team's name. */
+export function teamMonogram(name: string): string {
+  const words = name
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+  const letters =
+    words.length > 1 ? `${words[0]?.[0]}${words[1]?.[0]}` : (words[0]?.slice(0, 2) ?? '?')
+  return letters.toUpperCase()
+}
+
+export function teamBadge(team: Pick<TeamSummary, 'keyType' | 'role'>): string {
+  if (team.keyType === 'individual') return 'Individual'
+  return team.role ? ROLE_LABELS[team.role] : 'Team key'
+}
+
+export const STATUS_LABELS: Record<TeamSummary['status'], string> = {
+  verified: 'Verified',
+  unchecked: 'Not checked yet',
+  needs_reimport: 'Needs re-import',
+  rejected: 'Rejected by Apple',
+}
