@@ -4,8 +4,12 @@
  */
 import { AppError } from './errors'
 import { appHandlers } from './handlers/app'
+import { keyIntakeHandlers } from './handlers/keys'
+import { savedKeyHandlers } from './handlers/teams'
 import type { Handlers } from './ipc'
+import { createKeys } from './keys'
 import type { Platform } from './platform'
+import { createTokenSigner } from './tokens'
 
 export interface Ascent {
   handlers: Handlers
@@ -17,24 +21,29 @@ const pending = (): never => {
 }
 
 export function createAscent(platform: Platform): Ascent {
+  const keys = createKeys(platform)
+  const tokens = createTokenSigner({ loadKey: keys.loadSigningKey, now: () => platform.now() })
+  const stopRetiring = keys.onKeyRetired(tokens.forgetKey)
+  void keys.reconcile().catch((error: unknown) => {
+    platform.log.error('reconciling saved keys failed', { error: String(error) })
+  })
+
   const handlers: Handlers = {
     ...appHandlers(platform),
-    'keys:chooseFile': pending,
-    'keys:importDropped': pending,
-    'keys:pasteClipboard': pending,
-    'keys:clearClipboard': pending,
-    'keys:discardDraft': pending,
+    ...keyIntakeHandlers(platform, keys),
+    ...savedKeyHandlers(keys),
     'keys:check': pending,
     'keys:cancelCheck': pending,
     'keys:save': pending,
-    'teams:list': () => ({ teams: [], activeTeamId: null, orphans: [], notices: [] }),
-    'teams:activate': pending,
-    'teams:rename': pending,
     'teams:recheck': pending,
-    'teams:remove': pending,
-    'teams:adoptOrphan': pending,
-    'teams:forgetOrphan': pending,
     'teams:usage': pending,
   }
-  return { handlers, dispose: async () => {} }
+  return {
+    handlers,
+    dispose: () => {
+      stopRetiring()
+      keys.dispose()
+      return Promise.resolve()
+    },
+  }
 }

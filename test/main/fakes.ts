@@ -1,0 +1,130 @@
+import { generateKeyPairSync } from 'node:crypto'
+import type { Platform } from '../../src/main/platform'
+import type { KeychainErrorCode, SecretStore } from '../../src/main/secrets'
+import { KeychainError } from '../../src/main/secrets'
+
+/**
+ * Test doubles shared by the main-process tests: an in-memory SecretStore with failure
+ * injection, a clipboard, a settable clock, and a generator for Apple-style keys.
+ */
+
+export type SecretOperation = 'get' | 'set' | 'delete' | 'accounts'
+
+export interface MemorySecretStore extends SecretStore {
+  /** The stored items, by account. Tests may read and change it directly. */
+  readonly items: Map<string, string>
+  /** How often each operation was called (failed calls included). */
+  readonly calls: Record<SecretOperation, number>
+  /**
+   * Makes the given operations (all by default) throw a KeychainError with `code`, as the real
+   * store does, until `recover()`. With `times`, only the next `times` matching calls fail.
+   */
+  fail: (
+    code: KeychainErrorCode,
+    options?: { operations?: SecretOperation[]; times?: number },
+  ) => void
+  recover: () => void
+}
+
+const MESSAGES: Record<KeychainErrorCode, string> = {
+  'keychain.unavailable': 'Ascent cannot reach the Test Keychain, where it keeps private keys.',
+  'keychain.locked': 'The Test Keychain is locked. Unlock it, then try again.',
+  'keychain.denied': 'Access to the Test Keychain was denied.',
+}
+
+export function createMemorySecretStore(backend = 'Test Keychain'): MemorySecretStore {
+  const items = new Map<string, string>()
+  const calls: Record<SecretOperation, number> = { get: 0, set: 0, delete: 0, accounts: 0 }
+  let failure: { code: KeychainErrorCode; operations: SecretOperation[]; times: number } | null =
+    null
+
+  function enter(operation: SecretOperation): void {
+    calls[operation] += 1
+    if (!failure?.operations.includes(operation)) return
+    const { code } = failure
+    failure.times -= 1
+    if (failure.times <= 0) failure = null
+    throw new KeychainError(code, MESSAGES[code], `injected ${code}`)
+  }
+
+  return {
+    backend,
+    items,
+    calls,
+    get(account) {
+      enter('get')
+      return Promise.resolve(items.get(account) ?? null)
+    },
+    set(account, secret) {
+      enter('set')
+      items.set(account, secret)
+      return Promise.resolve()
+    },
+    delete(account) {
+      enter('delete')
+      return Promise.resolve(items.delete(account))
+    },
+    accounts() {
+      enter('accounts')
+      return Promise.resolve([...items.keys()].sort())
+    },
+    fail(code, options = {}) {
+      failure = {
+        code,
+        operations: options.operations ?? ['get', 'set', 'delete', 'accounts'],
+        times: options.times ?? Number.POSITIVE_INFINITY,
+      }
+    },
+    recover() {
+      failure = null
+    },
+  }
+}
+
+export interface MemoryClipboard {
+  text: string
+  clears: number
+  readText: () => string
+  clear: () => void
+}
+
+export function createMemoryClipboard(text = ''): MemoryClipboard & Platform['clipboard'] {
+  const clipboard: MemoryClipboard = {
+    text,
+    clears: 0,
+    readText: () => clipboard.text,
+    clear: () => {
+      clipboard.text = ''
+      clipboard.clears += 1
+    },
+  }
+  return clipboard
+}
+
+export interface FakeClock {
+  now: () => number
+  set: (ms: number) => void
+  advance: (ms: number) => void
+}
+
+export function createFakeClock(start = Date.UTC(2026, 4, 1, 12, 0, 0)): FakeClock {
+  let current = start
+  return {
+    now: () => current,
+    set: (ms) => {
+      current = ms
+    },
+    advance: (ms) => {
+      current += ms
+    },
+  }
+}
+
+/** A fresh key of the kind Apple issues: EC P-256, PKCS#8 PEM (as in AuthKey_XXXXXXXXXX.p8). */
+export function generateAppleKey(): { pem: string; publicPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  return {
+    pem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+  }
+}

@@ -1,0 +1,505 @@
+import { spawnSync } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
+import { chmod, mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { IntakeOutcome, KeyDraft } from '../../../src/shared/contract/keys'
+import type { Keys } from '../../../src/main/keys'
+import { MAX_INPUT_BYTES, createKeys } from '../../../src/main/keys'
+import { silentLogger } from '../../../src/main/log'
+import type { FakeClock, MemoryClipboard, MemorySecretStore } from '../fakes'
+import { createFakeClock, createMemoryClipboard, createMemorySecretStore } from '../fakes'
+import type { P256Key } from './inputs'
+import {
+  ISSUER_ID,
+  KEY_ID,
+  ecPkcs8,
+  ecSec1,
+  encryptedPkcs8,
+  encryptedSec1,
+  fastlaneJson,
+  fingerprintOfPem,
+  p256,
+  pemBody,
+  rsaKeys,
+  selfSignedCertificate,
+} from './inputs'
+
+let folder: string
+let secrets: MemorySecretStore
+let clipboard: MemoryClipboard
+let clock: FakeClock
+let keys: Keys
+let key: P256Key
+let run = 0
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'ascent-intake-'))
+  key = p256()
+})
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true })
+})
+
+beforeEach(() => {
+  secrets = createMemorySecretStore()
+  clipboard = createMemoryClipboard()
+  clock = createFakeClock()
+  keys = createKeys({
+    secrets,
+    clipboard,
+    now: clock.now,
+    dataDir: join(folder, `data-${(run += 1)}`),
+    log: silentLogger,
+  })
+})
+
+async function importFile(name: string, contents: string | Buffer): Promise<IntakeOutcome> {
+  const path = join(folder, name)
+  await writeFile(path, contents)
+  return keys.importFromPath(path, 'file')
+}
+
+function paste(text: string): Promise<IntakeOutcome> {
+  clipboard.text = text
+  return keys.importFromClipboard()
+}
+
+function imported(outcome: IntakeOutcome): KeyDraft {
+  if (outcome.status !== 'imported') {
+    throw new Error(`expected an import, got ${JSON.stringify(outcome)}`)
+  }
+  return outcome.draft
+}
+
+function refused(outcome: IntakeOutcome): { code: string; message: string; fix: string | null } {
+  if (outcome.status !== 'refused') {
+    throw new Error(`expected a refusal, got ${JSON.stringify(outcome)}`)
+  }
+  return outcome.refusal
+}
+
+/** The PEM a saved draft would put in the keychain. */
+async function storedPem(draft: KeyDraft): Promise<string> {
+  const saved = await keys.save({
+    draftId: draft.draftId,
+    keyType: 'team',
+    issuerId: ISSUER_ID,
+    keyId: draft.prefill.keyId ?? KEY_ID,
+    name: 'Test',
+    role: null,
+  })
+  return secrets.items.get(`${ISSUER_ID}/${saved.keyId}`) ?? ''
+}
+
+describe('accepted inputs', () => {
+  it("accepts Apple's AuthKey_XXXXXXXXXX.p8 and describes it with public facts only", async () => {
+    const draft = imported(await importFile(`AuthKey_${KEY_ID}.p8`, key.pem))
+    expect(draft).toMatchObject({
+      source: 'file',
+      fileName: `AuthKey_${KEY_ID}.p8`,
+      keyIdFromFileName: KEY_ID,
+      curve: 'P-256',
+      fingerprint: key.fingerprint,
+      prefill: { keyId: KEY_ID, issuerId: null, keyType: null },
+      notes: [],
+      clipboardHoldsKey: false,
+      expiresAt: new Date(clock.now() + 10 * 60 * 1000).toISOString(),
+    })
+    expect(draft.draftId).toMatch(/^[0-9a-f-]{36}$/)
+    const expectedShort = key.fingerprint
+      .slice(0, 16)
+      .toUpperCase()
+      .replace(/(..)(?!$)/g, '$1:')
+    expect(draft.fingerprintShort).toBe(expectedShort)
+    expect(JSON.stringify(draft)).not.toContain(pemBody(key.pem).split('\n')[1])
+  })
+
+  it('stores the key as normalized PKCS#8 PEM', async () => {
+    const draft = imported(await importFile(`AuthKey_${KEY_ID}.p8`, key.pem))
+    const pem = await storedPem(draft)
+    expect(pem).toMatch(
+      /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END PRIVATE KEY-----\n$/,
+    )
+    expect(fingerprintOfPem(pem)).toBe(key.fingerprint)
+  })
+
+  it('marks a dropped file as dropped', async () => {
+    const path = join(folder, 'dropped.p8')
+    await writeFile(path, key.pem)
+    const draft = imported(await keys.importFromPath(path, 'drop'))
+    expect(draft.source).toBe('drop')
+    expect(draft.keyIdFromFileName).toBeNull()
+  })
+
+  const repairs: Array<[string, () => string, RegExp]> = [
+    ['CRLF line endings', () => key.pem.replace(/\n/g, '\r\n'), /CRLF/],
+    ['literal \\n sequences', () => key.pem.replace(/\n/g, '\\n'), /literal "\\n"/],
+    ['surrounding quotes', () => `"${key.pem.replace(/\n/g, '\\n')}"`, /quotes/],
+    ['surrounding spaces', () => `   \n\n${key.pem}  \n \n`, /spaces/],
+    ['a PEM body without its header lines', () => pemBody(key.pem), /BEGIN\/END/],
+    [
+      'base64 of the whole PEM (ASC_KEY_P8_BASE64)',
+      () => Buffer.from(key.pem).toString('base64'),
+      /base64-encoded PEM/,
+    ],
+    ['a PEM whose line breaks became spaces', () => key.pem.replace(/\n/g, ' '), /spaces/],
+    [
+      'a PEM that lost only its END line',
+      () => key.pem.replace('-----END PRIVATE KEY-----\n', ''),
+      /missing -----END/,
+    ],
+  ]
+
+  for (const [damage, text, note] of repairs) {
+    it(`repairs ${damage}, and says so`, async () => {
+      const draft = imported(await paste(text()))
+      expect(draft.fingerprint).toBe(key.fingerprint)
+      expect(draft.source).toBe('clipboard')
+      expect(draft.clipboardHoldsKey).toBe(true)
+      expect(draft.notes.join(' ')).toMatch(note)
+    })
+  }
+
+  it('repairs the same damage in a file', async () => {
+    const text = `'${key.pem.replace(/\n/g, '\\r\\n')}'`
+    const draft = imported(await importFile('quoted.p8', text))
+    expect(draft.fingerprint).toBe(key.fingerprint)
+    expect(draft.notes).toHaveLength(2)
+  })
+
+  it('converts a P-256 SEC1 "EC PRIVATE KEY" to PKCS#8 and notes it', async () => {
+    const sec1 = key.privateKey.export({ type: 'sec1', format: 'pem' }) as string
+    const draft = imported(await importFile('key.pem', sec1))
+    expect(draft.fingerprint).toBe(key.fingerprint)
+    expect(draft.notes.join(' ')).toMatch(/SEC1.*PKCS#8/)
+    const pem = await storedPem(draft)
+    expect(pem.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true)
+  })
+
+  it('reads a binary DER key file', async () => {
+    const der = key.privateKey.export({ type: 'pkcs8', format: 'der' })
+    const draft = imported(await importFile(`AuthKey_${KEY_ID}.der`, der))
+    expect(draft.fingerprint).toBe(key.fingerprint)
+  })
+
+  it('reads a fastlane API key file and prefills both IDs', async () => {
+    const json = fastlaneJson({
+      key_id: KEY_ID.toLowerCase(),
+      issuer_id: ISSUER_ID.toUpperCase(),
+      key: key.pem,
+      in_house: false,
+    })
+    const draft = imported(await importFile('api_key.json', json))
+    expect(draft.fingerprint).toBe(key.fingerprint)
+    expect(draft.prefill).toEqual({ keyId: KEY_ID, issuerId: ISSUER_ID, keyType: 'team' })
+    expect(draft.keyIdFromFileName).toBeNull()
+    expect(draft.notes.join(' ')).toMatch(/fastlane/)
+  })
+
+  it('reads fastlane JSON pasted as text, with a base64 key inside', async () => {
+    const json = fastlaneJson({
+      key_id: KEY_ID,
+      issuer_id: ISSUER_ID,
+      key: Buffer.from(key.pem).toString('base64'),
+      is_key_content_base64: true,
+    })
+    const draft = imported(await paste(json))
+    expect(draft.fingerprint).toBe(key.fingerprint)
+    expect(draft.prefill.issuerId).toBe(ISSUER_ID)
+    expect(draft.notes.join(' ')).toMatch(/base64/)
+  })
+
+  it('reads a hand-edited fastlane file with real line breaks inside the key', async () => {
+    const text = `{\n  "key_id": "${KEY_ID}",\n  "issuer_id": "${ISSUER_ID}",\n  "key": "${key.pem}"\n}`
+    const draft = imported(await paste(text))
+    expect(draft.fingerprint).toBe(key.fingerprint)
+    expect(draft.prefill.keyId).toBe(KEY_ID)
+  })
+
+  it('takes a fastlane file without an issuer ID for an individual key', async () => {
+    const draft = imported(await paste(fastlaneJson({ key_id: KEY_ID, key: key.pem })))
+    expect(draft.prefill).toEqual({ keyId: KEY_ID, issuerId: null, keyType: 'individual' })
+  })
+
+  it('leaves out malformed IDs from a fastlane file and says why', async () => {
+    const draft = imported(
+      await paste(fastlaneJson({ key_id: 'nope', issuer_id: 'also-nope', key: key.pem })),
+    )
+    expect(draft.prefill).toEqual({ keyId: null, issuerId: null, keyType: null })
+    expect(draft.notes.join(' ')).toMatch(/key_id.*not a valid key ID/)
+    expect(draft.notes.join(' ')).toMatch(/issuer_id.*not a valid issuer ID/)
+  })
+
+  it('accepts a file of exactly 16 KiB', async () => {
+    const padded = key.pem + ' '.repeat(MAX_INPUT_BYTES - Buffer.byteLength(key.pem))
+    expect(Buffer.byteLength(padded)).toBe(MAX_INPUT_BYTES)
+    expect(imported(await importFile('padded.p8', padded)).fingerprint).toBe(key.fingerprint)
+  })
+})
+
+describe('refused inputs', () => {
+  async function refusalFor(text: string) {
+    return refused(await importFile('input.p8', text))
+  }
+
+  it('refuses text that is not a key', async () => {
+    const refusal = await refusalFor('just some notes\nabout a key\n')
+    expect(refusal.code).toBe('intake.not_a_key')
+    expect(refusal.message).toMatch(/not a private key/)
+    expect(refusal.fix).toMatch(/AuthKey_XXXXXXXXXX\.p8/)
+  })
+
+  it('refuses an empty file', async () => {
+    const refusal = await refusalFor('')
+    expect(refusal.code).toBe('intake.not_a_key')
+    expect(refusal.message).toMatch(/empty/)
+  })
+
+  it('tells an issuer ID or key ID pasted in place of the key', async () => {
+    const issuer = refused(await paste(ISSUER_ID))
+    expect(issuer).toMatchObject({ code: 'intake.not_a_key' })
+    expect(issuer.message).toMatch(/issuer ID, not the private key/)
+    const keyId = refused(await paste(` ${KEY_ID} `))
+    expect(keyId.message).toMatch(/key ID, not the private key/)
+  })
+
+  it('refuses an empty clipboard', async () => {
+    const refusal = refused(await paste('  \n'))
+    expect(refusal.code).toBe('intake.clipboard_empty')
+    expect(refusal.fix).toMatch(/copy all of it/)
+  })
+
+  it('refuses an X.509 certificate, with or without its header lines', async () => {
+    const certificate = selfSignedCertificate()
+    for (const text of [certificate, pemBody(certificate)]) {
+      const refusal = await refusalFor(text)
+      expect(refusal.code).toBe('intake.certificate')
+      expect(refusal.message).toMatch(/certificate, not a private key/)
+    }
+  })
+
+  it('refuses a public key', async () => {
+    const publicPem = rsaKeys().publicPem
+    const ecPublic = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    }) as string
+    for (const text of [publicPem, ecPublic, pemBody(ecPublic)]) {
+      const refusal = await refusalFor(text)
+      expect(refusal.code).toBe('intake.public_key')
+      expect(refusal.message).toMatch(/public key/)
+    }
+  })
+
+  it('refuses RSA keys in PKCS#8 and PKCS#1, naming the format', async () => {
+    const rsa = rsaKeys()
+    const pkcs8 = await refusalFor(rsa.pkcs8)
+    expect(pkcs8.code).toBe('intake.rsa_key')
+    expect(pkcs8.message).toMatch(/RSA private key \(PKCS#8\).*P-256/)
+    const pkcs1 = await refusalFor(rsa.pkcs1)
+    expect(pkcs1.code).toBe('intake.rsa_key')
+    expect(pkcs1.message).toMatch(/RSA private key \(PKCS#1\)/)
+    expect((await refusalFor(pemBody(rsa.pkcs1))).code).toBe('intake.rsa_key')
+  })
+
+  it('refuses EC keys on other curves, naming the curve', async () => {
+    const p384 = await refusalFor(ecPkcs8('P-384'))
+    expect(p384.code).toBe('intake.wrong_curve')
+    expect(p384.message).toMatch(/P-384 curve/)
+    const k1 = await refusalFor(ecPkcs8('secp256k1'))
+    expect(k1.code).toBe('intake.wrong_curve')
+    expect(k1.message).toMatch(/secp256k1 curve/)
+  })
+
+  it('refuses a SEC1 key on another curve, with the curve and the openssl command', async () => {
+    const refusal = await refusalFor(ecSec1('P-384'))
+    expect(refusal.code).toBe('intake.wrong_curve')
+    expect(refusal.message).toMatch(/P-384/)
+    expect(refusal.fix).toContain('openssl pkcs8 -topk8 -nocrypt')
+  })
+
+  it('refuses a SEC1 block that cannot be converted, with the openssl command', async () => {
+    const rsaInside = pemBody(rsaKeys().pkcs1)
+    const refusal = await refusalFor(
+      `-----BEGIN EC PRIVATE KEY-----\n${rsaInside}\n-----END EC PRIVATE KEY-----\n`,
+    )
+    expect(refusal.code).toBe('intake.sec1_unreadable')
+    expect(refusal.fix).toContain('openssl pkcs8 -topk8 -nocrypt')
+  })
+
+  it('refuses encrypted keys (PKCS#8 and legacy PEM encryption)', async () => {
+    for (const text of [encryptedPkcs8(key), encryptedSec1(key)]) {
+      const refusal = await refusalFor(text)
+      expect(refusal.code).toBe('intake.encrypted_key')
+      expect(refusal.message).toMatch(/passphrase/)
+      expect(refusal.fix).toContain('openssl pkcs8 -topk8 -nocrypt')
+    }
+  })
+
+  it('refuses an encrypted PKCS#8 body without header lines', async () => {
+    expect((await refusalFor(pemBody(encryptedPkcs8(key)))).code).toBe('intake.encrypted_key')
+  })
+
+  it('refuses other key types', async () => {
+    const ed25519 = generateKeyPairSync('ed25519').privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string
+    const refusal = await refusalFor(ed25519)
+    expect(refusal.code).toBe('intake.unsupported_key')
+    expect(refusal.message).toMatch(/Ed25519/)
+    const ssh = await refusalFor(
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n',
+    )
+    expect(ssh.code).toBe('intake.unsupported_key')
+    expect(ssh.message).toMatch(/OpenSSH/)
+  })
+
+  it('refuses truncated keys', async () => {
+    const lines = key.pem.split('\n')
+    const cutMidway = key.pem.slice(0, Math.floor(key.pem.length / 2))
+    const lineRemoved = [...lines.slice(0, 2), ...lines.slice(3)].join('\n')
+    const headerOnly = '-----BEGIN PRIVATE KEY-----\n'
+    for (const text of [cutMidway, lineRemoved, headerOnly, pemBody(key.pem).slice(0, 80)]) {
+      const refusal = await refusalFor(text)
+      expect(refusal.code, text).toBe('intake.truncated')
+      expect(refusal.message).toMatch(/incomplete/)
+      expect(refusal.fix).toMatch(/whole file/)
+    }
+  })
+
+  it('refuses a complete-looking key whose contents are damaged', async () => {
+    const body = pemBody(key.pem)
+    const badCharacters = body.replace(/[A-Za-z0-9+/]{10}/, '!!!!!!!!!!')
+    const wrap = (text: string) =>
+      `-----BEGIN PRIVATE KEY-----\n${text}\n-----END PRIVATE KEY-----\n`
+    // A DER SEQUENCE of the right length holding nothing a key is made of.
+    const garbage = Buffer.concat([Buffer.from([0x30, 0x20]), Buffer.alloc(32, 7)])
+    for (const text of [wrap(badCharacters), wrap(garbage.toString('base64'))]) {
+      const refusal = await refusalFor(text)
+      expect(refusal.code).toBe('intake.damaged')
+      expect(refusal.message).toMatch(/damaged/)
+    }
+  })
+
+  it('refuses more than one private key', async () => {
+    const refusal = await refusalFor(key.pem + p256().pem)
+    expect(refusal.code).toBe('intake.multiple_keys')
+  })
+
+  it('refuses fastlane files it cannot use, saying what is wrong', async () => {
+    const broken = refused(await importFile('api_key.json', '{"key_id": "2X9R4HXF34", '))
+    expect(broken.code).toBe('intake.fastlane_json_invalid')
+    expect(broken.message).toMatch(/not valid JSON/)
+
+    const keyless = refused(await importFile('api_key.json', fastlaneJson({ key_id: KEY_ID })))
+    expect(keyless.code).toBe('intake.fastlane_json_invalid')
+    expect(keyless.message).toMatch(/no "key" field/)
+
+    const pointer = refused(
+      await importFile('api_key.json', fastlaneJson({ key_filepath: './AuthKey_X.p8' })),
+    )
+    expect(pointer.message).toMatch(/key_filepath/)
+
+    const rsaInside = refused(
+      await importFile('api_key.json', fastlaneJson({ key_id: KEY_ID, key: rsaKeys().pkcs8 })),
+    )
+    expect(rsaInside.code).toBe('intake.rsa_key')
+  })
+
+  it('refuses a file over 16 KiB without reading it', async () => {
+    const path = join(folder, 'huge.p8')
+    await writeFile(path, key.pem)
+    // Sparse: reading it would take a while; the size alone decides.
+    await truncate(path, 1024 * 1024 * 1024)
+    const refusal = refused(await keys.importFromPath(path, 'file'))
+    expect(refusal.code).toBe('intake.too_large')
+    expect(refusal.message).toMatch(/1024\.0 MB/)
+
+    const justOver = refused(await importFile('over.p8', 'x'.repeat(MAX_INPUT_BYTES + 1)))
+    expect(justOver.code).toBe('intake.too_large')
+  })
+
+  it('refuses clipboard text over 16 KiB', async () => {
+    const refusal = refused(await paste(key.pem + ' '.repeat(MAX_INPUT_BYTES)))
+    expect(refusal.code).toBe('intake.too_large')
+  })
+
+  it('refuses a missing file', async () => {
+    const refusal = refused(await keys.importFromPath(join(folder, 'AuthKey_GONE.p8'), 'file'))
+    expect(refusal.code).toBe('intake.file_missing')
+    expect(refusal.message).toContain('AuthKey_GONE.p8')
+  })
+
+  it('refuses a folder', async () => {
+    const path = join(folder, 'private_keys')
+    await mkdir(path, { recursive: true })
+    const refusal = refused(await keys.importFromPath(path, 'drop'))
+    expect(refusal.code).toBe('intake.is_directory')
+    expect(refusal.fix).toMatch(/inside it/)
+  })
+
+  it('refuses a named pipe instead of blocking on it', async () => {
+    const path = join(folder, 'pipe.p8')
+    const made = spawnSync('mkfifo', [path])
+    expect(made.status).toBe(0)
+    const refusal = refused(await keys.importFromPath(path, 'drop'))
+    expect(refusal.code).toBe('intake.not_a_file')
+  })
+
+  it('refuses a relative path', async () => {
+    const refusal = refused(await keys.importFromPath('AuthKey_2X9R4HXF34.p8', 'drop'))
+    expect(refusal.code).toBe('intake.file_unreadable')
+  })
+
+  it('refuses a file it has no permission to read', async () => {
+    const path = join(folder, 'locked.p8')
+    await writeFile(path, key.pem, { mode: 0o000 })
+    if (process.getuid?.() === 0) {
+      // Root reads any file: run the same import as an unprivileged user instead.
+      await chmod(folder, 0o755)
+      const result = importAsNobody(path)
+      expect(result).toBe('intake.file_unreadable')
+      return
+    }
+    const refusal = refused(await keys.importFromPath(path, 'file'))
+    expect(refusal.code).toBe('intake.file_unreadable')
+    expect(refusal.message).toMatch(/not allowed to read/)
+  })
+
+  it('stores nothing for any refusal', async () => {
+    await refusalFor(rsaKeys().pkcs8)
+    await paste('nothing')
+    expect(secrets.calls.set).toBe(0)
+    expect(secrets.items.size).toBe(0)
+  })
+})
+
+/** Runs intake as `nobody` (via setpriv) and returns the refusal code it printed. */
+function importAsNobody(path: string): string {
+  const script = [
+    "import { readKeyFile } from './src/main/keys/intake.ts'",
+    `const read = await readKeyFile(${JSON.stringify(path)})`,
+    "process.stdout.write(read.ok ? 'read' : read.refusal.code + ' ' + read.refusal.message)",
+  ].join('\n')
+  const result = spawnSync(
+    'setpriv',
+    [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      process.execPath,
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+    ],
+    { cwd: process.cwd(), encoding: 'utf8' },
+  )
+  expect(result.stdout).toMatch(/not allowed to read locked\.p8/)
+  return result.stdout.split(' ')[0] ?? ''
+}

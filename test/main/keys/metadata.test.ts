@@ -1,0 +1,116 @@
+import * as fs from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { MetadataFs } from '../../../src/main/keys/metadata'
+import {
+  emptyDocument,
+  loadMetadata,
+  saveMetadata,
+  writeFileAtomic,
+} from '../../../src/main/keys/metadata'
+
+let folder: string
+let path: string
+
+beforeEach(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'ascent-metadata-'))
+  path = join(folder, 'keys.json')
+})
+
+afterEach(async () => {
+  await rm(folder, { recursive: true, force: true })
+})
+
+type Step = 'open' | 'write' | 'sync' | 'rename'
+
+/** The real file system, except that one step fails. */
+function failingAt(step: Step): MetadataFs {
+  const failure = () => Object.assign(new Error(`injected ${step} failure`), { code: 'EIO' })
+  return {
+    ...fs,
+    open: async (...args: Parameters<typeof fs.open>) => {
+      if (step === 'open') throw failure()
+      const handle = await fs.open(...args)
+      if (String(args[0]) === folder) return handle
+      return Object.assign(Object.create(handle) as fs.FileHandle, {
+        writeFile:
+          step === 'write' ? () => Promise.reject(failure()) : handle.writeFile.bind(handle),
+        sync: step === 'sync' ? () => Promise.reject(failure()) : handle.sync.bind(handle),
+        close: handle.close.bind(handle),
+      })
+    },
+    rename: async (...args: Parameters<typeof fs.rename>) => {
+      if (step === 'rename') throw failure()
+      await fs.rename(...args)
+    },
+  }
+}
+
+describe('atomic writes of keys.json', () => {
+  it('writes the whole file, private to the user, and leaves no temp file', async () => {
+    await writeFileAtomic(path, '{"a":1}\n')
+    expect(await readFile(path, 'utf8')).toBe('{"a":1}\n')
+    expect((await stat(path)).mode & 0o777).toBe(0o600)
+    expect(await readdir(folder)).toEqual(['keys.json'])
+  })
+
+  for (const step of ['open', 'write', 'sync', 'rename'] as const) {
+    it(`keeps the old file intact and cleans up when ${step} fails`, async () => {
+      await writeFile(path, 'old contents')
+      await expect(writeFileAtomic(path, 'new contents', failingAt(step))).rejects.toThrow(
+        `injected ${step} failure`,
+      )
+      expect(await readFile(path, 'utf8')).toBe('old contents')
+      expect(await readdir(folder)).toEqual(['keys.json'])
+    })
+  }
+})
+
+describe('loading keys.json', () => {
+  it('reads what was saved', async () => {
+    const document = { ...emptyDocument(), activeTeamId: null }
+    await saveMetadata(path, document)
+    expect(await loadMetadata(path, () => 0)).toEqual({ kind: 'loaded', document })
+  })
+
+  it('treats a missing file as no keys', async () => {
+    expect(await loadMetadata(path, () => 0)).toEqual({ kind: 'missing' })
+  })
+
+  it('sets a corrupt file aside instead of overwriting it', async () => {
+    await writeFile(path, '{"version": 1, "teams": [')
+    const result = await loadMetadata(path, () => Date.UTC(2026, 0, 2, 3, 4, 5, 6))
+    expect(result).toEqual({ kind: 'corrupt', movedTo: 'keys.json.corrupt-20260102T030405006Z' })
+    expect(await readFile(join(folder, 'keys.json.corrupt-20260102T030405006Z'), 'utf8')).toBe(
+      '{"version": 1, "teams": [',
+    )
+    expect(await readdir(folder)).toEqual(['keys.json.corrupt-20260102T030405006Z'])
+  })
+
+  it('sets aside a file that parses but breaks the schema, or is from a newer version', async () => {
+    for (const contents of [
+      JSON.stringify({ version: 1, activeTeamId: null, teams: [{ id: 'X' }] }),
+      JSON.stringify({ version: 2, activeTeamId: null, teams: [] }),
+    ]) {
+      await writeFile(path, contents)
+      const result = await loadMetadata(path, () => Date.now())
+      expect(result.kind).toBe('corrupt')
+    }
+  })
+
+  it('reports a file it cannot read, and leaves it where it is', async () => {
+    await fs.mkdir(path)
+    const result = await loadMetadata(path, () => 0)
+    expect(result.kind).toBe('unreadable')
+    expect((await stat(path)).isDirectory()).toBe(true)
+  })
+
+  it('removes temp files a crash left behind', async () => {
+    await writeFile(join(folder, '.keys.json.abcdef012345.tmp'), 'half')
+    await writeFile(join(folder, 'other.tmp'), 'not ours')
+    await loadMetadata(path, () => 0)
+    expect(await readdir(folder)).toEqual(['other.tmp'])
+  })
+})
