@@ -29,6 +29,9 @@ export interface HarnessOptions {
   secrets?: SecretStore
   now?: () => number
   log?: Logger
+  /** The demo passes a real file picker and clipboard; tests use the fakes below. */
+  dialog?: Platform['dialog']
+  clipboard?: Platform['clipboard']
 }
 
 export interface IpcExchange {
@@ -90,13 +93,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   const platform: Platform = {
     secrets,
-    clipboard: {
+    clipboard: options.clipboard ?? {
       readText: () => clipboard.text,
       clear: () => {
         clipboard.text = ''
       },
     },
-    dialog: { chooseKeyFile: () => Promise.resolve(dialogAnswers.shift() ?? null) },
+    dialog: options.dialog ?? {
+      chooseKeyFile: () => Promise.resolve(dialogAnswers.shift() ?? null),
+    },
     shell: {
       openExternal: (url) => {
         openedUrls.push(url)
