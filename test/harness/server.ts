@@ -66,7 +66,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`No built renderer in ${rendererDir}: run \`npm run build\` first.`)
   }
-  const preloadScript = await readFile(await buildHarnessPreload(), 'utf8')
+  const preloadScript = await buildHarnessPreload()
   const ownsDataDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'ascent-harness-')))
   const token = randomBytes(24).toString('hex')

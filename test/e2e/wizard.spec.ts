@@ -1,0 +1,468 @@
+/**
+ * The key setup wizard, end to end: real main modules, real preload, real renderer, the Apple
+ * sandbox behind the live check. Keys are generated at run time into a temp folder.
+ */
+import { basename } from 'node:path'
+import type { Page } from '@playwright/test'
+import type { Harness } from '../harness/server'
+import {
+  COMMAND,
+  dropFile,
+  expect,
+  fingerprintOfPem,
+  openWizard,
+  requestsOn,
+  test,
+} from './wizard-fixtures'
+
+const ISSUER = '57246542-96fe-1a63-e053-0824d011072a'
+const SCREENSHOTS = 'docs/screenshots'
+
+async function screenshot(page: Page, step: string) {
+  // Let the step's focus move and the spinner settle into a frame first.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+  await page.screenshot({ path: `${SCREENSHOTS}/wizard-${step}.png`, animations: 'disabled' })
+}
+
+/** Opens the wizard and imports `path` through the file dialog. */
+async function importByDialog(app: Page, harness: Harness, path: string) {
+  const wizard = await openWizard(app)
+  harness.dialogAnswers.push(path)
+  await wizard.getByRole('button', { name: 'Choose File…' }).click()
+  await expect(wizard.getByRole('region', { name: 'Imported key' })).toBeVisible()
+  const imported = harness.ipcLog.find((entry) => entry.channel === 'keys:chooseFile')
+    ?.response as { value: { draft: { draftId: string } } }
+  return { wizard, draftId: imported.value.draft.draftId }
+}
+
+test.describe('key file', () => {
+  test('a chosen file is read by main; the page learns only its public facts', async ({
+    app,
+    harness,
+    keyFiles,
+  }) => {
+    const key = await keyFiles.p256File('AuthKey_ABCDE12345.p8')
+    const wizard = await openWizard(app)
+    await expect(wizard.getByRole('button', { name: 'Continue' })).toBeDisabled()
+
+    harness.dialogAnswers.push(key.path)
+    await wizard.getByRole('button', { name: 'Choose File…' }).click()
+
+    const facts = wizard.getByRole('region', { name: 'Imported key' })
+    await expect(facts).toContainText('AuthKey_ABCDE12345.p8')
+    await expect(facts).toContainText('ABCDE12345')
+    await expect(facts).toContainText(key.fingerprintShort)
+    // Return goes on from here.
+    await expect(wizard.getByRole('button', { name: 'Continue' })).toBeFocused()
+
+    const everything = JSON.stringify(harness.ipcLog)
+    expect(everything).not.toContain('PRIVATE KEY')
+    expect(everything).not.toContain(key.pem.split('\n')[1])
+
+    // A canceled dialog changes nothing.
+    harness.dialogAnswers.push(null)
+    await wizard.getByRole('button', { name: 'Choose File…' }).click()
+    await expect.poll(() => requestsOn(harness, 'keys:chooseFile').length).toBe(2)
+    await expect(facts).toContainText(key.fingerprintShort)
+    await expect(wizard.getByRole('alert')).toHaveCount(0)
+    // Focus stays where it was, so Esc and Tab keep working in the sheet.
+    await expect(wizard.getByRole('button', { name: 'Choose File…' })).toBeFocused()
+
+    await wizard.getByRole('button', { name: 'Continue' }).click()
+    await expect(wizard.getByLabel('Key ID')).toHaveValue('ABCDE12345')
+  })
+
+  test('a file dropped anywhere on the window is imported by its path', async ({
+    app,
+    harness,
+    keyFiles,
+  }) => {
+    const key = await keyFiles.p256File('AuthKey_DROP123456.p8')
+    const wizard = await openWizard(app)
+    await screenshot(app, 'key-file')
+
+    // Not on the drop zone: on the window's sidebar, behind the sheet.
+    await dropFile(app, '.sidebar', basename(key.path), key.path)
+
+    await expect(wizard.getByRole('region', { name: 'Imported key' })).toContainText(
+      key.fingerprintShort,
+    )
+    expect(requestsOn(harness, 'keys:importDropped')).toEqual([{ path: key.path }])
+    expect(new URL(app.url()).pathname).toBe('/')
+    await screenshot(app, 'key-file-imported')
+  })
+
+  test('the clipboard is read by main, from the button and from ⌘V, and can be cleared', async ({
+    app,
+    harness,
+    keyFiles,
+  }) => {
+    const first = keyFiles.p256()
+    const second = keyFiles.p256()
+    const wizard = await openWizard(app)
+    const facts = wizard.getByRole('region', { name: 'Imported key' })
+
+    harness.clipboard.text = first.pem
+    await wizard.getByRole('button', { name: 'Paste from Clipboard' }).click()
+    await expect(facts).toContainText('Pasted from the clipboard')
+    await expect(facts).toContainText(first.fingerprintShort)
+
+    await wizard.getByRole('button', { name: 'Clear Clipboard' }).click()
+    await expect(wizard.getByText('Clipboard cleared.')).toBeVisible()
+    expect(harness.clipboard.text).toBe('')
+
+    harness.clipboard.text = second.pem
+    await app.keyboard.press(`${COMMAND}+v`)
+    await expect(facts).toContainText(second.fingerprintShort)
+    expect(requestsOn(harness, 'keys:pasteClipboard')).toHaveLength(2)
+
+    // The replaced key's draft is discarded in main.
+    const firstDraft = harness.ipcLog.find((entry) => entry.channel === 'keys:pasteClipboard')
+      ?.response as { value: { draft: { draftId: string } } }
+    expect(requestsOn(harness, 'keys:discardDraft')).toContainEqual({
+      draftId: firstDraft.value.draft.draftId,
+    })
+  })
+
+  test('a refused key shows the reason and the fix, and nothing goes on', async ({
+    app,
+    harness,
+    keyFiles,
+  }) => {
+    const path = await keyFiles.rsaFile('AuthKey_RSA1234567.p8')
+    const wizard = await openWizard(app)
+
+    harness.dialogAnswers.push(path)
+    await wizard.getByRole('button', { name: 'Choose File…' }).click()
+
+    const alert = wizard.getByRole('alert')
+    await expect(alert).toContainText('RSA private key')
+    await expect(alert).toContainText('P-256')
+    await expect(alert).toContainText('Users and Access → Integrations')
+    await expect(wizard.getByRole('button', { name: 'Continue' })).toBeDisabled()
+    await screenshot(app, 'key-file-refused')
+
+    harness.clipboard.text = 'not a key at all'
+    await app.keyboard.press(`${COMMAND}+v`)
+    await expect(alert).toContainText('not a private key')
+  })
+
+  test('the key-file step in dark mode', async ({ app, harness, keyFiles }) => {
+    await app.emulateMedia({ colorScheme: 'dark' })
+    const key = await keyFiles.p256File('AuthKey_DARK123456.p8')
+    const wizard = await openWizard(app)
+    await screenshot(app, 'key-file-dark')
+    harness.dialogAnswers.push(key.path)
+    await wizard.getByRole('button', { name: 'Choose File…' }).click()
+    await expect(wizard.getByRole('region', { name: 'Imported key' })).toBeVisible()
+    await screenshot(app, 'key-file-imported-dark')
+  })
+})
+
+test.describe('IDs', () => {
+  async function importKey(app: Page, harness: Harness, path: string) {
+    const { wizard } = await importByDialog(app, harness, path)
+    await wizard.getByRole('button', { name: 'Continue' }).click()
+    await expect(wizard.getByRole('heading', { name: 'Enter the key’s IDs' })).toBeVisible()
+    return wizard
+  }
+
+  test('validates as you type, and swaps swapped IDs in one click', async ({
+    app,
+    harness,
+    keyFiles,
+  }) => {
+    const key = await keyFiles.p256File('AuthKey_ABCDE12345.p8')
+    const wizard = await importKey(app, harness, key.path)
+    const issuer = wizard.getByLabel('Issuer ID')
+    const keyId = wizard.getByLabel('Key ID')
+    await expect(issuer).toBeFocused()
+    await expect(issuer).toHaveAttribute('aria-invalid', 'false')
+
+    await issuer.fill('1234')
+    await expect(issuer).toHaveAttribute('aria-invalid', 'true')
+    await expect(issuer).toHaveAccessibleDescription(/The issuer ID is a UUID/)
+
+    await issuer.fill('ABCDE12345')
+    await keyId.fill(ISSUER)
+    await expect(wizard.getByText('look swapped')).toBeVisible()
+    await expect(issuer).toHaveAttribute('aria-invalid', 'true')
+    await expect(keyId).toHaveAttribute('aria-invalid', 'true')
+    await screenshot(app, 'ids-swapped')
+
+    await wizard.getByRole('button', { name: 'Swap' }).click()
+    await expect(issuer).toHaveValue(ISSUER)
+    await expect(keyId).toHaveValue('ABCDE12345')
+    await expect(wizard.getByText('look swapped')).toHaveCount(0)
+    await expect(issuer).toHaveAttribute('aria-invalid', 'false')
+    await expect(keyId).toHaveAttribute('aria-invalid', 'false')
+    await screenshot(app, 'ids')
+  })
+
+  test('a key ID other than the file’s is a warning, not a block', async ({
+    app,
+    harness,
+    keyFiles,
+  }) => {
+    const key = await keyFiles.p256File('AuthKey_ABCDE12345.p8')
+    const wizard = await importKey(app, harness, key.path)
+    const keyId = wizard.getByLabel('Key ID')
+    await wizard.getByLabel('Issuer ID').fill(ISSUER)
+    await keyId.fill('ZZZZZ11111')
+
+    await expect(keyId).toHaveAccessibleDescription(/named for key ABCDE12345/)
+    await expect(keyId).toHaveAttribute('aria-invalid', 'false')
+    await screenshot(app, 'ids-mismatch')
+
+    await wizard.getByRole('button', { name: 'Use ABCDE12345' }).click()
+    await expect(keyId).toHaveValue('ABCDE12345')
+    await expect(wizard.getByText('named for key')).toHaveCount(0)
+
+    await keyId.fill('ZZZZZ11111')
+    await wizard.getByRole('button', { name: 'Check Key' }).click()
+    await expect.poll(() => requestsOn(harness, 'keys:check')).toHaveLength(1)
+    expect(requestsOn(harness, 'keys:check')[0]).toMatchObject({ keyId: 'ZZZZZ11111' })
+  })
+
+  test('an individual key has no issuer ID field', async ({ app, harness, keyFiles }) => {
+    const key = await keyFiles.p256File('AuthKey_ABCDE12345.p8')
+    const wizard = await importKey(app, harness, key.path)
+    await wizard.getByLabel('Issuer ID').fill(ISSUER)
+
+    await wizard.getByRole('radio', { name: /Individual key/ }).check()
+    await expect(wizard.getByLabel('Issuer ID')).toHaveCount(0)
+    await expect(wizard.getByLabel('Role you picked (optional)')).toHaveCount(0)
+    await expect(wizard.getByText('Individual keys belong to one person')).toBeVisible()
+    await screenshot(app, 'ids-individual')
+
+    await wizard.getByRole('button', { name: 'Check Key' }).click()
+    await expect.poll(() => requestsOn(harness, 'keys:check')).toHaveLength(1)
+    expect(requestsOn(harness, 'keys:check')[0]).toMatchObject({
+      keyType: 'individual',
+      issuerId: '',
+      keyId: 'ABCDE12345',
+      role: null,
+    })
+  })
+
+  test('Continue with empty fields says what is missing and focuses the field', async ({
+    app,
+    harness,
+    keyFiles,
+  }) => {
+    const key = await keyFiles.p256File('my-key.p8')
+    const wizard = await importKey(app, harness, key.path)
+    await wizard.getByLabel('Key ID').fill('ABCDE12345')
+    await wizard.getByRole('button', { name: 'Check Key' }).click()
+
+    await expect(wizard.getByRole('alert')).toContainText('Enter the issuer ID')
+    await expect(wizard.getByLabel('Issuer ID')).toBeFocused()
+    await expect(wizard.getByLabel('Issuer ID')).toHaveAttribute('aria-invalid', 'true')
+    expect(requestsOn(harness, 'keys:check')).toHaveLength(0)
+  })
+})
+
+test('keyboard only: open, import, enter the IDs and start the check', async ({
+  app,
+  harness,
+  keyFiles,
+}) => {
+  const key = await keyFiles.p256File('AuthKey_KEYB123456.p8')
+  const wizard = await openWizard(app)
+  const focusedName = () =>
+    app.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null
+      return element?.getAttribute('aria-label') ?? element?.textContent?.trim() ?? ''
+    })
+
+  // Tab order on the first step: the guide's link, its details, then the two import buttons.
+  await app.keyboard.press('Tab')
+  expect(await focusedName()).toBe('Open in Browser')
+  await app.keyboard.press('Tab')
+  expect(await focusedName()).toContain('Which role')
+  await app.keyboard.press('Tab')
+  expect(await focusedName()).toBe('Choose File…')
+
+  harness.dialogAnswers.push(key.path)
+  await app.keyboard.press('Enter')
+  await expect(wizard.getByRole('button', { name: 'Continue' })).toBeFocused()
+  await app.keyboard.press('Enter')
+
+  const issuer = wizard.getByLabel('Issuer ID')
+  await expect(issuer).toBeFocused()
+  await app.keyboard.type(ISSUER.toUpperCase())
+  await app.keyboard.press('Tab')
+  await expect(wizard.getByLabel('Key ID')).toBeFocused()
+  await expect(wizard.getByLabel('Key ID')).toHaveValue('KEYB123456')
+  await app.keyboard.press('Tab')
+  await expect(wizard.getByLabel('Role you picked (optional)')).toBeFocused()
+  await app.keyboard.press('Shift+Tab')
+  await app.keyboard.press('Enter')
+
+  await expect(wizard.getByRole('heading', { name: 'Check with Apple' })).toBeVisible()
+  await expect.poll(() => requestsOn(harness, 'keys:check')).toHaveLength(1)
+  expect(requestsOn(harness, 'keys:check')[0]).toMatchObject({
+    keyType: 'team',
+    issuerId: ISSUER,
+    keyId: 'KEYB123456',
+    role: null,
+  })
+})
+
+test('Esc closes the wizard and discards the draft in main', async ({ app, harness, keyFiles }) => {
+  const key = await keyFiles.p256File('AuthKey_ESCAPE1234.p8')
+  const { wizard, draftId } = await importByDialog(app, harness, key.path)
+
+  await app.keyboard.press('Escape')
+  await expect(wizard).toHaveCount(0)
+  await expect.poll(() => requestsOn(harness, 'keys:discardDraft')).toEqual([{ draftId }])
+  await expect(app.getByRole('button', { name: 'Add Key…' }).first()).toBeVisible()
+})
+
+test.describe('check and save', () => {
+  test('a draft discarded by Esc is gone: a later keys:check with it fails', async ({
+    app,
+    harness,
+    keyFiles,
+  }) => {
+    const key = await keyFiles.p256File('AuthKey_ESCAPE1234.p8')
+    const { wizard, draftId } = await importByDialog(app, harness, key.path)
+    await app.keyboard.press('Escape')
+    await expect(wizard).toHaveCount(0)
+
+    const late = await app.evaluate(
+      (id) =>
+        window.ascent.keys.check({
+          checkId: crypto.randomUUID(),
+          draftId: id,
+          keyType: 'team',
+          issuerId: '57246542-96fe-1a63-e053-0824d011072a',
+          keyId: 'ESCAPE1234',
+          role: null,
+        }),
+      draftId,
+    )
+    expect(late).toMatchObject({ ok: false, error: { code: 'keys.draft_expired' } })
+  })
+
+  test('a sandbox key passes the live check, is named and saved, and becomes the active team', async ({
+    app,
+    harness,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ type: 'team', role: 'DEVELOPER', revoked: false })
+    const team = sandbox.teams.find((candidate) => candidate.name === key.teamName)
+    if (!key.p8Path || !team) throw new Error('the sandbox wrote no key file')
+    const wizard = await openWizard(app)
+    harness.dialogAnswers.push(key.p8Path)
+    await wizard.getByRole('button', { name: 'Choose File…' }).click()
+    await expect(wizard.getByRole('region', { name: 'Imported key' })).toContainText(
+      fingerprintOfPem(key.privateKeyPem),
+    )
+    await wizard.getByRole('button', { name: 'Continue' }).click()
+    await wizard.getByLabel('Issuer ID').fill(team.issuerId)
+    await wizard.getByLabel('Role you picked (optional)').selectOption('DEVELOPER')
+    await wizard.getByRole('button', { name: 'Check Key' }).click()
+
+    const checklist = wizard.getByRole('list', { name: 'Check progress' })
+    for (const label of [
+      'Key parses (P-256)',
+      'Token signed',
+      'Apple accepted the token',
+      'Can list apps',
+      'Can read TestFlight',
+    ]) {
+      await expect(checklist.getByRole('listitem').filter({ hasText: label })).toContainText(
+        'Passed',
+      )
+    }
+    await expect(wizard.getByRole('button', { name: 'Continue' })).toBeEnabled()
+    await expect(app.locator('[aria-live="polite"]')).toHaveText(/passed/i)
+    await screenshot(app, 'check')
+
+    const [check] = requestsOn(harness, 'keys:check') as { checkId: string }[]
+    await wizard.getByRole('button', { name: 'Continue' }).click()
+    const name = wizard.getByRole('textbox', { name: 'Name', exact: true })
+    await expect(name).toBeFocused()
+    await expect(name).not.toHaveValue('')
+    await screenshot(app, 'name')
+
+    await name.fill('Northwind CI')
+    await app.keyboard.press('Enter')
+    await expect(wizard).toHaveCount(0)
+    expect(requestsOn(harness, 'keys:save')).toEqual([
+      { checkId: check?.checkId, name: 'Northwind CI' },
+    ])
+    const saved = app.getByRole('navigation', { name: 'Teams' }).getByRole('button', {
+      name: /Northwind CI/,
+    })
+    await expect(saved).toHaveAttribute('aria-current', 'page')
+    expect(requestsOn(harness, 'keys:discardDraft')).toEqual([])
+  })
+
+  test('a rejected key shows the diagnosis; Try Again runs a fresh check', async ({
+    app,
+    harness,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ type: 'team', role: 'DEVELOPER', revoked: false })
+    if (!key.p8Path) throw new Error('the sandbox wrote no key file')
+    const wizard = await openWizard(app)
+    harness.dialogAnswers.push(key.p8Path)
+    await wizard.getByRole('button', { name: 'Choose File…' }).click()
+    await wizard.getByRole('button', { name: 'Continue' }).click()
+    // A well-formed issuer ID of no team: Apple answers 401.
+    await wizard.getByLabel('Issuer ID').fill(ISSUER)
+    await wizard.getByRole('button', { name: 'Check Key' }).click()
+
+    const alert = wizard.getByRole('alert')
+    await expect(alert).toBeVisible()
+    await expect(alert.getByRole('heading')).not.toBeEmpty()
+    await expect(alert.getByRole('listitem').first()).toBeVisible()
+    const checklist = wizard.getByRole('list', { name: 'Check progress' })
+    await expect(checklist.getByText('Failed', { exact: true })).toHaveCount(1)
+    await expect(checklist.getByRole('listitem').nth(2)).toContainText('Apple accepted the token')
+    await expect(checklist.getByRole('listitem').nth(2)).toContainText('Failed')
+    await expect(wizard.getByRole('button', { name: 'Continue' })).toHaveCount(0)
+    await expect(wizard.getByRole('button', { name: 'Try Again' })).toBeFocused()
+    await screenshot(app, 'check-failed')
+
+    await wizard.getByRole('button', { name: 'Open App Store Connect' }).click()
+    await expect
+      .poll(() => harness.openedUrls)
+      .toEqual(['https://appstoreconnect.apple.com/access/integrations/api'])
+
+    await wizard.getByRole('button', { name: 'Try Again' }).click()
+    await expect.poll(() => requestsOn(harness, 'keys:check')).toHaveLength(2)
+    const [first, second] = requestsOn(harness, 'keys:check') as { checkId: string }[]
+    expect(first?.checkId).not.toBe(second?.checkId)
+    await expect(alert).toBeVisible()
+    await expect(wizard.getByRole('button', { name: 'Try Again' })).toBeFocused()
+  })
+
+  test('Cancel Check stops a running check', async ({ app, harness, sandbox }) => {
+    const key = sandbox.findKey({ type: 'team', role: 'APP_MANAGER', revoked: false })
+    const team = sandbox.teams.find((candidate) => candidate.name === key.teamName)
+    if (!key.p8Path || !team) throw new Error('the sandbox wrote no key file')
+    sandbox.admin.addFaults({ kind: 'hang', match: { keyId: key.keyId } })
+    try {
+      const wizard = await openWizard(app)
+      harness.dialogAnswers.push(key.p8Path)
+      await wizard.getByRole('button', { name: 'Choose File…' }).click()
+      await wizard.getByRole('button', { name: 'Continue' }).click()
+      await wizard.getByLabel('Issuer ID').fill(team.issuerId)
+      await wizard.getByRole('button', { name: 'Check Key' }).click()
+      await screenshot(app, 'check-running')
+
+      await wizard.getByRole('button', { name: 'Cancel Check' }).click()
+      await expect(wizard.getByText('The check was canceled')).toBeVisible()
+      const [check] = requestsOn(harness, 'keys:check') as { checkId: string }[]
+      await expect
+        .poll(() => requestsOn(harness, 'keys:cancelCheck'))
+        .toEqual([{ checkId: check?.checkId }])
+      await expect(wizard.getByRole('button', { name: 'Try Again' })).toBeFocused()
+    } finally {
+      sandbox.admin.clearFaults()
+    }
+  })
+})
