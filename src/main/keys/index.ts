@@ -28,6 +28,9 @@ import { createKeyStore } from './store'
 export type { SaveKeyInput, KeyStoreCounters } from './store'
 export type { IntakeRefusalCode } from './refusals'
 export { MAX_INPUT_BYTES } from './refusals'
+/** The same parser for the command line, which reads keys from files and CI variables. */
+export { readKeyFile } from './intake'
+export { parseKeyBytes, parseKeyText, type ParseResult } from './parse'
 
 export interface KeysOptions extends Pick<Platform, 'clipboard' | 'now' | 'dataDir'> {
   secrets: SecretStore

@@ -1,0 +1,445 @@
+/**
+ * `ascent doctor` and `ascent token`, run in-process through `main(argv, env, io)` against the
+ * Apple sandbox, plus one real process (`tsx src/main/cli.ts`) for the entry point and exit codes.
+ * Every run's output is scanned for the private keys.
+ */
+import { execFile } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
+import { createPublicKey } from 'node:crypto'
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { decodeProtectedHeader, jwtVerify } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../src/main/cli'
+import { parseKeyText } from '../../src/main/keys/parse'
+import type { Sandbox, SandboxKey } from '../sandbox'
+import { startSandbox } from '../sandbox'
+
+const root = resolve(import.meta.dirname, '../..')
+let sandbox: Sandbox
+let scratch: string
+const secrets: string[] = []
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ keyFiles: true })
+  scratch = await mkdtemp(join(tmpdir(), 'ascent-cli-'))
+  for (const key of sandbox.teams.flatMap((team) => team.keys)) rememberSecret(key.privateKeyPem)
+})
+
+afterAll(async () => {
+  await sandbox.close()
+  await rm(scratch, { recursive: true, force: true })
+})
+
+/** Every form a key could leak in: its PEM lines, its body, and base64 of the whole PEM. */
+function rememberSecret(pem: string): void {
+  const body = pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '')
+  secrets.push(...pem.split('\n').filter((line) => line.length > 20 && !line.startsWith('-----')))
+  secrets.push(body.slice(0, 32), body.slice(-32), Buffer.from(pem).toString('base64').slice(0, 40))
+}
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+async function run(argv: string[], env: Record<string, string> = {}): Promise<Run> {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(argv, env, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    cwd: scratch,
+  })
+  expectNoSecret(stdout + stderr)
+  return { code, stdout, stderr }
+}
+
+function expectNoSecret(output: string): void {
+  expect(output).not.toContain('PRIVATE KEY')
+  for (const secret of secrets) expect(output).not.toContain(secret)
+}
+
+const admin = () => sandbox.findKey({ team: 'northwind', role: 'ADMIN', type: 'team' })
+const developer = () => sandbox.findKey({ team: 'northwind', role: 'DEVELOPER', type: 'team' })
+const individual = () => sandbox.findKey({ team: 'northwind', type: 'individual' })
+
+function keyArgs(key: SandboxKey): string[] {
+  return key.type === 'team'
+    ? ['--issuer-id', key.issuerId!, '--p8', key.p8Path!]
+    : ['--individual', '--p8', key.p8Path!]
+}
+
+function doctor(key: SandboxKey, ...extra: string[]): Promise<Run> {
+  return run(['doctor', ...keyArgs(key), '--api-base', sandbox.url, '--json', ...extra])
+}
+
+function json(
+  result: Run,
+): Record<string, unknown> & { code: string; key: Record<string, unknown> } {
+  return JSON.parse(result.stdout) as Record<string, unknown> & {
+    code: string
+    key: Record<string, unknown>
+  }
+}
+
+describe('ascent doctor', () => {
+  it('exits 0 for a working team key, with one JSON object: diagnosis, steps, warnings', async () => {
+    const result = await doctor(admin())
+    expect(result.code).toBe(0)
+    expect(result.stdout.trim().split('\n')).toHaveLength(1)
+    const output = json(result)
+    expect(Object.keys(output).sort()).toEqual(
+      [
+        'apiBase',
+        'code',
+        'detail',
+        'facts',
+        'hints',
+        'key',
+        'ok',
+        'steps',
+        'title',
+        'warnings',
+      ].sort(),
+    )
+    expect(output).toMatchObject({
+      ok: true,
+      code: 'ok',
+      warnings: [],
+      apiBase: sandbox.url,
+      key: { type: 'team', keyId: admin().keyId, issuerId: admin().issuerId, role: 'ADMIN' },
+    })
+    const steps = output.steps as { id: string; state: string }[]
+    expect(steps.map((step) => `${step.id}:${step.state}`)).toEqual([
+      'parse:passed',
+      'sign:passed',
+      'auth:passed',
+      'apps:passed',
+      'testflight:passed',
+      'users:passed',
+    ])
+    expect(result.stderr).toContain(`Note: checking with ${sandbox.url}, not Apple’s API`)
+  })
+
+  it('exits 0 for a working individual key', async () => {
+    const result = await doctor(individual())
+    expect(result.code).toBe(0)
+    expect(json(result).key).toMatchObject({ type: 'individual', issuerId: null, role: null })
+  })
+
+  it('reads ASC_ISSUER_ID, ASC_KEY_ID and ASC_KEY_P8_BASE64', async () => {
+    const key = admin()
+    const result = await run(['doctor', '--api-base', sandbox.url, '--json'], {
+      ASC_ISSUER_ID: key.issuerId!,
+      ASC_KEY_ID: key.keyId,
+      ASC_KEY_P8_BASE64: Buffer.from(key.privateKeyPem).toString('base64'),
+    })
+    expect(result.code).toBe(0)
+    expect(json(result).key).toMatchObject({ keyId: key.keyId, issuerId: key.issuerId })
+    expect(result.stderr).toContain('Decoded a base64-encoded PEM')
+  })
+
+  it('lets flags win over the environment', async () => {
+    const result = await run(
+      [
+        'doctor',
+        '--key-id',
+        admin().keyId,
+        '--p8',
+        admin().p8Path!,
+        '--api-base',
+        sandbox.url,
+        '--json',
+      ],
+      { ASC_ISSUER_ID: admin().issuerId!, ASC_KEY_ID: developer().keyId },
+    )
+    expect(result.code).toBe(0)
+    expect(json(result).key.keyId).toBe(admin().keyId)
+  })
+
+  it('reads a fastlane API key file, team or individual', async () => {
+    const teamFile = join(scratch, 'team.json')
+    await writeFile(
+      teamFile,
+      JSON.stringify({
+        key_id: developer().keyId,
+        issuer_id: developer().issuerId,
+        key: developer().privateKeyPem,
+      }),
+    )
+    const team = await run([
+      'doctor',
+      '--fastlane-json',
+      teamFile,
+      '--api-base',
+      sandbox.url,
+      '--json',
+    ])
+    expect(team.code).toBe(0)
+    expect(json(team).key).toMatchObject({ type: 'team', keyId: developer().keyId })
+
+    const individualFile = join(scratch, 'individual.json')
+    await writeFile(
+      individualFile,
+      JSON.stringify({ key_id: individual().keyId, key: individual().privateKeyPem }),
+    )
+    const person = await run([
+      'doctor',
+      '--fastlane-json',
+      individualFile,
+      '--api-base',
+      sandbox.url,
+      '--json',
+    ])
+    expect(person.code).toBe(0)
+    expect(json(person).key).toMatchObject({ type: 'individual', keyId: individual().keyId })
+  })
+
+  it('prints the steps and the outcome as text without --json', async () => {
+    const result = await run([
+      'doctor',
+      ...keyArgs(developer()),
+      '--api-base',
+      sandbox.url,
+      '--role',
+      'developer',
+    ])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('✓ The key works [ok]')
+    expect(result.stdout).toContain('– Can manage users (Admin only)')
+    expect(result.stdout).toContain('Role: Developer')
+  })
+
+  it('exits 1 with auth.rejected for a revoked key', async () => {
+    const result = await doctor(sandbox.findKey({ team: 'fabrikam', revoked: true }))
+    expect(result.code).toBe(1)
+    expect(json(result)).toMatchObject({
+      ok: false,
+      code: 'auth.rejected',
+      facts: { httpStatus: 401, appleErrorCode: 'NOT_AUTHORIZED' },
+    })
+  })
+
+  it('exits 1 for an individual key checked as a team key, naming the flag to use', async () => {
+    const key = individual()
+    const result = await run([
+      'doctor',
+      '--issuer-id',
+      admin().issuerId!,
+      '--p8',
+      key.p8Path!,
+      '--api-base',
+      sandbox.url,
+      '--json',
+    ])
+    expect(result.code).toBe(1)
+    expect(json(result)).toMatchObject({
+      code: 'auth.rejected',
+      title: 'This is an individual key',
+      hints: ['Check it again as an individual key: pass --individual instead of --issuer-id.'],
+    })
+  })
+
+  it('exits 1 with the intake’s own reason for a key that is not an App Store Connect key', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString()
+    rememberSecret(rsa)
+    const path = join(scratch, 'AuthKey_ABCDEFGHIJ.p8')
+    await writeFile(path, rsa)
+    const result = await run([
+      'doctor',
+      '--issuer-id',
+      admin().issuerId!,
+      '--p8',
+      path,
+      '--api-base',
+      sandbox.url,
+      '--json',
+    ])
+    expect(result.code).toBe(1)
+    const refusal = parseKeyText(rsa)
+    expect(refusal.ok).toBe(false)
+    expect(json(result)).toMatchObject({
+      code: 'input.private_key_invalid',
+      detail: refusal.ok ? null : refusal.refusal.message,
+    })
+  })
+
+  it('exits 1 with input.issuer_id_invalid for a malformed issuer ID', async () => {
+    const result = await run([
+      'doctor',
+      '--issuer-id',
+      'northwind',
+      '--p8',
+      admin().p8Path!,
+      '--json',
+    ])
+    expect(result.code).toBe(1)
+    expect(json(result).code).toBe('input.issuer_id_invalid')
+  })
+
+  it('exits 1 with team.not_found for --app-id of another team’s app', async () => {
+    const fabrikamApp = sandbox.teams.find((team) => team.name.startsWith('Fabrikam'))!.appIds[0]!
+    const result = await doctor(admin(), '--app-id', fabrikamApp)
+    expect(result.code).toBe(1)
+    expect(json(result)).toMatchObject({ code: 'team.not_found', facts: { httpStatus: 404 } })
+
+    const ownApp = sandbox.teams.find((team) => team.name.startsWith('Northwind'))!.appIds[0]!
+    expect((await doctor(admin(), '--app-id', ownApp)).code).toBe(0)
+  })
+
+  it('with --role, exits 1 when the key cannot do what the role does', async () => {
+    const result = await doctor(developer(), '--role', 'admin')
+    expect(result.code).toBe(1)
+    expect(json(result)).toMatchObject({
+      code: 'access.forbidden',
+      facts: { request: 'GET /v1/users?limit=1', httpStatus: 403 },
+    })
+    expect((await doctor(developer(), '--role', 'developer')).code).toBe(0)
+  })
+
+  it.each([
+    [[]],
+    [['frobnicate']],
+    [['doctor']],
+    [['doctor', '--bogus']],
+    [['doctor', '--scope', 'GET /v1/apps']],
+    [['doctor', '--api-base', 'ftp://example.com']],
+    [['doctor', '--role', 'owner']],
+    [['token', '--json']],
+    [['token', '--lifetime', '1201']],
+    [['token', '--lifetime', '60']],
+  ])('exits 2 with the usage for %j', async (argv) => {
+    const result = await run(argv)
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(/^ascent: .+\n\nUsage:/)
+  })
+
+  it('exits 2 when the issuer ID is missing, or given for an individual key', async () => {
+    const missing = await run(['doctor', '--p8', admin().p8Path!])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('No issuer ID')
+    const both = await run([
+      'doctor',
+      '--individual',
+      '--issuer-id',
+      admin().issuerId!,
+      '--p8',
+      admin().p8Path!,
+    ])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('Individual keys have no issuer ID')
+  })
+
+  it('shows the usage for --help, exit 0', async () => {
+    const result = await run(['--help'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('ascent doctor')
+  })
+})
+
+describe('ascent token', () => {
+  it('prints a token that verifies with the public key, honouring --scope and --lifetime', async () => {
+    const key = admin()
+    const result = await run([
+      'token',
+      ...keyArgs(key),
+      '--scope',
+      'GET /v1/apps',
+      '--scope',
+      'GET /v1/betaGroups',
+      '--lifetime',
+      '600',
+    ])
+    expect(result.code).toBe(0)
+    const token = result.stdout.trim()
+    const { payload } = await jwtVerify(token, createPublicKey(key.privateKeyPem), {
+      audience: 'appstoreconnect-v1',
+      issuer: key.issuerId!,
+      algorithms: ['ES256'],
+    })
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', kid: key.keyId, typ: 'JWT' })
+    expect(payload.exp! - payload.iat!).toBe(600)
+    expect(payload.scope).toEqual(['GET /v1/apps', 'GET /v1/betaGroups'])
+
+    const get = (path: string) =>
+      fetch(`${sandbox.url}${path}`, { headers: { Authorization: `Bearer ${token}` } })
+    expect((await get('/v1/apps?limit=1')).status).toBe(200)
+    expect((await get('/v1/users?limit=1')).status).toBe(401)
+  })
+
+  it('signs at most 20 minutes by default, and individual keys with sub "user"', async () => {
+    const key = individual()
+    const result = await run(['token', ...keyArgs(key)])
+    expect(result.code).toBe(0)
+    const { payload } = await jwtVerify(result.stdout.trim(), createPublicKey(key.privateKeyPem), {
+      audience: 'appstoreconnect-v1',
+    })
+    expect(payload.sub).toBe('user')
+    expect(payload.iss).toBeUndefined()
+    expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(1200)
+  })
+
+  it('exits 1 without a token for swapped IDs', async () => {
+    const result = await run([
+      'token',
+      '--issuer-id',
+      admin().keyId,
+      '--key-id',
+      admin().issuerId!,
+      '--p8',
+      admin().p8Path!,
+    ])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain('swapped')
+  })
+})
+
+describe('the real entry points', () => {
+  function spawn(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+    return new Promise((done) => {
+      execFile(
+        command,
+        args,
+        { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
+          expectNoSecret(stdout + stderr)
+          done({ code, stdout, stderr })
+        },
+      )
+    })
+  }
+
+  it('`tsx src/main/cli.ts` runs main and exits with its code', async () => {
+    const tsx = join(root, 'node_modules/.bin/tsx')
+    const key = admin()
+    const [works, usage] = await Promise.all([
+      spawn(tsx, ['src/main/cli.ts', 'doctor', '--api-base', sandbox.url, '--json'], {
+        ASC_ISSUER_ID: key.issuerId!,
+        ASC_KEY_ID: key.keyId,
+        ASC_KEY_P8_BASE64: Buffer.from(key.privateKeyPem).toString('base64'),
+      }),
+      spawn(tsx, ['src/main/cli.ts', 'token', '--lifetime', '5000']),
+    ])
+    expect(works.code).toBe(0)
+    expect(JSON.parse(works.stdout)).toMatchObject({ ok: true, code: 'ok' })
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toContain('Usage:')
+  })
+
+  it('bin/ascent.js asks for a build when out/main/cli.js is missing', async () => {
+    const copy = join(scratch, 'package')
+    await mkdir(join(copy, 'bin'), { recursive: true })
+    await copyFile(join(root, 'bin/ascent.js'), join(copy, 'bin/ascent.js'))
+    const result = await spawn(process.execPath, [join(copy, 'bin/ascent.js'), 'doctor'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('npm run build')
+  })
+})

@@ -1,0 +1,192 @@
+/**
+ * Ascent's real main process (createAscent, the real dispatcher and handlers) on a memory secret
+ * store and a temp data folder, talking to the Apple sandbox, for the check → save tests.
+ */
+import { randomUUID } from 'node:crypto'
+import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'vitest'
+import type {
+  CheckProgress,
+  CheckReport,
+  KeyDraft,
+  RequestOf,
+  ResponseOf,
+  Channel,
+} from '../../../src/shared/contract'
+import type { Role } from '../../../src/shared/keys'
+import type { Result } from '../../../src/shared/result'
+import type { Ascent } from '../../../src/main/ascent'
+import { createAscent } from '../../../src/main/ascent'
+import { createDispatcher } from '../../../src/main/ipc'
+import { silentLogger } from '../../../src/main/log'
+import type { Platform } from '../../../src/main/platform'
+import type { SandboxKey } from '../../sandbox'
+import type { MemoryClipboard, MemorySecretStore } from '../fakes'
+import { createMemoryClipboard, createMemorySecretStore } from '../fakes'
+
+const ORIGIN = 'app://ascent'
+
+export interface TestApp {
+  ascent: Ascent
+  invoke: <C extends Channel>(channel: C, request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>
+  /** `invoke` that expects success. */
+  call: <C extends Channel>(channel: C, request: RequestOf<C>) => Promise<ResponseOf<C>>
+  secrets: MemorySecretStore
+  clipboard: MemoryClipboard
+  progress: CheckProgress[]
+  dataDir: string
+  close: () => Promise<void>
+}
+
+export interface TestAppOptions {
+  apiBase: string
+  now?: () => number
+  timeoutMs?: number
+  secrets?: MemorySecretStore
+  dataDir?: string
+}
+
+export async function startApp(options: TestAppOptions): Promise<TestApp> {
+  const ownsDataDir = options.dataDir === undefined
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'ascent-check-')))
+  const secrets = options.secrets ?? createMemorySecretStore()
+  const clipboard = createMemoryClipboard()
+  const progress: CheckProgress[] = []
+  const platform: Platform = {
+    secrets,
+    clipboard,
+    dialog: { chooseKeyFile: () => Promise.resolve(null) },
+    shell: { openExternal: () => Promise.resolve() },
+    fetch: globalThis.fetch,
+    now: options.now ?? (() => Date.now()),
+    dataDir,
+    apiBase: options.apiBase,
+    appVersion: '0.0.0-test',
+    notify: (event, payload) => {
+      if (event === 'keys:checkProgress') progress.push(payload as CheckProgress)
+    },
+    log: silentLogger,
+  }
+  const ascent = createAscent(platform, {
+    asc: {
+      timeoutMs: options.timeoutMs ?? 5_000,
+      retry: { baseDelayMs: 1, maxDelayMs: 4 },
+    },
+  })
+  const dispatch = createDispatcher({
+    trustedOrigin: ORIGIN,
+    handlers: ascent.handlers,
+    log: silentLogger,
+  })
+  const invoke = async <C extends Channel>(channel: C, request: RequestOf<C>) =>
+    (await dispatch(channel, request, { url: `${ORIGIN}/`, isTopFrame: true })) as Result<
+      ResponseOf<C>
+    >
+  return {
+    ascent,
+    invoke,
+    call: async (channel, request) => {
+      const result = await invoke(channel, request)
+      if (!result.ok)
+        throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`)
+      return result.value
+    },
+    secrets,
+    clipboard,
+    progress,
+    dataDir,
+    close: async () => {
+      await ascent.dispose()
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function importFile(app: TestApp, path: string): Promise<KeyDraft> {
+  const outcome = await app.call('keys:importDropped', { path })
+  if (outcome.status !== 'imported') throw new Error(`import refused: ${JSON.stringify(outcome)}`)
+  return outcome.draft
+}
+
+export async function importPasted(app: TestApp, pem: string): Promise<KeyDraft> {
+  app.clipboard.text = pem
+  const outcome = await app.call('keys:pasteClipboard', undefined)
+  if (outcome.status !== 'imported') throw new Error(`paste refused: ${JSON.stringify(outcome)}`)
+  return outcome.draft
+}
+
+/** The key's file under another name, as a user's renamed or mixed-up download. */
+export async function copyKeyFileAs(key: SandboxKey, dir: string, name: string): Promise<string> {
+  if (!key.p8Path) throw new Error('the sandbox was started without key files')
+  const path = join(dir, name)
+  await copyFile(key.p8Path, path)
+  return path
+}
+
+export interface CheckInput {
+  keyType?: 'team' | 'individual'
+  issuerId?: string
+  keyId: string
+  role?: Role | null
+}
+
+export function checkRequest(
+  draft: KeyDraft,
+  input: CheckInput,
+  checkId: string = randomUUID(),
+): RequestOf<'keys:check'> {
+  return {
+    checkId,
+    draftId: draft.draftId,
+    keyType: input.keyType ?? 'team',
+    issuerId: input.issuerId ?? '',
+    keyId: input.keyId,
+    role: input.role ?? null,
+  }
+}
+
+export async function runCheck(
+  app: TestApp,
+  draft: KeyDraft,
+  input: CheckInput,
+): Promise<CheckReport> {
+  return app.call('keys:check', checkRequest(draft, input))
+}
+
+/** The key the check failed on cannot be saved, and nothing reached the keychain or keys.json. */
+export async function expectNothingSaved(app: TestApp, report: CheckReport): Promise<void> {
+  expect(report.canSave).toBe(false)
+  const saved = await app.invoke('keys:save', { checkId: report.checkId, name: 'Should not save' })
+  expect(saved.ok ? null : saved.error.code).toBe('keys.check_failed')
+  const state = await app.call('teams:list', undefined)
+  expect(state.teams).toEqual([])
+  expect(app.secrets.items.size).toBe(0)
+}
+
+/** A local server that answers every request with a Wi-Fi login page (200, HTML). */
+export async function startCaptivePortal(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((_request, response) => {
+    const page = '<!doctype html><html><body><h1>Welcome to Hotel Wi-Fi</h1></body></html>'
+    response.writeHead(200, { 'Content-Type': 'text/html', Date: new Date().toUTCString() })
+    response.end(page)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** A port on this machine where nothing listens: connections are refused. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return `http://127.0.0.1:${port}`
+}
