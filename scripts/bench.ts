@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url'
 import { clientSection } from './bench/client'
+import { uiSection } from './bench/ui'
 
 export interface BenchTarget {
   /** The figure must be at most `value` (`<=`) or below it (`<`). */
@@ -34,7 +35,7 @@ export interface BenchResult {
   figures: BenchFigureResult[]
 }
 
-export const SECTIONS: BenchSection[] = [clientSection]
+export const SECTIONS: BenchSection[] = [clientSection, uiSection]
 
 function met(figure: BenchFigure): boolean | null {
   if (!figure.target) return null

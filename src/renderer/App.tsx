@@ -1,14 +1,18 @@
 import { useState } from 'react'
 import type { AppCommand } from '../shared/contract'
 import { useTeams } from './data/teams'
+import { Sheet } from './shell/Sheet'
 import { useCommands } from './shell/useCommands'
 import { Welcome } from './shell/Welcome'
+import { TeamBrowser } from './teams/TeamBrowser'
 import { TeamSidebar } from './teams/TeamSidebar'
+import { Wizard } from './wizard/Wizard'
 
 export function App() {
   const teams = useTeams()
-  const [, setWizardOpen] = useState(false)
+  const [wizardOpen, setWizardOpen] = useState(false)
   const list = teams.state?.teams ?? []
+  const activeTeam = list.find((team) => team.id === teams.activeTeamId) ?? null
 
   useCommands((command: AppCommand) => {
     if (command.type === 'addKey') setWizardOpen(true)
@@ -25,6 +29,10 @@ export function App() {
         activeTeamId={teams.activeTeamId}
         onSelect={teams.activate}
         onAddKey={() => setWizardOpen(true)}
+        orphans={teams.state?.orphans}
+        notices={teams.state?.notices}
+        onChanged={teams.reload}
+        onReplaceKey={() => setWizardOpen(true)}
       />
       <main className="content" aria-label="Content">
         {teams.error ? (
@@ -33,8 +41,27 @@ export function App() {
           </p>
         ) : teams.state && list.length === 0 ? (
           <Welcome onAddKey={() => setWizardOpen(true)} />
+        ) : activeTeam ? (
+          <TeamBrowser
+            key={activeTeam.id}
+            team={activeTeam}
+            onReplaceKey={() => setWizardOpen(true)}
+            onTeamStatusChanged={teams.reload}
+          />
         ) : null}
       </main>
+      {wizardOpen ? (
+        <Sheet title="Add API Key" className="wizard-sheet" onClose={() => setWizardOpen(false)}>
+          <Wizard
+            onClose={() => setWizardOpen(false)}
+            onSaved={(team) => {
+              setWizardOpen(false)
+              teams.reload()
+              teams.activate(team.id)
+            }}
+          />
+        </Sheet>
+      ) : null}
     </div>
   )
 }

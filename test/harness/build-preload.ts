@@ -32,6 +32,7 @@ async function bundle(): Promise<string> {
   })
   const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]
   const chunk = outputs.flatMap((output) => output.output).find((item) => item.type === 'chunk')
-  if (!chunk || chunk.type !== 'chunk') throw new Error('The harness preload build produced no script')
+  if (!chunk || chunk.type !== 'chunk')
+    throw new Error('The harness preload build produced no script')
   return chunk.code
 }

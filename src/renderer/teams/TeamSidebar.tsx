@@ -1,15 +1,47 @@
-import { Plus } from 'lucide-react'
-import type { TeamSummary } from '../../shared/contract'
+import { Ellipsis, Info, KeyRound, Plus, TriangleAlert } from 'lucide-react'
+import { useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
+import type { Notice, OrphanKey, TeamSummary } from '../../shared/contract'
+import { forgetTeam, teamAttention, useBrowseMemory } from '../data/browse'
+import { ascent } from '../data/bridge'
+import { useTeamActionRequests } from '../data/teamActions'
 import { STATUS_LABELS, teamBadge, teamHue, teamMonogram } from './identity'
+import { TeamMenu } from './TeamMenu'
+import { TeamSheets, type TeamSheet } from './TeamSheets'
+import { forgetView } from './viewState'
 
 export interface TeamSidebarProps {
   teams: TeamSummary[]
   activeTeamId: string | null
   onSelect: (teamId: string) => void
   onAddKey: () => void
+  /** Keychain items with no team, offered back. */
+  orphans?: OrphanKey[]
+  /** Start-up problems, shown quietly. */
+  notices?: Notice[]
+  /** A team was renamed, checked, removed or added back: read the list again. */
+  onChanged?: () => void
+  /** Opens the wizard to import a team's key again. */
+  onReplaceKey?: (team: TeamSummary) => void
 }
 
+const noop = () => undefined
+
 export function TeamSidebar(props: TeamSidebarProps) {
+  const [sheet, setSheet] = useState<TeamSheet | null>(null)
+  const [menu, setMenu] = useState<{ team: TeamSummary; at: { x: number; y: number } } | null>(null)
+  const [renaming, setRenaming] = useState<string | null>(null)
+  useBrowseMemory()
+  const onChanged = props.onChanged ?? noop
+  const closeMenu = useCallback(() => setMenu(null), [])
+
+  useTeamActionRequests((request) => {
+    const team = props.teams.find((candidate) => candidate.id === request.teamId)
+    if (team && request.kind === 'recheck') setSheet({ kind: 'check', team })
+  })
+
+  const orphans = props.orphans ?? []
+  const notices = props.notices ?? []
+
   return (
     <nav className="sidebar" aria-label="Teams">
       <div className="sidebar-drag" />
@@ -26,17 +58,102 @@ export function TeamSidebar(props: TeamSidebarProps) {
                 team={team}
                 shortcut={index < 9 ? index + 1 : null}
                 active={team.id === props.activeTeamId}
+                attention={teamAttention(team.id)}
+                renaming={renaming === team.id}
                 onSelect={() => props.onSelect(team.id)}
+                onMenu={(at) => setMenu({ team, at })}
+                onRenamed={() => {
+                  setRenaming(null)
+                  onChanged()
+                }}
+                onCancelRename={() => setRenaming(null)}
               />
             </li>
           ))}
         </ul>
       )}
+
+      {orphans.length > 0 ? (
+        <section className="orphans" aria-labelledby="orphans-heading">
+          <h2 className="sidebar-heading" id="orphans-heading">
+            Found in Keychain
+          </h2>
+          <ul className="orphan-list">
+            {orphans.map((orphan) => (
+              <li key={orphan.account} className="orphan">
+                <KeyRound size={13} aria-hidden="true" />
+                <span className="orphan-text">
+                  <span className="mono">{orphan.keyId}</span>
+                  <span className="team-badge">
+                    {orphan.keyType === 'team' ? 'Team key' : 'Individual'} · no team
+                  </span>
+                </span>
+                <button
+                  type="button"
+                  className="button-plain button-small"
+                  aria-label={`Add key ${orphan.keyId} back`}
+                  onClick={() => setSheet({ kind: 'adopt', orphan })}
+                >
+                  Add…
+                </button>
+                <button
+                  type="button"
+                  className="button-plain button-small"
+                  aria-label={`Forget key ${orphan.keyId}`}
+                  onClick={() => setSheet({ kind: 'forget', orphan })}
+                >
+                  Forget…
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <div className="sidebar-footer">
-        <button type="button" className="button-plain" onClick={props.onAddKey}>
+        {notices.map((notice) => (
+          <p key={notice.code} className="notice">
+            <Info size={12} aria-hidden="true" /> {notice.message}
+          </p>
+        ))}
+        <button
+          type="button"
+          className="button-plain"
+          onClick={props.onAddKey}
+          aria-keyshortcuts="Meta+N"
+        >
           <Plus size={14} aria-hidden="true" /> Add Key…
         </button>
       </div>
+
+      {menu ? (
+        <TeamMenu
+          label={`${menu.team.name} actions`}
+          at={menu.at}
+          onClose={closeMenu}
+          items={[
+            { label: 'Rename', onSelect: () => setRenaming(menu.team.id) },
+            { label: 'Check Now', onSelect: () => setSheet({ kind: 'check', team: menu.team }) },
+            {
+              label: 'Remove…',
+              destructive: true,
+              onSelect: () => setSheet({ kind: 'remove', team: menu.team }),
+            },
+          ]}
+        />
+      ) : null}
+      {sheet ? (
+        <TeamSheets
+          sheet={sheet}
+          onClose={() => setSheet(null)}
+          onChanged={onChanged}
+          onRemoved={(teamId) => {
+            forgetTeam(teamId)
+            forgetView(teamId)
+          }}
+          onReplaceKey={props.onReplaceKey ?? noop}
+        />
+      ) : null}
     </nav>
   )
 }
@@ -45,31 +162,137 @@ function TeamRow(props: {
   team: TeamSummary
   shortcut: number | null
   active: boolean
+  attention: number | null
+  renaming: boolean
   onSelect: () => void
+  onMenu: (at: { x: number; y: number }) => void
+  onRenamed: () => void
+  onCancelRename: () => void
 }) {
   const { team } = props
   const status = STATUS_LABELS[team.status]
+  const menuAt = (element: HTMLElement) => {
+    const box = element.getBoundingClientRect()
+    return { x: box.left + 8, y: box.bottom + 2 }
+  }
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if ((event.shiftKey && event.key === 'F10') || event.key === 'ContextMenu') {
+      event.preventDefault()
+      props.onMenu(menuAt(event.currentTarget))
+    }
+  }
+  const onContextMenu = (event: MouseEvent) => {
+    event.preventDefault()
+    props.onMenu({ x: event.clientX, y: event.clientY })
+  }
+
   return (
-    <button
-      type="button"
-      className="team-row"
-      aria-current={props.active ? 'page' : undefined}
-      aria-keyshortcuts={props.shortcut ? `Meta+${props.shortcut}` : undefined}
-      onClick={props.onSelect}
-      title={team.statusDetail ?? status}
+    <div
+      className={`team-item${props.active ? ' team-item-active' : ''}`}
+      onContextMenu={onContextMenu}
     >
-      <span
-        className="monogram"
-        aria-hidden="true"
-        style={{ '--hue': teamHue(team) } as React.CSSProperties}
+      {props.renaming ? (
+        <RenameField team={team} onDone={props.onRenamed} onCancel={props.onCancelRename} />
+      ) : (
+        <button
+          type="button"
+          className="team-row"
+          aria-current={props.active ? 'page' : undefined}
+          aria-keyshortcuts={props.shortcut ? `Meta+${props.shortcut}` : undefined}
+          aria-description={`${teamBadge(team)}, ${status}${props.attention ? `, ${props.attention} builds need attention` : ''}`}
+          onClick={props.onSelect}
+          onKeyDown={onKeyDown}
+          title={team.statusDetail ?? status}
+        >
+          <span
+            className="monogram"
+            aria-hidden="true"
+            style={{ '--hue': teamHue(team) } as React.CSSProperties}
+          >
+            {teamMonogram(team.name)}
+          </span>
+          <span className="team-text">
+            <span className="team-name" id={`team-name-${team.id}`}>
+              {team.name}
+            </span>
+            <span className="team-badge">
+              {teamBadge(team)}
+              {props.attention ? (
+                <span className="team-attention" aria-hidden="true">
+                  <TriangleAlert size={10} />
+                  {props.attention}
+                </span>
+              ) : null}
+            </span>
+          </span>
+          <span className={`status-dot status-${team.status}`} role="img" aria-label={status} />
+        </button>
+      )}
+      <button
+        type="button"
+        className="team-more"
+        aria-label="Team actions"
+        aria-describedby={`team-name-${team.id}`}
+        aria-haspopup="menu"
+        onClick={(event) => props.onMenu(menuAt(event.currentTarget))}
       >
-        {teamMonogram(team.name)}
-      </span>
-      <span className="team-text">
-        <span className="team-name">{team.name}</span>
-        <span className="team-badge">{teamBadge(team)}</span>
-      </span>
-      <span className={`status-dot status-${team.status}`} role="img" aria-label={status} />
-    </button>
+        <Ellipsis size={14} aria-hidden="true" />
+      </button>
+    </div>
+  )
+}
+
+function RenameField(props: { team: TeamSummary; onDone: () => void; onCancel: () => void }) {
+  const [name, setName] = useState(props.team.name)
+  const [error, setError] = useState<string | null>(null)
+  const saving = useRef(false)
+  const save = async () => {
+    if (saving.current) return
+    const trimmed = name.trim()
+    if (!trimmed || trimmed === props.team.name) {
+      props.onCancel()
+      return
+    }
+    saving.current = true
+    const result = await ascent.teams.rename({ teamId: props.team.id, name: trimmed })
+    saving.current = false
+    if (result.ok) props.onDone()
+    else setError(result.error.message)
+  }
+  return (
+    <span className="rename">
+      <input
+        className="rename-input"
+        aria-label={`New name for ${props.team.name}`}
+        aria-invalid={error ? true : undefined}
+        value={name}
+        maxLength={80}
+        ref={(input) => {
+          if (input && document.activeElement !== input && !input.dataset.focused) {
+            input.dataset.focused = 'true'
+            input.focus()
+            input.select()
+          }
+        }}
+        onChange={(event) => setName(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') {
+            event.preventDefault()
+            void save()
+          }
+          if (event.key === 'Escape') {
+            event.preventDefault()
+            event.stopPropagation()
+            props.onCancel()
+          }
+        }}
+        onBlur={() => void save()}
+      />
+      {error ? (
+        <span className="rename-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </span>
   )
 }

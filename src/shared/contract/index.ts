@@ -5,15 +5,21 @@
 import type { z } from 'zod'
 import type { Result } from '../result'
 import { appEvents, appOperations } from './app'
+import { appsOperations } from './apps'
+import { buildsOperations } from './builds'
 import { keysEvents, keysOperations } from './keys'
 import { teamsOperations } from './teams'
 
 export type * from './app'
+export type * from './apps'
+export type * from './builds'
 export type * from './keys'
 export type * from './teams'
 
 export const operations = {
   ...appOperations,
+  ...appsOperations,
+  ...buildsOperations,
   ...keysOperations,
   ...teamsOperations,
 }

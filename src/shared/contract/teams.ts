@@ -46,6 +46,11 @@ export interface TeamUsage {
   teamId: string
   rateLimit: RateLimitFigures | null
   clockOffsetSeconds: number | null
+  /**
+   * Quiet refreshes near the hourly limit: `slowed` (less often) or `paused` (only when asked);
+   * see the rate-limit policy in main.
+   */
+  backgroundRefresh: 'normal' | 'slowed' | 'paused'
 }
 
 const teamId = z.string().min(1).max(100)

@@ -1,0 +1,179 @@
+import { ExternalLink, TriangleAlert, X } from 'lucide-react'
+import { forwardRef } from 'react'
+import type { BuildDetail, BuildRow } from '../../shared/contract'
+import { attentionReasons, ATTENTION_LABELS } from '../../shared/attention'
+import type { Problem } from '../teams/problem'
+import {
+  betaStateLabel,
+  buildState,
+  expiryLabel,
+  formatDateTime,
+  missingCompliance,
+  platformLabel,
+  versionStateLabel,
+} from './format'
+
+export interface BuildInspectorProps {
+  /** The row from the table, shown at once; the detail adds groups and the App Store version. */
+  build: BuildRow
+  detail: BuildDetail | null
+  /** Why the detail could not be loaded, if it could not. */
+  problem: Problem | null
+  loading: boolean
+  now: number
+  onOpenInAppStoreConnect: () => void
+  onRetry: () => void
+  onClose: () => void
+}
+
+const AUDIENCE: Record<string, string> = {
+  INTERNAL_ONLY: 'Internal testers only',
+  APP_STORE_ELIGIBLE: 'App Store eligible',
+}
+
+/** One build's facts, under the table, like Mail's message pane. */
+export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps>(
+  function BuildInspector(props, headingRef) {
+    const { build, detail, now } = props
+    const state = buildState(build, now)
+    const expiry = expiryLabel(build, now)
+    const reasons = attentionReasons(build, now)
+    const compliance = missingCompliance(build, now)
+    // A Mac build's own minimum is already macOS; other builds may also name a Mac minimum.
+    const macMinimum =
+      detail?.lsMinimumSystemVersion && build.platform !== 'MAC_OS'
+        ? `macOS ${detail.lsMinimumSystemVersion}`
+        : null
+    const minOs = [
+      build.minOsVersion ? `${platformLabel(build.platform)} ${build.minOsVersion}` : null,
+      macMinimum,
+    ].filter(Boolean)
+    return (
+      <section className="inspector" aria-label="Build details">
+        <header className="inspector-header">
+          <h2 ref={headingRef} tabIndex={-1}>
+            Build {build.buildNumber}
+            <span className="inspector-subtitle">
+              {build.marketingVersion ? `Version ${build.marketingVersion} · ` : ''}
+              {platformLabel(build.platform)}
+            </span>
+          </h2>
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={props.onOpenInAppStoreConnect}
+          >
+            <ExternalLink size={13} aria-hidden="true" /> Open in App Store Connect
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Close build details"
+            onClick={props.onClose}
+          >
+            <X size={14} aria-hidden="true" />
+          </button>
+        </header>
+        {reasons.length > 0 ? (
+          <p className="inspector-attention">
+            <TriangleAlert size={13} aria-hidden="true" /> Needs attention:{' '}
+            {reasons.map((reason) => ATTENTION_LABELS[reason]).join(' · ')}
+          </p>
+        ) : null}
+        <div className="inspector-body">
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd>
+              <span className={`pill tone-${state.tone}`}>{state.label}</span>
+            </dd>
+            <dt>Uploaded</dt>
+            <dd>{formatDateTime(build.uploadedAt)}</dd>
+            <dt>Expires</dt>
+            <dd
+              className={
+                expiry.expired ? 'expiry-expired' : expiry.soon ? 'expiry-soon' : undefined
+              }
+            >
+              {expiry.text}
+              {build.expiresAt && !expiry.expired ? ` (${formatDateTime(build.expiresAt)})` : ''}
+            </dd>
+            <dt>Minimum OS</dt>
+            <dd>{minOs.length ? minOs.join(', ') : '—'}</dd>
+            <dt>Audience</dt>
+            <dd>{build.audience ? (AUDIENCE[build.audience] ?? build.audience) : '—'}</dd>
+          </dl>
+          <dl className="facts">
+            <dt>Internal testing</dt>
+            <dd>{betaStateLabel(build.internalState)}</dd>
+            <dt>External testing</dt>
+            <dd>{betaStateLabel(build.externalState)}</dd>
+            <dt>Export compliance</dt>
+            <dd className={compliance ? 'compliance-missing' : undefined}>
+              {compliance ? (
+                <>
+                  <TriangleAlert size={12} aria-hidden="true" /> Missing: answer it in App Store
+                  Connect
+                </>
+              ) : build.usesNonExemptEncryption === null ? (
+                'Not answered'
+              ) : build.usesNonExemptEncryption ? (
+                'Uses non-exempt encryption'
+              ) : (
+                'No non-exempt encryption'
+              )}
+            </dd>
+            <dt>Beta groups</dt>
+            <dd>
+              {detail ? (
+                detail.betaGroups.length ? (
+                  <ul className="group-list">
+                    {detail.betaGroups.map((group) => (
+                      <li key={group.id} className="chip">
+                        {group.name}
+                        <span className="chip-note">
+                          {group.isInternal ? 'Internal' : 'External'}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  'None'
+                )
+              ) : (
+                <DetailPlaceholder loading={props.loading} />
+              )}
+            </dd>
+            <dt>App Store version</dt>
+            <dd>
+              {detail ? (
+                detail.appStoreVersion ? (
+                  `${detail.appStoreVersion.versionString} (${platformLabel(detail.appStoreVersion.platform)}) · ${versionStateLabel(detail.appStoreVersion.state)}`
+                ) : (
+                  'Not attached to a version'
+                )
+              ) : (
+                <DetailPlaceholder loading={props.loading} />
+              )}
+            </dd>
+          </dl>
+        </div>
+        {props.problem && !detail ? (
+          <p className="inspector-problem" role="alert">
+            {props.problem.title}.{' '}
+            <button type="button" className="link-button" onClick={props.onRetry}>
+              Retry
+            </button>
+          </p>
+        ) : null}
+      </section>
+    )
+  },
+)
+
+function DetailPlaceholder(props: { loading: boolean }) {
+  return props.loading ? (
+    <span className="skeleton skeleton-text" aria-label="Loading" />
+  ) : (
+    <span className="muted">—</span>
+  )
+}

@@ -1,0 +1,266 @@
+import { ExternalLink, Layers, Search, TriangleAlert } from 'lucide-react'
+import { useMemo, useRef, type RefObject } from 'react'
+import type { AppActivity, AppRow, BuildDetail, BuildRow } from '../../shared/contract'
+import { ProblemNotice, type ProblemActions } from '../teams/ProblemNotice'
+import type { Problem } from '../teams/problem'
+import { BuildInspector } from './BuildInspector'
+import { BuildsTable, type BuildsTableHandle } from './BuildsTable'
+import { PLATFORM_PATHS, platformLabel } from './format'
+import {
+  buildView,
+  isFiltered,
+  type BuildFilter,
+  type ExpiryFilter,
+  type StateFilter,
+} from './model'
+
+export interface BuildsPaneProps extends ProblemActions {
+  app: AppRow
+  activity: AppActivity | undefined
+  /** Newest first; null while the first answer is awaited. */
+  builds: BuildRow[] | null
+  complete: boolean
+  total: number | null
+  problem: Problem | null
+  filter: BuildFilter
+  selectedBuildId: string | null
+  detail: BuildDetail | null
+  detailProblem: Problem | null
+  detailLoading: boolean
+  now: number
+  tableRef: RefObject<BuildsTableHandle | null>
+  onFilterChange: (filter: BuildFilter) => void
+  onSelectBuild: (buildId: string | null) => void
+  onRetryDetail: () => void
+  onOpenExternal: (path: string) => void
+}
+
+const STATE_OPTIONS: [StateFilter, string][] = [
+  ['all', 'Any Status'],
+  ['PROCESSING', 'Processing'],
+  ['VALID', 'Valid'],
+  ['FAILED', 'Failed'],
+  ['INVALID', 'Invalid'],
+]
+
+const EXPIRY_OPTIONS: [ExpiryFilter, string][] = [
+  ['all', 'Any Expiry'],
+  ['current', 'Current'],
+  ['expired', 'Expired'],
+]
+
+/** The selected app: its builds in a virtualized table, filters above, the inspector below. */
+export function BuildsPane(props: BuildsPaneProps) {
+  const { app, builds, filter, now, tableRef, onSelectBuild, onFilterChange, onOpenExternal } =
+    props
+  const { problem, complete, selectedBuildId, detail, detailProblem, detailLoading } = props
+  const { onRetry, onRecheck, onReplaceKey, onRetryDetail } = props
+  const inspectorHeading = useRef<HTMLHeadingElement>(null)
+  const view = useMemo(() => buildView(builds ?? [], filter, now), [builds, filter, now])
+  const selected = builds?.find((build) => build.id === selectedBuildId) ?? null
+  const set = (change: Partial<BuildFilter>) => onFilterChange({ ...filter, ...change })
+  const count = props.total ?? builds?.length ?? 0
+
+  return (
+    <div className="builds-pane-inner">
+      <header className="builds-header">
+        <div className="builds-title">
+          <h2>{app.name}</h2>
+          <p className="mono">{app.bundleId}</p>
+        </div>
+        <p className="builds-summary" aria-live="polite">
+          {builds === null
+            ? 'Loading builds…'
+            : `${count.toLocaleString()} build${count === 1 ? '' : 's'}${complete ? '' : ` · loaded ${builds.length.toLocaleString()}`}`}
+          {view.attention > 0 ? (
+            <span className="attention-count">
+              <TriangleAlert size={11} aria-hidden="true" /> {view.attention} need attention
+            </span>
+          ) : null}
+        </p>
+        <button
+          type="button"
+          className="toggle"
+          aria-pressed={filter.groupByVersion}
+          title="Group by marketing version"
+          onClick={() => set({ groupByVersion: !filter.groupByVersion })}
+        >
+          <Layers size={13} aria-hidden="true" />
+          <span className="visually-hidden">Group by Version</span>
+        </button>
+        <button
+          type="button"
+          className="button-secondary"
+          onClick={() => onOpenExternal(`apps/${app.id}/testflight`)}
+        >
+          <ExternalLink size={13} aria-hidden="true" /> Open in App Store Connect
+        </button>
+      </header>
+
+      <div className="builds-filters" role="group" aria-label="Filter builds">
+        <label className="search-field search-field-small">
+          <Search size={12} aria-hidden="true" />
+          <input
+            type="search"
+            placeholder="Version"
+            aria-label="Filter by version or build number"
+            value={filter.version}
+            onChange={(event) => set({ version: event.target.value })}
+          />
+        </label>
+        <select
+          aria-label="Platform"
+          value={filter.platform}
+          onChange={(event) => set({ platform: event.target.value })}
+        >
+          <option value="all">All Platforms</option>
+          {view.platforms.map((platform) => (
+            <option key={platform} value={platform}>
+              {platformLabel(platform)}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Status"
+          value={filter.state}
+          onChange={(event) => set({ state: event.target.value as StateFilter })}
+        >
+          {STATE_OPTIONS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Expiry"
+          value={filter.expiry}
+          onChange={(event) => set({ expiry: event.target.value as ExpiryFilter })}
+        >
+          {EXPIRY_OPTIONS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className="toggle"
+          aria-pressed={filter.attentionOnly}
+          onClick={() => set({ attentionOnly: !filter.attentionOnly })}
+        >
+          <TriangleAlert size={12} aria-hidden="true" /> Needs Attention
+          {view.attention > 0 ? <span className="toggle-count">{view.attention}</span> : null}
+        </button>
+      </div>
+
+      <div className="builds-body-area">
+        {builds === null && problem ? (
+          <ProblemNotice
+            problem={problem}
+            onRetry={onRetry}
+            onRecheck={onRecheck}
+            onReplaceKey={onReplaceKey}
+          />
+        ) : builds === null ? (
+          <BuildsSkeleton />
+        ) : builds.length === 0 ? (
+          <div className="pane-empty">
+            <p className="pane-empty-title">No builds yet</p>
+            <p>
+              Builds appear here a few minutes after they are uploaded from Xcode or Transporter.
+            </p>
+          </div>
+        ) : view.shown === 0 && isFiltered(filter) ? (
+          <div className="pane-empty">
+            <p className="pane-empty-title">No builds match these filters</p>
+            <button
+              type="button"
+              className="button-secondary"
+              onClick={() =>
+                set({
+                  version: '',
+                  platform: 'all',
+                  state: 'all',
+                  expiry: 'all',
+                  attentionOnly: false,
+                })
+              }
+            >
+              Clear Filters
+            </button>
+          </div>
+        ) : (
+          <BuildsTable
+            ref={tableRef}
+            items={view.items}
+            selectedBuildId={selectedBuildId}
+            now={now}
+            loadingMore={!complete && !problem && !isFiltered(filter)}
+            onSelect={onSelectBuild}
+            onOpen={() => inspectorHeading.current?.focus()}
+          />
+        )}
+        {builds !== null && problem ? (
+          <ProblemNotice
+            compact
+            problem={problem}
+            onRetry={onRetry}
+            onRecheck={onRecheck}
+            onReplaceKey={onReplaceKey}
+          />
+        ) : null}
+      </div>
+
+      {selected ? (
+        <BuildInspector
+          ref={inspectorHeading}
+          build={selected}
+          detail={detail}
+          problem={detailProblem}
+          loading={detailLoading}
+          now={now}
+          onOpenInAppStoreConnect={() =>
+            onOpenExternal(
+              `apps/${app.id}/testflight/${platformPath(selected.platform)}/${selected.id}`,
+            )
+          }
+          onRetry={onRetryDetail}
+          onClose={() => {
+            onSelectBuild(null)
+            tableRef.current?.focus()
+          }}
+        />
+      ) : null}
+    </div>
+  )
+}
+
+function platformPath(platform: string | null): string {
+  return (platform && PLATFORM_PATHS[platform]) ?? 'ios'
+}
+
+function BuildsSkeleton() {
+  return (
+    <div className="builds-grid" aria-busy="true" aria-label="Loading builds">
+      <div className="build-row build-row-head" aria-hidden="true">
+        <span>Build</span>
+        <span>Platform</span>
+        <span>Uploaded</span>
+        <span>Status</span>
+        <span>TestFlight (Internal · External)</span>
+        <span>Expires</span>
+      </div>
+      {Array.from({ length: 10 }, (_, index) => (
+        <div
+          key={index}
+          className="build-row build-row-loading build-row-static"
+          aria-hidden="true"
+        >
+          {Array.from({ length: 6 }, (_, cell) => (
+            <span key={cell} className="skeleton skeleton-line" />
+          ))}
+        </div>
+      ))}
+    </div>
+  )
+}

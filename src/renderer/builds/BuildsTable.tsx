@@ -1,0 +1,290 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { TriangleAlert } from 'lucide-react'
+import { forwardRef, useEffect, useImperativeHandle, useRef, type KeyboardEvent } from 'react'
+import type { BuildRow } from '../../shared/contract'
+import { attentionReasons, ATTENTION_LABELS } from '../../shared/attention'
+import {
+  betaStateLabel,
+  buildState,
+  expiryLabel,
+  formatAgo,
+  formatDateTime,
+  missingCompliance,
+  platformLabel,
+  versionAndBuild,
+} from './format'
+import type { BuildItem } from './model'
+
+const ROW_HEIGHT = 28
+const OVERSCAN = 12
+
+export interface BuildsTableHandle {
+  focus: () => void
+}
+
+export interface BuildsTableProps {
+  items: BuildItem[]
+  selectedBuildId: string | null
+  now: number
+  /** Rows still loading after these: shown as skeleton rows at the end. */
+  loadingMore: boolean
+  onSelect: (buildId: string) => void
+  /** Return: open the selected build's details. */
+  onOpen: () => void
+}
+
+const rowId = (key: string) => `build-row-${key}`
+
+/**
+ * Every build of the app in one virtualized grid: only the rows in view (plus a few) are in the
+ * DOM, whatever the app's size. ↑/↓ move the selection, Return opens it.
+ */
+export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
+  function BuildsTable(props, ref) {
+    const gridRef = useRef<HTMLDivElement>(null)
+    const clicking = useRef(false)
+    const scrollRef = useRef<HTMLDivElement>(null)
+    const { items, selectedBuildId } = props
+    const count = items.length + (props.loadingMore ? 3 : 0)
+    // The virtualizer's functions change without React knowing; this component is not memoized.
+    // eslint-disable-next-line react-hooks/incompatible-library
+    const virtualizer = useVirtualizer({
+      count,
+      getScrollElement: () => scrollRef.current,
+      estimateSize: () => ROW_HEIGHT,
+      overscan: OVERSCAN,
+      getItemKey: (index) => items[index]?.key ?? `loading-${index}`,
+    })
+    useImperativeHandle(ref, () => ({ focus: () => gridRef.current?.focus() }), [])
+
+    const selectedIndex = selectedBuildId
+      ? items.findIndex((item) => item.kind === 'build' && item.key === selectedBuildId)
+      : -1
+
+    useEffect(() => {
+      if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
+    }, [selectedIndex, virtualizer])
+
+    const select = (index: number) => {
+      const item = items[index]
+      if (item?.kind === 'build') props.onSelect(item.build.id)
+    }
+
+    /** The next build row from `from` in `step` direction, skipping version headers. */
+    const nextBuild = (from: number, step: number): number | null => {
+      for (let index = from + step; index >= 0 && index < items.length; index += step) {
+        if (items[index]?.kind === 'build') return index
+      }
+      return null
+    }
+
+    const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+      const page = Math.max(
+        1,
+        Math.floor((scrollRef.current?.clientHeight ?? 280) / ROW_HEIGHT) - 1,
+      )
+      let target: number | null = null
+      switch (event.key) {
+        case 'ArrowDown':
+          target = nextBuild(selectedIndex, 1)
+          break
+        case 'ArrowUp':
+          target = selectedIndex < 0 ? nextBuild(-1, 1) : nextBuild(selectedIndex, -1)
+          break
+        case 'PageDown':
+          target = nextBuild(Math.min(items.length, Math.max(selectedIndex, 0) + page) - 1, 1)
+          break
+        case 'PageUp':
+          target = nextBuild(Math.max(-1, selectedIndex - page), 1)
+          break
+        case 'Home':
+          target = nextBuild(-1, 1)
+          break
+        case 'End':
+          target = nextBuild(items.length, -1)
+          break
+        case 'Enter':
+          if (selectedIndex >= 0) {
+            event.preventDefault()
+            props.onOpen()
+          }
+          return
+        default:
+          return
+      }
+      event.preventDefault()
+      if (target !== null) select(target)
+    }
+
+    return (
+      <div
+        ref={gridRef}
+        className="builds-grid"
+        role="grid"
+        aria-label="Builds"
+        aria-rowcount={items.length + 1}
+        aria-activedescendant={selectedIndex >= 0 ? rowId(items[selectedIndex]!.key) : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onFocus={(event) => {
+          // Tabbing in selects the first build; a click selects the build clicked.
+          if (selectedIndex < 0 && event.target === event.currentTarget && !clicking.current) {
+            const first = nextBuild(-1, 1)
+            if (first !== null) select(first)
+          }
+        }}
+      >
+        <div role="rowgroup" className="builds-head">
+          <div role="row" aria-rowindex={1} className="build-row build-row-head">
+            <span role="columnheader">Build</span>
+            <span role="columnheader">Platform</span>
+            <span role="columnheader">Uploaded</span>
+            <span role="columnheader">Status</span>
+            <span role="columnheader">TestFlight (Internal · External)</span>
+            <span role="columnheader">Expires</span>
+          </div>
+        </div>
+        <div ref={scrollRef} className="builds-scroll">
+          <div
+            role="rowgroup"
+            className="builds-body"
+            style={{ height: virtualizer.getTotalSize() }}
+          >
+            {virtualizer.getVirtualItems().map((virtual) => {
+              const item = items[virtual.index]
+              const style = { transform: `translateY(${virtual.start}px)` }
+              if (!item) {
+                return (
+                  <div
+                    key={virtual.key}
+                    className="build-row build-row-loading"
+                    style={style}
+                    aria-hidden="true"
+                  >
+                    <span className="skeleton skeleton-line" />
+                    <span className="skeleton skeleton-line" />
+                    <span className="skeleton skeleton-line" />
+                    <span className="skeleton skeleton-line" />
+                    <span className="skeleton skeleton-line" />
+                    <span className="skeleton skeleton-line" />
+                  </div>
+                )
+              }
+              if (item.kind === 'group') {
+                return (
+                  <div
+                    key={virtual.key}
+                    id={rowId(item.key)}
+                    role="row"
+                    aria-rowindex={virtual.index + 2}
+                    className="build-row build-group"
+                    style={style}
+                  >
+                    <span role="gridcell" className="build-group-cell">
+                      <strong>Version {item.version}</strong>
+                      <span className="build-group-count">
+                        {item.count} build{item.count === 1 ? '' : 's'}
+                      </span>
+                      {item.attention > 0 ? (
+                        <span className="attention-count">
+                          <TriangleAlert size={11} aria-hidden="true" />
+                          {item.attention}
+                          <span className="visually-hidden"> need attention</span>
+                        </span>
+                      ) : null}
+                    </span>
+                  </div>
+                )
+              }
+              return (
+                <BuildRowView
+                  key={virtual.key}
+                  build={item.build}
+                  index={virtual.index}
+                  selected={item.build.id === selectedBuildId}
+                  now={props.now}
+                  style={style}
+                  onSelect={() => {
+                    clicking.current = true
+                    gridRef.current?.focus()
+                    clicking.current = false
+                    props.onSelect(item.build.id)
+                  }}
+                  onOpen={props.onOpen}
+                />
+              )
+            })}
+          </div>
+        </div>
+      </div>
+    )
+  },
+)
+
+function BuildRowView(props: {
+  build: BuildRow
+  index: number
+  selected: boolean
+  now: number
+  style: React.CSSProperties
+  onSelect: () => void
+  onOpen: () => void
+}) {
+  const { build, now } = props
+  const state = buildState(build, now)
+  const expiry = expiryLabel(build, now)
+  const compliance = missingCompliance(build, now)
+  const reasons = attentionReasons(build, now)
+  return (
+    <div
+      id={rowId(build.id)}
+      role="row"
+      aria-rowindex={props.index + 2}
+      aria-selected={props.selected}
+      className={`build-row${props.selected ? ' build-row-selected' : ''}`}
+      style={props.style}
+      title={
+        reasons.length
+          ? `Needs attention: ${reasons.map((r) => ATTENTION_LABELS[r]).join(', ')}`
+          : undefined
+      }
+      onMouseDown={(event) => {
+        event.preventDefault()
+        props.onSelect()
+      }}
+      onDoubleClick={props.onOpen}
+    >
+      <span role="gridcell" className="mono build-version">
+        {versionAndBuild(build)}
+      </span>
+      <span role="gridcell">{platformLabel(build.platform)}</span>
+      <span role="gridcell" title={formatDateTime(build.uploadedAt)}>
+        {formatAgo(build.uploadedAt, now)}
+      </span>
+      <span role="gridcell">
+        <span className={`pill tone-${state.tone}`}>{state.label}</span>
+      </span>
+      <span
+        role="gridcell"
+        className="build-testflight"
+        title={`Internal: ${betaStateLabel(build.internalState)} · External: ${betaStateLabel(build.externalState)}`}
+      >
+        {compliance ? (
+          <span className="compliance-missing">
+            <TriangleAlert size={12} aria-hidden="true" /> Compliance missing
+            <span className="visually-hidden"> (export compliance)</span>
+          </span>
+        ) : (
+          `${betaStateLabel(build.internalState)} · ${betaStateLabel(build.externalState)}`
+        )}
+      </span>
+      <span
+        role="gridcell"
+        className={expiry.expired ? 'expiry-expired' : expiry.soon ? 'expiry-soon' : undefined}
+      >
+        {expiry.soon ? <TriangleAlert size={12} aria-hidden="true" /> : null}
+        {expiry.text}
+      </span>
+    </div>
+  )
+}
