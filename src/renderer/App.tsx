@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { AppCommand } from '../shared/contract'
+import type { AppCommand, TeamSummary } from '../shared/contract'
 import { useTeams } from './data/teams'
 import { Sheet } from './shell/Sheet'
 import { useCommands } from './shell/useCommands'
@@ -10,12 +10,15 @@ import { Wizard } from './wizard/Wizard'
 
 export function App() {
   const teams = useTeams()
-  const [wizardOpen, setWizardOpen] = useState(false)
+  /** Closed, open to add a key (null), or open to re-import a saved team's key. */
+  const [wizard, setWizard] = useState<{ replacing: TeamSummary | null } | null>(null)
+  const openWizard = (replacing: TeamSummary | null = null) => setWizard({ replacing })
+  const closeWizard = () => setWizard(null)
   const list = teams.state?.teams ?? []
   const activeTeam = list.find((team) => team.id === teams.activeTeamId) ?? null
 
   useCommands((command: AppCommand) => {
-    if (command.type === 'addKey') setWizardOpen(true)
+    if (command.type === 'addKey') openWizard()
     if (command.type === 'selectTeam') {
       const team = list[command.index]
       if (team) teams.activate(team.id)
@@ -28,11 +31,11 @@ export function App() {
         teams={list}
         activeTeamId={teams.activeTeamId}
         onSelect={teams.activate}
-        onAddKey={() => setWizardOpen(true)}
+        onAddKey={() => openWizard()}
         orphans={teams.state?.orphans}
         notices={teams.state?.notices}
         onChanged={teams.reload}
-        onReplaceKey={() => setWizardOpen(true)}
+        onReplaceKey={openWizard}
       />
       <main className="content" aria-label="Content">
         {teams.error ? (
@@ -40,22 +43,27 @@ export function App() {
             {teams.error.message}
           </p>
         ) : teams.state && list.length === 0 ? (
-          <Welcome onAddKey={() => setWizardOpen(true)} />
+          <Welcome onAddKey={() => openWizard()} />
         ) : activeTeam ? (
           <TeamBrowser
             key={activeTeam.id}
             team={activeTeam}
-            onReplaceKey={() => setWizardOpen(true)}
+            onReplaceKey={openWizard}
             onTeamStatusChanged={teams.reload}
           />
         ) : null}
       </main>
-      {wizardOpen ? (
-        <Sheet title="Add API Key" className="wizard-sheet" onClose={() => setWizardOpen(false)}>
+      {wizard ? (
+        <Sheet
+          title={wizard.replacing ? 'Re-import API Key' : 'Add API Key'}
+          className="wizard-sheet"
+          onClose={closeWizard}
+        >
           <Wizard
-            onClose={() => setWizardOpen(false)}
+            replacing={wizard.replacing}
+            onClose={closeWizard}
             onSaved={(team) => {
-              setWizardOpen(false)
+              closeWizard()
               teams.reload()
               teams.activate(team.id)
             }}

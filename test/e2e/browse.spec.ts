@@ -4,6 +4,9 @@
  * Developer key; Contoso: unsigned agreements).
  */
 import type { Page } from '@playwright/test'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startHarness } from '../harness/server'
 import {
   answersOn,
@@ -247,16 +250,19 @@ test.describe('builds', () => {
     await openApp(app, big.name)
     await expect(buildsGrid(app).getByRole('row', { name: /5\.9 \(5000\)/ })).toBeVisible()
     // The app's first request is its newest page, by upload date; the rest comes after.
-    const forApp = appleRequests(sandbox, key.keyId, '/v1/')
-      .map((entry) => decodeURIComponent(entry.path))
-      .filter((path) => path.includes(`filter[app]=${big.id}`))
-    expect(forApp[0]).toMatch(/^\/v1\/builds\?.*sort=-uploadedDate/)
-    expect(forApp[0]).not.toContain('filter[preReleaseVersion]')
-    expect(forApp.slice(1).some((path) => path.startsWith('/v1/preReleaseVersions'))).toBe(true)
+    const requestsForApp = () =>
+      appleRequests(sandbox, key.keyId, '/v1/')
+        .map((entry) => decodeURIComponent(entry.path))
+        .filter((path) => path.includes(`filter[app]=${big.id}`))
+    const [first] = requestsForApp()
+    expect(first).toMatch(/^\/v1\/builds\?.*sort=-uploadedDate/)
+    expect(first).not.toContain('filter[preReleaseVersion]')
 
     const summary = app.locator('.builds-summary')
     await expect(summary).toContainText('5,000 builds')
     await expect(summary).not.toContainText('loaded')
+    const rest = requestsForApp().slice(1)
+    expect(rest.some((path) => path.startsWith('/v1/preReleaseVersions'))).toBe(true)
     expect(await renderedRows(app)).toBeLessThanOrEqual(MAX_ROWS)
 
     // Scroll to the end in steps, counting rows at every position.
@@ -404,9 +410,9 @@ test.describe('problems and team actions', () => {
       ).toBeVisible()
 
       await problem.getByRole('button', { name: 'Re-import Key…' }).click()
-      await expect(app.getByRole('dialog', { name: 'Add API Key' })).toBeVisible()
+      await expect(app.getByRole('dialog', { name: 'Re-import API Key' })).toBeVisible()
       await app.keyboard.press('Escape')
-      await expect(app.getByRole('dialog', { name: 'Add API Key' })).toHaveCount(0)
+      await expect(app.getByRole('dialog', { name: 'Re-import API Key' })).toHaveCount(0)
 
       sandbox.admin.unrevokeKey(key.keyId)
       await problem.getByRole('button', { name: 'Check Now' }).click()
@@ -422,6 +428,55 @@ test.describe('problems and team actions', () => {
       await expect(teamButton(app, 'Fabrikam CI')).toContainText('Developer')
     } finally {
       sandbox.admin.unrevokeKey(key.keyId)
+    }
+  })
+
+  test('re-import replaces the key of the team it was opened for, keeping the team', async ({
+    app,
+    harness,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ team: 'fabrikam', role: 'DEVELOPER' })
+    const folder = mkdtempSync(join(tmpdir(), 'ascent-reimport-'))
+    const p8 = join(folder, `AuthKey_${key.keyId}.p8`)
+    writeFileSync(p8, key.privateKeyPem, { mode: 0o600 })
+    sandbox.admin.revokeKey(key.keyId)
+    try {
+      await app.keyboard.press(`${COMMAND}+2`)
+      const problem = app.getByRole('alert', { name: 'Apple refused this key' })
+      await problem.getByRole('button', { name: 'Re-import Key…' }).click()
+      const wizard = app.getByRole('dialog', { name: 'Re-import API Key' })
+      await expect(wizard.getByRole('heading', { level: 1 })).toHaveText(
+        'Re-import the Key of “Fabrikam CI”',
+      )
+      harness.dialogAnswers.push(p8)
+      await wizard.getByRole('button', { name: 'Choose File…' }).click()
+      await wizard.getByRole('button', { name: 'Continue' }).click()
+      await expect(wizard.getByLabel('Key ID')).toHaveValue(key.keyId)
+      await expect(wizard.getByLabel('Issuer ID')).toHaveValue(key.issuerId ?? '')
+
+      sandbox.admin.unrevokeKey(key.keyId)
+      await wizard.getByRole('button', { name: 'Check Key' }).click()
+      await wizard.getByRole('button', { name: 'Continue' }).click()
+      await expect(wizard.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue(
+        'Fabrikam CI',
+      )
+      await app.keyboard.press('Enter')
+      await expect(wizard).toHaveCount(0)
+
+      const [save] = answersOn(harness, 'keys:save')
+      expect(save?.request).toMatchObject({ replaceTeamId: key.keyId, name: 'Fabrikam CI' })
+      expect(save?.response).toMatchObject({ ok: true, value: { id: key.keyId } })
+      await expect(app.getByRole('navigation', { name: 'Teams' }).locator('.team-row')).toHaveCount(
+        3,
+      )
+      await expect(
+        teamButton(app, 'Fabrikam CI').getByRole('img', { name: 'Verified' }),
+      ).toBeVisible()
+      await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
+    } finally {
+      sandbox.admin.unrevokeKey(key.keyId)
+      rmSync(folder, { recursive: true, force: true })
     }
   })
 

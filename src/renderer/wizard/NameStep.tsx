@@ -11,6 +11,8 @@ const MAX_NAME = 80
 /** Step 4: name the team and save the checked key to the Keychain. */
 export function NameStep(props: {
   checkId: string
+  /** Set when the key replaces the secret of this saved team. */
+  replaceTeamId?: string
   suggestedName: string
   onSaved: (team: TeamSummary) => void
   onCheckAgain: () => void
@@ -32,7 +34,12 @@ export function NameStep(props: {
     }
     setSaving(true)
     setError(null)
-    void ascent.keys.save({ checkId: props.checkId, name: name.trim() }).then((result) => {
+    const request = {
+      checkId: props.checkId,
+      name: name.trim(),
+      replaceTeamId: props.replaceTeamId,
+    }
+    void ascent.keys.save(request).then((result) => {
       setSaving(false)
       if (result.ok) props.onSaved(result.value)
       else setError(result.error)

@@ -6,8 +6,8 @@ import { KeyFileStep } from './KeyFileStep'
 import {
   checkForm,
   checkRequestFor,
-  EMPTY_IDS,
   idsAfterImport,
+  idsOfTeam,
   type IdsForm,
   type WizardStep,
 } from './model'
@@ -20,11 +20,17 @@ import { usePasteShortcut, useWindowDrop } from './useWindowIntake'
 /**
  * The guided key setup: key file → IDs → live check → name. Secrets stay in main; the wizard
  * holds only the draft's public facts. Leaving it (Cancel, Esc) discards the draft and cancels a
- * running check.
+ * running check. With `replacing`, it re-imports the key of a saved team (a revoked or lost key):
+ * the team's IDs are prefilled and the save replaces its keychain item, keeping its settings.
  */
-export function Wizard(props: { onClose: () => void; onSaved: (team: TeamSummary) => void }) {
+export function Wizard(props: {
+  replacing?: TeamSummary | null
+  onClose: () => void
+  onSaved: (team: TeamSummary) => void
+}) {
+  const replacing = props.replacing ?? null
   const [step, setStep] = useState<WizardStep>('key')
-  const [form, setForm] = useState<IdsForm>(EMPTY_IDS)
+  const [form, setForm] = useState<IdsForm>(() => idsOfTeam(replacing))
   const check = useCheck()
   const intake = useKeyIntake((draft, previous) =>
     setForm((current) => idsAfterImport(current, draft, previous)),
@@ -49,7 +55,11 @@ export function Wizard(props: { onClose: () => void; onSaved: (team: TeamSummary
   return (
     <div className="wizard">
       <header className="wizard-header">
-        <h1 className="wizard-title">Add an App Store Connect API Key</h1>
+        <h1 className="wizard-title">
+          {replacing
+            ? `Re-import the Key of “${replacing.name}”`
+            : 'Add an App Store Connect API Key'}
+        </h1>
         <StepIndicator current={step} />
       </header>
       {step === 'key' || !draft ? (
@@ -81,7 +91,12 @@ export function Wizard(props: { onClose: () => void; onSaved: (team: TeamSummary
       ) : (
         <NameStep
           checkId={passed.checkId}
-          suggestedName={passed.report.suggestedName ?? `Key ${form.keyId.trim().toUpperCase()}`}
+          replaceTeamId={replacing?.id}
+          suggestedName={
+            replacing?.name ??
+            passed.report.suggestedName ??
+            `Key ${form.keyId.trim().toUpperCase()}`
+          }
           onSaved={(team) => {
             intake.keep()
             props.onSaved(team)

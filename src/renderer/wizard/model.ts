@@ -8,6 +8,7 @@ import type {
   CheckStepState,
   KeyDraft,
   RequestOf,
+  TeamSummary,
 } from '../../shared/contract'
 import { checkIds, type IdCheck, type IdProblem, type KeyType, type Role } from '../../shared/keys'
 
@@ -33,6 +34,17 @@ export interface IdsForm {
 export type CheckRequest = RequestOf<'keys:check'>
 
 export const EMPTY_IDS: IdsForm = { keyType: 'team', issuerId: '', keyId: '', role: null }
+
+/** Re-importing a saved team's key starts from the IDs and role it was saved with. */
+export function idsOfTeam(team: TeamSummary | null): IdsForm {
+  if (!team) return EMPTY_IDS
+  return {
+    keyType: team.keyType,
+    issuerId: team.issuerId ?? '',
+    keyId: team.keyId,
+    role: team.role,
+  }
+}
 
 function keyIdOf(draft: KeyDraft): string | null {
   return draft.prefill.keyId ?? draft.keyIdFromFileName

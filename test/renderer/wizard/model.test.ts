@@ -5,6 +5,7 @@ import {
   checkRequestFor,
   EMPTY_IDS,
   idsAfterImport,
+  idsOfTeam,
   pendingSteps,
   progressAnnouncement,
   swapIds,
@@ -37,6 +38,35 @@ const pasted = draft({
   fileName: null,
   keyIdFromFileName: null,
   prefill: { keyId: null, issuerId: null, keyType: null },
+})
+
+describe('idsOfTeam', () => {
+  it('starts a re-import from the saved team’s IDs and role', () => {
+    expect(
+      idsOfTeam({
+        id: '2X9R4HXF34',
+        name: 'Northwind',
+        keyType: 'team',
+        issuerId: '57246542-96fe-1a63-e053-0824d011072a',
+        keyId: '2X9R4HXF34',
+        role: 'DEVELOPER',
+        fingerprintShort: 'AB:CD',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        lastValidatedAt: null,
+        status: 'needs_reimport',
+        statusDetail: null,
+      }),
+    ).toEqual({
+      keyType: 'team',
+      issuerId: '57246542-96fe-1a63-e053-0824d011072a',
+      keyId: '2X9R4HXF34',
+      role: 'DEVELOPER',
+    })
+  })
+
+  it('starts empty when adding a new key', () => {
+    expect(idsOfTeam(null)).toEqual({ keyType: 'team', issuerId: '', keyId: '', role: null })
+  })
 })
 
 describe('idsAfterImport', () => {
