@@ -17,7 +17,7 @@ import {
   shell,
   type MenuItemConstructorOptions,
 } from 'electron'
-import { channels, type AppCommand } from '../shared/contract'
+import { channels, type AppCommand, type Channel, type TeamsState } from '../shared/contract'
 import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, resolveAppAsset } from './app-protocol'
 import { createAscent } from './ascent'
 import { createDispatcher } from './ipc'
@@ -41,13 +41,24 @@ app.on('web-contents-created', (_event, contents) => lockDownContents(contents))
 
 let mainWindow: BrowserWindow | null = null
 
+const TEAM_CHANGING_CHANNELS = new Set<Channel>([
+  'keys:save',
+  'teams:activate',
+  'teams:rename',
+  'teams:remove',
+  'teams:adoptOrphan',
+])
+
 function sendCommand(command: AppCommand): void {
   mainWindow?.webContents.send('app:command', command)
 }
 
-function buildMenu(): void {
-  const teamItems: MenuItemConstructorOptions[] = Array.from({ length: 9 }, (_, index) => ({
-    label: `Team ${index + 1}`,
+/** The Teams menu names the saved teams, so ⌘1…⌘9 read as they work. */
+function buildMenu(teams: TeamsState): void {
+  const teamItems: MenuItemConstructorOptions[] = teams.teams.slice(0, 9).map((team, index) => ({
+    label: team.name,
+    type: 'radio',
+    checked: team.id === teams.activeTeamId,
     accelerator: `CmdOrCtrl+${index + 1}`,
     click: () => sendCommand({ type: 'selectTeam', index }),
   }))
@@ -79,7 +90,14 @@ function buildMenu(): void {
         { role: 'togglefullscreen' },
       ],
     },
-    { label: 'Teams', submenu: teamItems },
+    {
+      label: 'Teams',
+      submenu: [
+        ...teamItems,
+        ...(teamItems.length ? [{ type: 'separator' as const }] : []),
+        { label: 'Add Key…', click: () => sendCommand({ type: 'addKey' }) },
+      ],
+    },
     { role: 'windowMenu' },
   ]
   Menu.setApplicationMenu(Menu.buildFromTemplate(template))
@@ -136,16 +154,25 @@ async function start(): Promise<void> {
 
   const ascent = createAscent(platform)
   const dispatch = createDispatcher({ trustedOrigin: APP_ORIGIN, handlers: ascent.handlers, log })
+  const refreshMenu = () =>
+    Promise.resolve(ascent.handlers['teams:list'](undefined))
+      .then(buildMenu)
+      .catch((error: unknown) =>
+        log.warn('could not list teams for the menu', { error: String(error) }),
+      )
   for (const channel of channels) {
-    ipcMain.handle(channel, (event, request: unknown) =>
-      dispatch(channel, request, {
+    ipcMain.handle(channel, async (event, request: unknown) => {
+      const result = await dispatch(channel, request, {
         url: event.senderFrame?.url ?? '',
         isTopFrame: event.senderFrame !== null && event.senderFrame === event.sender.mainFrame,
-      }),
-    )
+      })
+      if (result.ok && TEAM_CHANGING_CHANNELS.has(channel)) void refreshMenu()
+      return result
+    })
   }
 
-  buildMenu()
+  buildMenu({ teams: [], activeTeamId: null, orphans: [], notices: [] })
+  void refreshMenu()
   mainWindow = createMainWindow({
     preloadPath,
     url: `${APP_ORIGIN}/`,
