@@ -14,13 +14,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAscClient } from '../../src/main/asc'
 import type { AscKeyClient, BuildRow } from '../../src/main/asc'
-import { createKeys } from '../../src/main/keys'
-import { silentLogger } from '../../src/main/log'
 import { createKeyringSecretStore } from '../../src/main/secrets'
-import type { SecretStore } from '../../src/main/secrets'
 import { createTokenSigner } from '../../src/main/tokens'
 import { startSandbox } from '../../test/sandbox/index'
 import type { Sandbox } from '../../test/sandbox/index'
+import { createHeadlessKeys } from '../../test/main/fakes'
 import type { BenchFigure, BenchSection } from '../bench'
 
 const LATENCY_MS = 100
@@ -29,16 +27,6 @@ const MINUTE = 60_000
 const SIMULATED_MINUTES = 60
 /** Apple's limit on a token's life: the signer should sign about once per this many minutes. */
 const TOKEN_MINUTES = 19
-
-function keysFor(dataDir: string, secrets: SecretStore) {
-  return createKeys({
-    secrets,
-    clipboard: { readText: () => '', clear: () => undefined },
-    now: Date.now,
-    dataDir,
-    log: silentLogger,
-  })
-}
 
 /** Sends the sandbox's first requests (it loads Apple's spec then) from a key not measured. */
 async function warmUp(sandbox: Sandbox): Promise<void> {
@@ -134,12 +122,12 @@ export const clientSection: BenchSection = {
     try {
       // A key saved in an earlier session...
       await secrets.set(account, key.privateKeyPem)
-      const setup = keysFor(dataDir, secrets)
+      const setup = createHeadlessKeys(dataDir, secrets)
       await setup.reconcile()
       await setup.adoptOrphan(account, 'Northwind CI Admin')
       setup.dispose()
       // ...used in this one.
-      const keys = keysFor(dataDir, secrets)
+      const keys = createHeadlessKeys(dataDir, secrets)
       await keys.reconcile()
       const tokens = createTokenSigner({ loadKey: keys.loadSigningKey, now: clock })
       const asc = createAscClient({ fetch, baseUrl: sandbox.url, tokens, now: clock })

@@ -9,7 +9,7 @@
  */
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { checkIds } from '../shared/keys'
+import { blockingProblem, checkIds } from '../shared/keys'
 import { createAscClient } from './asc'
 import type { DoctorCommand, TokenCommand } from './cli/args'
 import { parseCommandLine, USAGE } from './cli/args'
@@ -66,7 +66,8 @@ export async function main(argv: readonly string[], env: Environment, io: CliIo)
 }
 
 function usage(io: CliIo, message: string): number {
-  io.stderr(`ascent: ${message}\n\n${USAGE}`)
+  // Usage errors quote what was typed, which could be a key pasted in the wrong place.
+  io.stderr(`ascent: ${redact(message)}\n\n${USAGE}`)
   return EXIT_USAGE
 }
 
@@ -152,7 +153,7 @@ async function token(command: TokenCommand, env: Environment, io: CliIo): Promis
     keyId: key.keyId,
     keyIdFromFileName: key.keyIdFromFileName,
   })
-  const blocking = ids.problems.find((problem) => problem.severity === 'error')
+  const blocking = blockingProblem(ids)
   if (blocking || !ids.keyId) {
     io.stderr(`ascent: ${blocking?.message ?? 'The key ID is missing.'}\n`)
     return EXIT_DIAGNOSIS

@@ -104,7 +104,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
   const counters: TokenCounters = { signatures: 0, keyLoads: 0 }
 
   function stateOf(identity: SigningIdentity): KeyState {
-    const ref = keyRef(identity)
+    const ref = identityKey(identity)
     let state = keys.get(ref)
     if (!state) {
       state = {
@@ -182,7 +182,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
     },
 
     invalidate(identity, rejectedToken) {
-      const state = keys.get(keyRef(identity))
+      const state = keys.get(identityKey(identity))
       if (!state) return
       if (rejectedToken === undefined) {
         clear(state)
@@ -214,7 +214,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
     },
 
     clockOffsetSeconds(identity) {
-      const offsetMs = keys.get(keyRef(identity))?.offsetMs
+      const offsetMs = keys.get(identityKey(identity))?.offsetMs
       return offsetMs == null ? null : Math.round(offsetMs / 1000)
     },
 
@@ -222,8 +222,11 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
   }
 }
 
-/** Everything that makes a token belong to one key: a token never crosses to another. */
-function keyRef(identity: SigningIdentity): string {
+/**
+ * Everything that makes a token belong to one key, as one string: a token never crosses to
+ * another identity. Also keys the client's per-key queues and figures.
+ */
+export function identityKey(identity: SigningIdentity): string {
   return [identity.keyType, identity.issuerId ?? '', identity.keyId, identity.fingerprint].join('|')
 }
 

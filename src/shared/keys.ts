@@ -11,6 +11,13 @@ export const ROLE_LABELS: Record<Role, string> = {
   DEVELOPER: 'Developer',
 }
 
+/** Errors of a saved key that cannot be read back (gone, changed, unknown): import its file again. */
+export const REIMPORT_CODES: ReadonlySet<string> = new Set([
+  'keys.secret_missing',
+  'keys.secret_mismatch',
+  'keys.unknown_key',
+])
+
 const ISSUER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const KEY_ID = /^[A-Z0-9]{10}$/i
 
@@ -131,6 +138,11 @@ export function checkIds(input: IdInput): IdCheck {
   return { issuerId, keyId, problems }
 }
 
+/** The first problem that stops a check (an error; a warning does not); null when none does. */
+export function blockingProblem(check: IdCheck): IdProblem | null {
+  return check.problems.find((problem) => problem.severity === 'error') ?? null
+}
+
 export function hasBlockingProblem(check: IdCheck): boolean {
-  return check.problems.some((problem) => problem.severity === 'error')
+  return blockingProblem(check) !== null
 }

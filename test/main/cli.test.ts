@@ -320,6 +320,21 @@ describe('ascent doctor', () => {
     expect(result.stderr).toMatch(/^ascent: .+\n\nUsage:/)
   })
 
+  it('never repeats a key typed where an option or command was expected', async () => {
+    const pem = admin().privateKeyPem
+    const base64 = Buffer.from(pem).toString('base64')
+    for (const argv of [
+      ['doctor', pem],
+      ['doctor', `--role=${pem}`],
+      ['token', '--scope', base64],
+    ]) {
+      const result = await run(argv)
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(/^ascent: [^]+\n\nUsage:/)
+      expect(result.stderr).toContain('redacted]')
+    }
+  })
+
   it('exits 2 when the issuer ID is missing, or given for an individual key', async () => {
     const missing = await run(['doctor', '--p8', admin().p8Path!])
     expect(missing.code).toBe(2)

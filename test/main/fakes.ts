@@ -1,11 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto'
+import { isAppError } from '../../src/main/errors'
+import { createKeys, type Keys } from '../../src/main/keys'
+import { silentLogger } from '../../src/main/log'
 import type { Platform } from '../../src/main/platform'
 import type { KeychainErrorCode, SecretStore } from '../../src/main/secrets'
 import { KeychainError } from '../../src/main/secrets'
 
 /**
  * Test doubles shared by the main-process tests: an in-memory SecretStore with failure
- * injection, a clipboard, a settable clock, and a generator for Apple-style keys.
+ * injection, a clipboard, a settable clock, a generator for Apple-style keys, the keys module
+ * without a window, and the code of what an action throws.
  */
 
 export type SecretOperation = 'get' | 'set' | 'delete' | 'accounts'
@@ -127,4 +131,25 @@ export function generateAppleKey(): { pem: string; publicPem: string } {
     pem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
   }
+}
+
+/** The keys module as a process without a window runs it: no clipboard, the real clock, no log. */
+export function createHeadlessKeys(dataDir: string, secrets: SecretStore): Keys {
+  return createKeys({
+    secrets,
+    clipboard: { readText: () => '', clear: () => undefined },
+    now: Date.now,
+    dataDir,
+    log: silentLogger,
+  })
+}
+
+/** The `AppError` code `action` throws; `no error`, or what else it threw, so a test can fail. */
+export async function errorCodeOf(action: () => unknown): Promise<string> {
+  try {
+    await action()
+  } catch (error) {
+    return isAppError(error) ? error.code : `not an AppError: ${String(error)}`
+  }
+  return 'no error'
 }

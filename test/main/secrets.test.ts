@@ -20,7 +20,7 @@ import { createKeys } from '../../src/main/keys'
 import { silentLogger } from '../../src/main/log'
 import type { SecretStore } from '../../src/main/secrets'
 import { createKeyringSecretStore, toKeychainError } from '../../src/main/secrets'
-import { createMemoryClipboard } from './fakes'
+import { createMemoryClipboard, errorCodeOf } from './fakes'
 import type { AgentAnswer, AgentCommand } from './keys/keyring-agent'
 import { ISSUER_ID, KEY_ID, p256 } from './keys/inputs'
 
@@ -61,15 +61,6 @@ afterAll(async () => {
   }
   await rm(folder, { recursive: true, force: true })
 })
-
-async function errorCodeOf(action: () => Promise<unknown>): Promise<string> {
-  try {
-    await action()
-  } catch (error) {
-    return isAppError(error) ? error.code : `not an AppError: ${String(error)}`
-  }
-  return 'no error'
-}
 
 describe.skipIf(skipReason !== null)('the keyring SecretStore', () => {
   let store: SecretStore

@@ -6,13 +6,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { isAppError } from '../../src/main/errors'
-import { createKeys } from '../../src/main/keys'
+import { createKeys, importSigningKey } from '../../src/main/keys'
 import { silentLogger } from '../../src/main/log'
 import type { SigningIdentity, TokenSigner } from '../../src/main/tokens'
 import { createTokenSigner } from '../../src/main/tokens'
 import type { FakeClock } from './fakes'
-import { createFakeClock, createMemoryClipboard, createMemorySecretStore } from './fakes'
+import {
+  createFakeClock,
+  createMemoryClipboard,
+  createMemorySecretStore,
+  errorCodeOf,
+} from './fakes'
 import { ISSUER_ID, KEY_ID, p256 } from './keys/inputs'
 import type { P256Key } from './keys/inputs'
 
@@ -54,28 +58,13 @@ function loaderFor(...keys: P256Key[]) {
     loads.push(identity.fingerprint)
     const key = keys.find((candidate) => candidate.fingerprint === identity.fingerprint)
     if (!key) throw new Error('unknown key')
-    return globalThis.crypto.subtle.importKey(
-      'pkcs8',
-      key.privateKey.export({ type: 'pkcs8', format: 'der' }),
-      { name: 'ECDSA', namedCurve: 'P-256' },
-      false,
-      ['sign'],
-    )
+    return importSigningKey(key.privateKey)
   }
   return { loadKey, loads }
 }
 
 function decode(token: string) {
   return { header: decodeProtectedHeader(token), payload: decodeJwt(token) }
-}
-
-async function errorCodeOf(action: () => Promise<unknown>): Promise<string> {
-  try {
-    await action()
-  } catch (error) {
-    return isAppError(error) ? error.code : `not an AppError: ${String(error)}`
-  }
-  return 'no error'
 }
 
 /** JOSE r‖s (64 bytes) → ASN.1 DER, written out here so openssl checks the signature on its own. */

@@ -68,8 +68,8 @@ export interface AscClientOptions {
   pageLimit?: number
 }
 
-export const DEFAULT_TIMEOUT_MS = 20_000
-export const DEFAULT_CONCURRENCY = 4
+const DEFAULT_TIMEOUT_MS = 20_000
+const DEFAULT_CONCURRENCY = 4
 /** Pre-release version IDs per request when loading all builds: keeps URLs short. */
 const MAX_VERSIONS_PER_REQUEST = 40
 /** Scope text per token when loading all builds with a scope: the JWT rides in a header. */
@@ -209,6 +209,16 @@ function keyClient(
     return { items, total, hasMore: url !== null }
   }
 
+  /** Every page of a collection, mapped. */
+  async function fetchAll<S extends z.ZodType, R>(
+    request: AscRequest,
+    resource: S,
+    map: (item: z.infer<S>, included: Included) => R,
+    call: CallOptions,
+  ): Promise<R[]> {
+    return (await fetchPages(urlOf(request), resource, map, call)).items
+  }
+
   async function probe(request: AscRequest, resource: z.ZodType, call: CallOptions = {}) {
     const page = await fetchPages(urlOf(request), resource, () => null, call, 1)
     return { request: `GET ${requestTarget(request)}`, total: page.total }
@@ -258,10 +268,7 @@ function keyClient(
   }
 
   return {
-    async listApps(call = {}) {
-      const page = await fetchPages(urlOf(requests.apps(pageLimit)), appSchema, toAppSummary, call)
-      return page.items
-    },
+    listApps: (call = {}) => fetchAll(requests.apps(pageLimit), appSchema, toAppSummary, call),
     async getApp(appId, call = {}) {
       const { data, included } = await fetchInstance(requests.app(appId), appSchema, call)
       return toAppSummary(data, included)
@@ -277,38 +284,22 @@ function keyClient(
       )
       return { builds: page.items, total: page.total, hasMore: page.hasMore }
     },
-    async listCurrentBuilds(appId, call = {}) {
-      const pages = await fetchPages(
-        urlOf(requests.currentBuilds(appId, pageLimit)),
-        buildSchema,
-        toBuildRow,
-        call,
-      )
-      return pages.items
-    },
+    listCurrentBuilds: (appId, call = {}) =>
+      fetchAll(requests.currentBuilds(appId, pageLimit), buildSchema, toBuildRow, call),
     listAllBuilds,
     async getBuild(buildId, call = {}) {
       const { data, included } = await fetchInstance(requests.build(buildId), buildSchema, call)
       return toBuildDetail(data, included)
     },
-    async listBetaGroups(appId, call = {}) {
-      const page = await fetchPages(
-        urlOf(requests.betaGroups(appId, pageLimit)),
-        betaGroupSchema,
-        toBetaGroup,
-        call,
-      )
-      return page.items
-    },
-    async listAppStoreVersions(appId, call = {}) {
-      const page = await fetchPages(
-        urlOf(requests.appStoreVersions(appId, pageLimit)),
+    listBetaGroups: (appId, call = {}) =>
+      fetchAll(requests.betaGroups(appId, pageLimit), betaGroupSchema, toBetaGroup, call),
+    listAppStoreVersions: (appId, call = {}) =>
+      fetchAll(
+        requests.appStoreVersions(appId, pageLimit),
         appStoreVersionSchema,
         toAppStoreVersion,
         call,
-      )
-      return page.items
-    },
+      ),
     probeApps: (call) =>
       probe(requests.probeApps(), appSchema.pick({ type: true, id: true }), call),
     probeTestFlight: (call) =>

@@ -258,6 +258,9 @@ export function toBuildDetail(resource: ResourceOf<'builds'>, included: Included
 }
 
 /** Newest first; equal upload times by build id so the order is stable. */
-export function newestFirst(a: BuildRow, b: BuildRow): number {
+export function newestFirst(
+  a: Pick<BuildRow, 'uploadedAt' | 'id'>,
+  b: Pick<BuildRow, 'uploadedAt' | 'id'>,
+): number {
   return b.uploadedAt - a.uploadedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }

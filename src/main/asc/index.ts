@@ -9,7 +9,7 @@
  *   const apps = await asc.forKey(identity).listApps({ signal })
  *   asc.usage(identity) // { rateLimit: { limit, remaining } | null, clockOffsetSeconds }
  */
-export { createAscClient, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, groupVersions } from './client'
+export { createAscClient, groupVersions } from './client'
 export type { AscClient, AscClientOptions, AscKeyClient, BuildPage, ProbeResult } from './client'
 export type {
   AppStoreVersionSummary,
@@ -25,6 +25,7 @@ export type {
   ProcessingState,
   ReleaseType,
 } from './domain'
+export { newestFirst } from './domain'
 export { AscError, classifyNetworkError, isAscError } from './errors'
 export type { AscFailure, AscFailureKind, BadResponseReason, NetworkReason } from './errors'
 export { parseRateLimit, parseRetryAfter } from './headers'

@@ -1,6 +1,7 @@
 import type { RateLimitFigures } from '../../shared/diagnosis'
 import type { Logger } from '../log'
 import type { SigningIdentity, TokenSigner } from '../tokens'
+import { identityKey } from '../tokens'
 import type { AscFailure, BadResponseReason } from './errors'
 import { AscError, classifyNetworkError } from './errors'
 import { parseRateLimit, parseRetryAfter } from './headers'
@@ -80,7 +81,7 @@ export interface Transport {
 }
 
 /** `GET /v1/builds?filter[app]=1&limit=200`: readable, without host or token. */
-export function describeRequest(method: string, url: URL): string {
+function describeRequest(method: string, url: URL): string {
   let search = url.search
   try {
     search = decodeURIComponent(search)
@@ -88,10 +89,6 @@ export function describeRequest(method: string, url: URL): string {
     // A malformed escape: show the query as sent.
   }
   return `${method} ${url.pathname}${search}`
-}
-
-function keyRef(identity: SigningIdentity): string {
-  return [identity.keyType, identity.issuerId ?? '', identity.keyId, identity.fingerprint].join('|')
 }
 
 function looksLikeHtml(text: string, contentType: string): boolean {
@@ -108,7 +105,7 @@ export function createTransport(options: TransportOptions): Transport {
   const keys = new Map<string, KeyState>()
 
   function stateOf(identity: SigningIdentity): KeyState {
-    const ref = keyRef(identity)
+    const ref = identityKey(identity)
     let state = keys.get(ref)
     if (!state) {
       state = {
@@ -310,12 +307,12 @@ export function createTransport(options: TransportOptions): Transport {
     },
     usage(identity) {
       return {
-        rateLimit: keys.get(keyRef(identity))?.rateLimit ?? null,
+        rateLimit: keys.get(identityKey(identity))?.rateLimit ?? null,
         clockOffsetSeconds: withoutNegativeZero(options.tokens.clockOffsetSeconds(identity)),
       }
     },
     counts(identity) {
-      const counts = keys.get(keyRef(identity))?.counts
+      const counts = keys.get(identityKey(identity))?.counts
       return counts ? { ...counts } : { requests: 0, retries: 0, tokenRefreshes: 0 }
     },
   }

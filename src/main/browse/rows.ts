@@ -2,6 +2,7 @@ import type { AppActivity, AppRow, LatestBuild } from '../../shared/contract/app
 import type { BuildDetail, BuildRow } from '../../shared/contract/builds'
 import { countAttention } from '../../shared/attention'
 import type { AppSummary, BuildDetail as AscBuildDetail, BuildRow as AscBuildRow } from '../asc'
+import { newestFirst } from '../asc'
 
 /** The client's shapes, trimmed to what the screens show and safe to send over IPC. */
 
@@ -107,8 +108,4 @@ export function mergeNewest(
   const fresh = new Map(page.map((build) => [build.id, build]))
   const merged = [...page, ...cached.filter((build) => !fresh.has(build.id))]
   return merged.sort(newestFirst)
-}
-
-function newestFirst(a: BuildRow, b: BuildRow): number {
-  return b.uploadedAt - a.uploadedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }

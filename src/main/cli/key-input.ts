@@ -3,7 +3,13 @@ import type { KeyType } from '../../shared/keys'
 import { keyIdFromFileName } from '../../shared/keys'
 import type { PrivateKeyStatus } from '../diagnosis'
 import { privateKeyInvalid } from '../diagnosis'
-import { parseKeyBytes, parseKeyText, readKeyFile, type ParseResult } from '../keys'
+import {
+  importSigningKey,
+  parseKeyBytes,
+  parseKeyText,
+  readKeyFile,
+  type ParseResult,
+} from '../keys'
 
 /**
  * The key the command line works with, from flags, the conventional CI variables or a fastlane
@@ -65,23 +71,6 @@ async function readKey(
   }
 }
 
-/** A WebCrypto key that cannot be exported, made from DER bytes that are zeroed straight after. */
-async function signingKeyOf(parsed: Extract<ParseResult, { ok: true }>): Promise<CryptoKey> {
-  const der = parsed.key.privateKey.export({ type: 'pkcs8', format: 'der' })
-  try {
-    return await globalThis.crypto.subtle.importKey(
-      'pkcs8',
-      der,
-      { name: 'ECDSA', namedCurve: 'P-256' },
-      false,
-      ['sign'],
-    )
-  } finally {
-    der.fill(0)
-    parsed.key.pem.fill(0)
-  }
-}
-
 export async function resolveKey(
   args: KeyArguments,
   env: Environment,
@@ -90,6 +79,8 @@ export async function resolveKey(
   const read = await readKey(args, env, cwd)
   if ('usage' in read) return { ok: false, usage: read.usage }
   const { parsed, fileName } = read
+  // The command line signs with the key object and stores nothing: the PEM copy is not needed.
+  if (parsed.ok) parsed.key.pem.fill(0)
   const prefill = parsed.ok ? parsed.key.prefill : { keyId: null, issuerId: null, keyType: null }
   const fromFileName = fileName ? keyIdFromFileName(fileName) : null
 
@@ -154,7 +145,7 @@ export async function resolveKey(
       ...resolved,
       privateKey: { ok: true, fingerprint: parsed.key.fingerprint },
       notes: parsed.key.notes,
-      signingKey: await signingKeyOf(parsed),
+      signingKey: await importSigningKey(parsed.key.privateKey),
     },
   }
 }

@@ -3,6 +3,7 @@ import type { CheckReport } from '../../shared/contract/keys'
 import type { TeamSummary } from '../../shared/contract/teams'
 import type { Diagnosis } from '../../shared/diagnosis'
 import type { Role } from '../../shared/keys'
+import { REIMPORT_CODES } from '../../shared/keys'
 import type { AscClient } from '../asc'
 import { AppError, isAppError } from '../errors'
 import type { Keys } from '../keys'
@@ -43,11 +44,9 @@ export interface KeyChecks {
 }
 
 /** A passed check stays good for saving as long as an imported key stays in memory. */
-export const CHECK_TTL_MS = 10 * 60 * 1000
+const CHECK_TTL_MS = 10 * 60 * 1000
 /** Finished checks remembered at once; older ones are forgotten first. */
 const MAX_FINISHED_CHECKS = 50
-/** A saved key that cannot be read back: the user imports its file again. */
-const REIMPORT_CODES = new Set(['keys.secret_missing', 'keys.secret_mismatch', 'keys.unknown_key'])
 
 interface RunningCheck {
   state: 'running'

@@ -1,7 +1,7 @@
 import type { CheckStep } from '../../shared/contract/keys'
 import type { Diagnosis } from '../../shared/diagnosis'
 import type { IdProblem, KeyType, Role } from '../../shared/keys'
-import { checkIds, ROLE_LABELS } from '../../shared/keys'
+import { blockingProblem, checkIds, ROLE_LABELS } from '../../shared/keys'
 import type { AscClient, AscKeyClient, ProbeResult } from '../asc'
 import { isAscError } from '../asc'
 import { AppError, isAppError } from '../errors'
@@ -70,7 +70,7 @@ export interface CheckOutcome {
   identity: SigningIdentity | null
 }
 
-export const CHECK_CANCELED = 'keys.check_canceled'
+const CHECK_CANCELED = 'keys.check_canceled'
 
 export function checkCanceled(): AppError {
   return new AppError(CHECK_CANCELED, 'The check was canceled; nothing was saved.')
@@ -171,7 +171,7 @@ export async function runKeyCheck(
     keyId: subject.keyId,
     keyIdFromFileName: subject.keyIdFromFileName,
   })
-  const blocking = ids.problems.find((problem) => problem.severity === 'error')
+  const blocking = blockingProblem(ids)
   if (blocking || !ids.keyId) {
     const problem: IdProblem = blocking ?? {
       code: 'input.key_id_invalid',

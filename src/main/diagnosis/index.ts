@@ -10,11 +10,11 @@
  *
  *   const checks = createKeyChecks({ keys, asc, tokens, now, notify })  // the IPC side
  */
-export { CHECK_TTL_MS, createKeyChecks } from './checks'
+export { createKeyChecks } from './checks'
 export type { KeyChecks, KeyChecksOptions } from './checks'
 export { CLOCK_SKEW_THRESHOLD_SECONDS, describeDuration, privateKeyInvalid } from './copy'
 export type { Surface } from './copy'
-export { CHECK_CANCELED, checkCanceled, runKeyCheck } from './engine'
+export { checkCanceled, runKeyCheck } from './engine'
 export type {
   CheckEnvironment,
   CheckOptions,
@@ -26,5 +26,4 @@ export { diagnoseFailure, factsOf } from './failures'
 export type { DiagnosableFailure, FailureContext } from './failures'
 export { inferRole, suggestedName } from './role'
 export type { RoleFindings } from './role'
-export { STEP_LABELS } from './steps'
 export { tokenProblems } from './token-claims'

@@ -1,24 +1,9 @@
 import type { CheckStep, CheckStepId, CheckStepState } from '../../shared/contract/keys'
-
-export const STEP_LABELS: Record<CheckStepId, string> = {
-  parse: 'Key parses (P-256)',
-  sign: 'Token signed',
-  auth: 'Apple accepted the token',
-  apps: 'Can list apps',
-  testflight: 'Can read TestFlight',
-  users: 'Can manage users (Admin only)',
-}
-
-const ORDER = Object.keys(STEP_LABELS) as CheckStepId[]
+import { pendingCheckSteps } from '../../shared/check-steps'
 
 /** The check's steps as they change, reported after every change. */
 export class StepTracker {
-  private readonly steps: CheckStep[] = ORDER.map((id) => ({
-    id,
-    label: STEP_LABELS[id],
-    state: 'pending',
-    detail: null,
-  }))
+  private readonly steps: CheckStep[] = pendingCheckSteps()
 
   constructor(private readonly onChange: (steps: CheckStep[]) => void = () => undefined) {}
 

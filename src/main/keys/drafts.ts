@@ -69,6 +69,17 @@ export function draftExpired(): AppError {
   )
 }
 
+/** A live draft's public facts and its private key; throws `keys.draft_expired` once it was wiped. */
+export function liveDraft(
+  drafts: DraftStore,
+  draftId: string,
+): { draft: KeyDraft; secret: DraftSecret } {
+  const secret = drafts.secret(draftId)
+  const draft = drafts.describe(draftId)
+  if (!draft) throw draftExpired()
+  return { draft, secret }
+}
+
 export function createDraftStore(options: DraftStoreOptions): DraftStore {
   const ttlMs = options.ttlMs ?? DRAFT_TTL_MS
   const entries = new Map<string, Entry>()

@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises'
 import { basename, isAbsolute } from 'node:path'
 import type { IntakeOutcome } from '../../shared/contract/keys'
 import { keyIdFromFileName } from '../../shared/keys'
+import { errorCode } from '../errors'
 import type { Platform } from '../platform'
 import type { DraftStore } from './drafts'
 import type { ParseResult } from './parse'
@@ -144,8 +145,7 @@ export async function readKeyFile(path: string): Promise<FileRead> {
 }
 
 function fileError(error: unknown, fileName: string): Refusal {
-  const code = error instanceof Error && 'code' in error ? error.code : undefined
-  switch (code) {
+  switch (errorCode(error)) {
     case 'ENOENT':
     case 'ENOTDIR':
       return refusals.fileMissing(fileName)

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import * as nodeFs from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
+import { errorCode } from '../errors'
 
 /**
  * `<dataDir>/keys.json`: everything about saved keys that is not secret, plus the active team.
@@ -165,8 +166,4 @@ async function removeStaleTempFiles(path: string, fs: MetadataFs): Promise<void>
 /** `2026-05-01T12:00:00.123Z` → `20260501T120000123Z`: sortable and safe in file names. */
 function timestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:.]/g, '')
-}
-
-function errorCode(error: unknown): unknown {
-  return error instanceof Error && 'code' in error ? error.code : undefined
 }

@@ -8,6 +8,7 @@ import {
   normalizeIssuerId,
   normalizeKeyId,
 } from '../../shared/keys'
+import { errorCode } from '../errors'
 import type { Refusal } from './refusals'
 import { refusals } from './refusals'
 
@@ -427,10 +428,4 @@ function tryOr<T>(make: () => T): T | null {
   } catch {
     return null
   }
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined
 }

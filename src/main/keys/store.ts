@@ -1,19 +1,19 @@
 import type { KeyObject } from 'node:crypto'
 import { join } from 'node:path'
-import type { KeyDraft } from '../../shared/contract/keys'
 import type { Notice, OrphanKey, TeamSummary, TeamsState } from '../../shared/contract/teams'
 import type { KeyType, Role } from '../../shared/keys'
-import { checkIds } from '../../shared/keys'
-import { AppError, isAppError } from '../errors'
+import { blockingProblem, checkIds } from '../../shared/keys'
+import { AppError, errorCode, isAppError } from '../errors'
 import type { Logger } from '../log'
 import type { SecretStore } from '../secrets'
 import type { SigningIdentity } from '../tokens'
 import { accountFor, parseAccount, teamIdFor } from './accounts'
-import type { DraftSecret, DraftStore } from './drafts'
-import { draftExpired } from './drafts'
+import type { DraftStore } from './drafts'
+import { liveDraft } from './drafts'
 import type { MetadataDocument, MetadataFs, TeamRecord } from './metadata'
 import { METADATA_FILE, emptyDocument, loadMetadata, saveMetadata } from './metadata'
 import { parseKeyText, shortFingerprint } from './parse'
+import { importSigningKey } from './signing-key'
 
 /**
  * Saved keys: one keychain item per key (the secret) plus a row in keys.json (everything else).
@@ -51,9 +51,11 @@ export interface KeyStore {
   adoptOrphan: (account: string, name: string) => Promise<TeamSummary>
   forgetOrphan: (account: string) => Promise<void>
   identityOf: (teamId: string) => Promise<SigningIdentity>
+  /** A token signer's key loader: one keychain read per key per session. */
   loadSigningKey: (identity: SigningIdentity) => Promise<CryptoKey>
   /** Drops the cached signing key of a wiped draft unless a saved key or live draft uses it. */
   releaseDraftKey: (fingerprint: string) => void
+  /** Called with the fingerprint of every key removed, replaced, or discarded unsaved. */
   onKeyRetired: (listener: (fingerprint: string) => void) => () => void
   counters: () => KeyStoreCounters
 }
@@ -211,15 +213,24 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
     return record
   }
 
-  function withTeam(
-    document: MetadataDocument,
-    teamId: string,
-    change: (record: TeamRecord) => TeamRecord,
-  ): MetadataDocument {
+  function withTeam(document: MetadataDocument, updated: TeamRecord): MetadataDocument {
     return {
       ...document,
-      teams: document.teams.map((team) => (team.id === teamId ? change(team) : team)),
+      teams: document.teams.map((team) => (team.id === updated.id ? updated : team)),
     }
+  }
+
+  /** Changes one saved team's row in keys.json (the keychain is left alone). */
+  function updateTeam(
+    teamId: string,
+    change: (record: TeamRecord) => TeamRecord,
+  ): Promise<TeamSummary> {
+    return serialized(async () => {
+      const document = await documentOrThrow()
+      const updated = change(findTeam(document, teamId))
+      await writeDocument(withTeam(document, updated))
+      return summarize(updated)
+    })
   }
 
   function cacheSigningKey(fingerprint: string, privateKey: KeyObject): void {
@@ -289,9 +300,9 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
     },
 
     async state() {
-      if (!reconciled) return store.reconcile()
+      // A reconcile already under way (the one at start-up) answers for this call too.
       await queue
-      return snapshot()
+      return reconciled ? snapshot() : store.reconcile()
     },
 
     save(input) {
@@ -303,7 +314,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
           keyId: input.keyId,
           keyIdFromFileName: draft.keyIdFromFileName,
         })
-        const blocking = ids.problems.find((problem) => problem.severity === 'error')
+        const blocking = blockingProblem(ids)
         if (blocking || !ids.keyId) {
           throw new AppError(blocking?.code ?? 'input.key_id_invalid', blocking?.message ?? '')
         }
@@ -370,11 +381,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
           status: 'verified',
           statusDetail: null,
         }
-        await writeBoth(
-          record.account,
-          secret.pem.toString('utf8'),
-          withTeam(document, teamId, () => updated),
-        )
+        await writeBoth(record.account, secret.pem.toString('utf8'), withTeam(document, updated))
         if (record.fingerprint !== fingerprint) retire(record.fingerprint)
         cacheSigningKey(fingerprint, secret.privateKey)
         drafts.wipe(draftId)
@@ -382,15 +389,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
       })
     },
 
-    rename(teamId, name) {
-      return serialized(async () => {
-        const document = await documentOrThrow()
-        findTeam(document, teamId)
-        const next = withTeam(document, teamId, (team) => ({ ...team, name: validName(name) }))
-        await writeDocument(next)
-        return summarize(findTeam(next, teamId))
-      })
-    },
+    rename: (teamId, name) => updateTeam(teamId, (team) => ({ ...team, name: validName(name) })),
 
     remove(teamId) {
       return serialized(async () => {
@@ -420,34 +419,16 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
       })
     },
 
-    markValidated(teamId, at) {
-      return serialized(async () => {
-        const document = await documentOrThrow()
-        findTeam(document, teamId)
-        const next = withTeam(document, teamId, (team) => ({
-          ...team,
-          status: 'verified',
-          statusDetail: null,
-          lastValidatedAt: new Date(at).toISOString(),
-        }))
-        await writeDocument(next)
-        return summarize(findTeam(next, teamId))
-      })
-    },
+    markValidated: (teamId, at) =>
+      updateTeam(teamId, (team) => ({
+        ...team,
+        status: 'verified',
+        statusDetail: null,
+        lastValidatedAt: new Date(at).toISOString(),
+      })),
 
-    markRejected(teamId, detail) {
-      return serialized(async () => {
-        const document = await documentOrThrow()
-        findTeam(document, teamId)
-        const next = withTeam(document, teamId, (team) => ({
-          ...team,
-          status: 'rejected',
-          statusDetail: detail,
-        }))
-        await writeDocument(next)
-        return summarize(findTeam(next, teamId))
-      })
-    },
+    markRejected: (teamId, detail) =>
+      updateTeam(teamId, (team) => ({ ...team, status: 'rejected', statusDetail: detail })),
 
     adoptOrphan(account, name) {
       return serialized(async () => {
@@ -573,32 +554,6 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
   return store
 }
 
-/**
- * The signing key for this session: a WebCrypto key that cannot be exported, made from the DER
- * bytes, which are zeroed straight after.
- */
-async function importSigningKey(privateKey: KeyObject): Promise<CryptoKey> {
-  const der = privateKey.export({ type: 'pkcs8', format: 'der' })
-  try {
-    return await globalThis.crypto.subtle.importKey(
-      'pkcs8',
-      der,
-      { name: 'ECDSA', namedCurve: 'P-256' },
-      false,
-      ['sign'],
-    )
-  } finally {
-    der.fill(0)
-  }
-}
-
-function liveDraft(drafts: DraftStore, draftId: string): { draft: KeyDraft; secret: DraftSecret } {
-  const secret = drafts.secret(draftId)
-  const draft = drafts.describe(draftId)
-  if (!draft) throw draftExpired()
-  return { draft, secret }
-}
-
 function validName(name: string): string {
   const trimmed = name.trim()
   if (!trimmed || trimmed.length > MAX_NAME_LENGTH) {
@@ -617,8 +572,7 @@ function orphanNotFound(): AppError {
   )
 }
 
+/** For the log: the error's code or name, never its message. */
 function describe(error: unknown): string {
-  if (isAppError(error)) return error.code
-  if (error instanceof Error && 'code' in error) return String(error.code)
-  return error instanceof Error ? error.name : 'unknown'
+  return errorCode(error) ?? (error instanceof Error ? error.name : 'unknown')
 }

@@ -1,16 +1,10 @@
 import { useState } from 'react'
+import { hueOf } from '../teams/identity'
 
 /** Apple's icon template at `size` points (2× pixels), PNG. */
-export function iconUrl(template: string, size: number): string {
+function iconUrl(template: string, size: number): string {
   const pixels = String(size * 2)
   return template.replace('{w}', pixels).replace('{h}', pixels).replace('{f}', 'png')
-}
-
-/** A stable hue from the bundle ID, so an app keeps its monogram colour. */
-function hueOf(seed: string): number {
-  let hash = 0
-  for (const char of seed) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
-  return hash % 360
 }
 
 /** The first letter of the name's last word: "Northwind Mail" → "M". */

@@ -2,13 +2,12 @@ import { ExternalLink, TriangleAlert, X } from 'lucide-react'
 import { forwardRef } from 'react'
 import type { BuildDetail, BuildRow } from '../../shared/contract'
 import { attentionReasons, ATTENTION_LABELS } from '../../shared/attention'
-import type { Problem } from '../teams/problem'
+import type { Problem } from '../diagnosis/problem'
 import {
   betaStateLabel,
   buildState,
   expiryLabel,
   formatDateTime,
-  missingCompliance,
   platformLabel,
   versionStateLabel,
 } from './format'
@@ -38,7 +37,7 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
     const state = buildState(build, now)
     const expiry = expiryLabel(build, now)
     const reasons = attentionReasons(build, now)
-    const compliance = missingCompliance(build, now)
+    const compliance = reasons.includes('compliance')
     // A Mac build's own minimum is already macOS; other builds may also name a Mac minimum.
     const macMinimum =
       detail?.lsMinimumSystemVersion && build.platform !== 'MAC_OS'

@@ -2,7 +2,8 @@ import { ExternalLink, Layers, Search, TriangleAlert } from 'lucide-react'
 import { useMemo, useRef, type RefObject } from 'react'
 import type { AppActivity, AppRow, BuildDetail, BuildRow } from '../../shared/contract'
 import { ProblemNotice, type ProblemActions } from '../teams/ProblemNotice'
-import type { Problem } from '../teams/problem'
+import type { Problem } from '../diagnosis/problem'
+import { AttentionToggle } from './AttentionToggle'
 import { BuildInspector } from './BuildInspector'
 import { BuildsTable, type BuildsTableHandle } from './BuildsTable'
 import { PLATFORM_PATHS, platformLabel } from './format'
@@ -55,6 +56,7 @@ export function BuildsPane(props: BuildsPaneProps) {
     props
   const { problem, complete, selectedBuildId, detail, detailProblem, detailLoading } = props
   const { onRetry, onRecheck, onReplaceKey, onRetryDetail } = props
+  const problemActions = { onRetry, onRecheck, onReplaceKey }
   const inspectorHeading = useRef<HTMLHeadingElement>(null)
   const view = useMemo(() => buildView(builds ?? [], filter, now), [builds, filter, now])
   const selected = builds?.find((build) => build.id === selectedBuildId) ?? null
@@ -142,25 +144,16 @@ export function BuildsPane(props: BuildsPaneProps) {
             </option>
           ))}
         </select>
-        <button
-          type="button"
-          className="toggle"
-          aria-pressed={filter.attentionOnly}
-          onClick={() => set({ attentionOnly: !filter.attentionOnly })}
-        >
-          <TriangleAlert size={12} aria-hidden="true" /> Needs Attention
-          {view.attention > 0 ? <span className="toggle-count">{view.attention}</span> : null}
-        </button>
+        <AttentionToggle
+          pressed={filter.attentionOnly}
+          count={view.attention}
+          onToggle={() => set({ attentionOnly: !filter.attentionOnly })}
+        />
       </div>
 
       <div className="builds-body-area">
         {builds === null && problem ? (
-          <ProblemNotice
-            problem={problem}
-            onRetry={onRetry}
-            onRecheck={onRecheck}
-            onReplaceKey={onReplaceKey}
-          />
+          <ProblemNotice problem={problem} {...problemActions} />
         ) : builds === null ? (
           <BuildsSkeleton />
         ) : builds.length === 0 ? (
@@ -201,13 +194,7 @@ export function BuildsPane(props: BuildsPaneProps) {
           />
         )}
         {builds !== null && problem ? (
-          <ProblemNotice
-            compact
-            problem={problem}
-            onRetry={onRetry}
-            onRecheck={onRecheck}
-            onReplaceKey={onReplaceKey}
-          />
+          <ProblemNotice compact problem={problem} {...problemActions} />
         ) : null}
       </div>
 

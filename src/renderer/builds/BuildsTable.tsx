@@ -9,7 +9,6 @@ import {
   expiryLabel,
   formatAgo,
   formatDateTime,
-  missingCompliance,
   platformLabel,
   versionAndBuild,
 } from './format'
@@ -233,8 +232,8 @@ function BuildRowView(props: {
   const { build, now } = props
   const state = buildState(build, now)
   const expiry = expiryLabel(build, now)
-  const compliance = missingCompliance(build, now)
   const reasons = attentionReasons(build, now)
+  const compliance = reasons.includes('compliance')
   return (
     <div
       id={rowId(build.id)}

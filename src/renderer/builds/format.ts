@@ -104,14 +104,6 @@ export function expiryLabel(build: AttentionFacts, now: number): ExpiryLabel {
   return { text, soon: days <= EXPIRY_WARNING_DAYS, expired: false }
 }
 
-export function missingCompliance(build: AttentionFacts, now: number): boolean {
-  return (
-    build.processingState === 'VALID' &&
-    !isExpired(build, now) &&
-    build.usesNonExemptEncryption === null
-  )
-}
-
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   dateStyle: 'medium',

@@ -3,7 +3,7 @@ import type { AppCommand } from '../../shared/contract'
 import { ascent } from '../data/bridge'
 
 /** ⌘ on a Mac, Ctrl elsewhere (the browser harness on Linux). */
-function hasCommandKey(event: KeyboardEvent): boolean {
+export function hasCommandKey(event: KeyboardEvent): boolean {
   return navigator.platform.startsWith('Mac') ? event.metaKey : event.ctrlKey || event.metaKey
 }
 

@@ -1,6 +1,7 @@
 import { CircleAlert, ExternalLink, KeyRound, RefreshCw, ShieldCheck } from 'lucide-react'
 import { ascent } from '../data/bridge'
-import { concernsKey, type Problem } from './problem'
+import { concernsKey, type Problem } from '../diagnosis/problem'
+import { ProblemText } from '../diagnosis/ProblemText'
 
 const AGREEMENTS_URL = 'https://appstoreconnect.apple.com/business'
 
@@ -22,21 +23,11 @@ export function ProblemNotice(props: { problem: Problem; compact?: boolean } & P
       role="alert"
       aria-label={problem.title}
     >
-      <h3 className="problem-title">
-        <CircleAlert size={16} aria-hidden="true" className="problem-icon" />
-        {problem.title}
-      </h3>
-      <p className="problem-detail">{problem.detail}</p>
-      {problem.hints.length > 0 && !props.compact ? (
-        <ol className="problem-hints">
-          {problem.hints.map((hint) => (
-            <li key={hint}>{hint}</li>
-          ))}
-        </ol>
-      ) : null}
-      {problem.facts && !props.compact ? (
-        <p className="problem-facts mono">{problem.facts}</p>
-      ) : null}
+      <ProblemText
+        problem={problem}
+        icon={<CircleAlert size={16} aria-hidden="true" className="problem-icon" />}
+        brief={props.compact}
+      />
       <div className="problem-actions">
         {problem.code === 'access.agreements' ? (
           <button

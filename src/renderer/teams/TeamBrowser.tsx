@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import type { AppActivity, AppCommand, Freshness, TeamSummary } from '../../shared/contract'
 import { AppsPane } from '../apps/AppsPane'
 import { APP_SORT_LABELS, visibleApps, type AppSort } from '../apps/model'
+import { AttentionToggle } from '../builds/AttentionToggle'
 import { BuildsPane } from '../builds/BuildsPane'
 import type { BuildsTableHandle } from '../builds/BuildsTable'
 import { formatAgo } from '../builds/format'
@@ -18,7 +19,7 @@ import {
 import { requestTeamAction } from '../data/teamActions'
 import { useCommands } from '../shell/useCommands'
 import { ProblemNotice } from './ProblemNotice'
-import { problemOfDiagnosis, problemOfError, type Problem } from './problem'
+import { problemOfDiagnosis, problemOfError, type Problem } from '../diagnosis/problem'
 import { RateMeter } from './RateMeter'
 import { saveView, viewOf, type TeamViewState } from './viewState'
 
@@ -205,16 +206,12 @@ export function TeamBrowser(props: TeamBrowserProps) {
                 </option>
               ))}
             </select>
-            <button
-              type="button"
-              className="toggle"
-              aria-pressed={view.attentionOnly}
-              onClick={() => update({ attentionOnly: !view.attentionOnly })}
+            <AttentionToggle
+              pressed={view.attentionOnly}
+              count={teamAttention}
+              onToggle={() => update({ attentionOnly: !view.attentionOnly })}
               title="Show only apps with builds that need attention"
-            >
-              <TriangleAlert size={12} aria-hidden="true" /> Needs Attention
-              {teamAttention > 0 ? <span className="toggle-count">{teamAttention}</span> : null}
-            </button>
+            />
           </>
         ) : null}
         <div className="toolbar-spacer" />

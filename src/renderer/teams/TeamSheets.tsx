@@ -1,9 +1,11 @@
 import { CircleAlert, CircleCheck, KeyRound, LoaderCircle } from 'lucide-react'
-import { useEffect, useState } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import type { OrphanKey, TeamSummary } from '../../shared/contract'
 import type { Diagnosis } from '../../shared/diagnosis'
-import type { IpcError } from '../../shared/result'
+import type { IpcError, Result } from '../../shared/result'
 import { ascent } from '../data/bridge'
+import { concernsKey, problemOfDiagnosis } from '../diagnosis/problem'
+import { ProblemText } from '../diagnosis/ProblemText'
 import { Sheet } from '../shell/Sheet'
 
 /** The team actions that ask or tell something: each a small sheet over the window. */
@@ -44,48 +46,83 @@ function ErrorLine(props: { error: IpcError | null }) {
   ) : null
 }
 
-function RemoveSheet(props: TeamSheetsProps & { team: TeamSummary }) {
-  const { team } = props
+/**
+ * A sheet that asks before it does one thing in main. The action runs once at a time; when it
+ * succeeds the teams are read again and the sheet closes, when it fails its error is shown.
+ */
+function ActionSheet(props: {
+  sheetProps: TeamSheetsProps
+  title: string
+  heading: ReactNode
+  children: ReactNode
+  submitLabel: string
+  destructive?: boolean
+  canSubmit?: boolean
+  action: () => Promise<Result<unknown>>
+  onDone?: () => void
+}) {
+  const { onChanged, onClose } = props.sheetProps
   const [working, setWorking] = useState(false)
   const [error, setError] = useState<IpcError | null>(null)
-  const remove = async () => {
+  const submit = async () => {
     setWorking(true)
-    const result = await ascent.teams.remove({ teamId: team.id })
+    const result = await props.action()
     setWorking(false)
     if (!result.ok) {
       setError(result.error)
       return
     }
-    props.onRemoved(team.id)
-    props.onChanged()
-    props.onClose()
+    props.onDone?.()
+    onChanged()
+    onClose()
   }
   return (
-    <Sheet title={`Remove ${team.name}`} className="small-sheet" onClose={props.onClose}>
+    <Sheet title={props.title} className="small-sheet" onClose={onClose}>
       <form
         className="sheet-body"
         onSubmit={(event) => {
           event.preventDefault()
-          void remove()
+          if (!working) void submit()
         }}
       >
-        <h2 className="sheet-title">Remove “{team.name}”?</h2>
-        <p>
-          Ascent deletes this key’s private key from the Keychain, the team’s settings, and
-          everything it has cached for the team. Key <span className="mono">{team.keyId}</span>{' '}
-          stays active in App Store Connect: revoke it there if nothing else uses it.
-        </p>
+        <h2 className="sheet-title">{props.heading}</h2>
+        {props.children}
         <ErrorLine error={error} />
         <div className="sheet-actions">
-          <button type="button" className="button-secondary" onClick={props.onClose}>
+          <button type="button" className="button-secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button-destructive" disabled={working}>
-            Remove
+          <button
+            type="submit"
+            className={props.destructive ? 'button-destructive' : 'button-primary'}
+            disabled={working || props.canSubmit === false}
+          >
+            {props.submitLabel}
           </button>
         </div>
       </form>
     </Sheet>
+  )
+}
+
+function RemoveSheet(props: TeamSheetsProps & { team: TeamSummary }) {
+  const { team } = props
+  return (
+    <ActionSheet
+      sheetProps={props}
+      title={`Remove ${team.name}`}
+      heading={`Remove “${team.name}”?`}
+      submitLabel="Remove"
+      destructive
+      action={() => ascent.teams.remove({ teamId: team.id })}
+      onDone={() => props.onRemoved(team.id)}
+    >
+      <p>
+        Ascent deletes this key’s private key from the Keychain, the team’s settings, and everything
+        it has cached for the team. Key <span className="mono">{team.keyId}</span> stays active in
+        App Store Connect: revoke it there if nothing else uses it.
+      </p>
+    </ActionSheet>
   )
 }
 
@@ -109,11 +146,8 @@ function CheckSheet(props: TeamSheetsProps & { team: TeamSummary }) {
       current = false
     }
   }, [team.id, onChanged])
-  const diagnosis = outcome?.diagnosis
-  const keyProblem =
-    diagnosis &&
-    !diagnosis.ok &&
-    ['auth.rejected', 'input.private_key_invalid'].includes(diagnosis.code)
+  const diagnosis = outcome?.diagnosis ?? null
+  const problem = diagnosis && problemOfDiagnosis(diagnosis)
   return (
     <Sheet title={`Check ${team.name}`} className="small-sheet" onClose={props.onClose}>
       <div className="sheet-body">
@@ -124,31 +158,25 @@ function CheckSheet(props: TeamSheetsProps & { team: TeamSummary }) {
               <LoaderCircle size={16} className="spin" aria-hidden="true" /> Asking App Store
               Connect…
             </p>
-          ) : diagnosis ? (
+          ) : diagnosis && problem ? (
             <div className={diagnosis.ok ? 'check-result check-ok' : 'check-result check-failed'}>
-              <h3>
-                {diagnosis.ok ? (
-                  <CircleCheck size={16} aria-hidden="true" />
-                ) : (
-                  <CircleAlert size={16} aria-hidden="true" />
-                )}
-                {diagnosis.title}
-              </h3>
-              <p>{diagnosis.detail}</p>
-              {diagnosis.hints.length > 0 ? (
-                <ol>
-                  {diagnosis.hints.map((hint) => (
-                    <li key={hint}>{hint}</li>
-                  ))}
-                </ol>
-              ) : null}
+              <ProblemText
+                problem={problem}
+                icon={
+                  diagnosis.ok ? (
+                    <CircleCheck size={16} aria-hidden="true" />
+                  ) : (
+                    <CircleAlert size={16} aria-hidden="true" />
+                  )
+                }
+              />
             </div>
           ) : (
             <ErrorLine error={outcome.error} />
           )}
         </div>
         <div className="sheet-actions">
-          {keyProblem ? (
+          {problem && concernsKey(problem) ? (
             <button
               type="button"
               className="button-secondary"
@@ -172,91 +200,48 @@ function CheckSheet(props: TeamSheetsProps & { team: TeamSummary }) {
 function AdoptSheet(props: TeamSheetsProps & { orphan: OrphanKey }) {
   const { orphan } = props
   const [name, setName] = useState(`Key ${orphan.keyId}`)
-  const [error, setError] = useState<IpcError | null>(null)
-  const adopt = async () => {
-    const result = await ascent.teams.adoptOrphan({ account: orphan.account, name })
-    if (!result.ok) {
-      setError(result.error)
-      return
-    }
-    props.onChanged()
-    props.onClose()
-  }
   return (
-    <Sheet title={`Add key ${orphan.keyId}`} className="small-sheet" onClose={props.onClose}>
-      <form
-        className="sheet-body"
-        onSubmit={(event) => {
-          event.preventDefault()
-          void adopt()
-        }}
-      >
-        <h2 className="sheet-title">Add key {orphan.keyId} back</h2>
-        <p>
-          The Keychain holds this {orphan.keyType === 'team' ? 'team' : 'individual'} key, but
-          Ascent has no team for it. Name it to add it back; Check Now then asks Apple about it.
-        </p>
-        <label className="field">
-          Name
-          <input
-            type="text"
-            value={name}
-            maxLength={80}
-
-            onChange={(event) => setName(event.target.value)}
-          />
-        </label>
-        <ErrorLine error={error} />
-        <div className="sheet-actions">
-          <button type="button" className="button-secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button-primary" disabled={!name.trim()}>
-            Add Team
-          </button>
-        </div>
-      </form>
-    </Sheet>
+    <ActionSheet
+      sheetProps={props}
+      title={`Add key ${orphan.keyId}`}
+      heading={`Add key ${orphan.keyId} back`}
+      submitLabel="Add Team"
+      canSubmit={name.trim() !== ''}
+      action={() => ascent.teams.adoptOrphan({ account: orphan.account, name })}
+    >
+      <p>
+        The Keychain holds this {orphan.keyType === 'team' ? 'team' : 'individual'} key, but Ascent
+        has no team for it. Name it to add it back; Check Now then asks Apple about it.
+      </p>
+      <label className="field">
+        Name
+        <input
+          type="text"
+          value={name}
+          maxLength={80}
+          onChange={(event) => setName(event.target.value)}
+        />
+      </label>
+    </ActionSheet>
   )
 }
 
 function ForgetSheet(props: TeamSheetsProps & { orphan: OrphanKey }) {
   const { orphan } = props
-  const [error, setError] = useState<IpcError | null>(null)
-  const forget = async () => {
-    const result = await ascent.teams.forgetOrphan({ account: orphan.account })
-    if (!result.ok) {
-      setError(result.error)
-      return
-    }
-    props.onChanged()
-    props.onClose()
-  }
   return (
-    <Sheet title={`Forget key ${orphan.keyId}`} className="small-sheet" onClose={props.onClose}>
-      <form
-        className="sheet-body"
-        onSubmit={(event) => {
-          event.preventDefault()
-          void forget()
-        }}
-      >
-        <h2 className="sheet-title">Forget key {orphan.keyId}?</h2>
-        <p>
-          Ascent deletes this private key from the Keychain. Without a copy of{' '}
-          <span className="mono">AuthKey_{orphan.keyId}.p8</span> it cannot be added again; Apple
-          keeps no copy.
-        </p>
-        <ErrorLine error={error} />
-        <div className="sheet-actions">
-          <button type="button" className="button-secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button-destructive">
-            Forget Key
-          </button>
-        </div>
-      </form>
-    </Sheet>
+    <ActionSheet
+      sheetProps={props}
+      title={`Forget key ${orphan.keyId}`}
+      heading={`Forget key ${orphan.keyId}?`}
+      submitLabel="Forget Key"
+      destructive
+      action={() => ascent.teams.forgetOrphan({ account: orphan.account })}
+    >
+      <p>
+        Ascent deletes this private key from the Keychain. Without a copy of{' '}
+        <span className="mono">AuthKey_{orphan.keyId}.p8</span> it cannot be added again; Apple
+        keeps no copy.
+      </p>
+    </ActionSheet>
   )
 }

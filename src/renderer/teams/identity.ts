@@ -1,12 +1,16 @@
 import type { TeamSummary } from '../../shared/contract'
 import { ROLE_LABELS } from '../../shared/keys'
 
-/** A stable hue from the issuer ID (or key ID), so a team keeps its colour everywhere. */
-export function teamHue(team: Pick<TeamSummary, 'issuerId' | 'keyId'>): number {
-  const seed = team.issuerId ?? team.keyId
+/** A stable hue from a text, so a team or an app keeps its colour everywhere. */
+export function hueOf(seed: string): number {
   let hash = 0
   for (const char of seed) hash = (hash * 31 + char.charCodeAt(0)) >>> 0
   return hash % 360
+}
+
+/** The team's hue, from its issuer ID (or key ID). */
+export function teamHue(team: Pick<TeamSummary, 'issuerId' | 'keyId'>): number {
+  return hueOf(team.issuerId ?? team.keyId)
 }
 
 /** Up to two letters from the team's name. */

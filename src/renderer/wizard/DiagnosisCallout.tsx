@@ -1,6 +1,8 @@
 import { CircleX, ExternalLink, RotateCw } from 'lucide-react'
 import type { RefObject } from 'react'
 import type { Diagnosis } from '../../shared/diagnosis'
+import { problemOfDiagnosis } from '../diagnosis/problem'
+import { ProblemText } from '../diagnosis/ProblemText'
 import { openApiKeysPage } from './links'
 import { useScrollIntoView } from './Problem'
 
@@ -12,24 +14,14 @@ export function DiagnosisCallout({
   diagnosis: Diagnosis
   retryRef: RefObject<HTMLButtonElement | null>
 }) {
-  const facts = factsLine(diagnosis)
   const ref = useScrollIntoView<HTMLDivElement>(diagnosis)
   return (
     <div className="wizard-diagnosis" ref={ref}>
-      <div role="alert" className="wizard-diagnosis-text">
-        <h3>
-          <CircleX size={16} className="wizard-problem-icon" aria-hidden="true" />
-          {diagnosis.title}
-        </h3>
-        <p>{diagnosis.detail}</p>
-        {diagnosis.hints.length > 0 ? (
-          <ol>
-            {diagnosis.hints.map((hint) => (
-              <li key={hint}>{hint}</li>
-            ))}
-          </ol>
-        ) : null}
-        {facts ? <p className="wizard-diagnosis-facts mono">{facts}</p> : null}
+      <div role="alert">
+        <ProblemText
+          problem={problemOfDiagnosis(diagnosis)}
+          icon={<CircleX size={16} className="problem-icon" aria-hidden="true" />}
+        />
       </div>
       <div className="wizard-diagnosis-actions">
         <button type="button" className="button-secondary" onClick={openApiKeysPage}>
@@ -48,12 +40,4 @@ export function RetryButton({ retryRef }: { retryRef: RefObject<HTMLButtonElemen
       <RotateCw size={13} aria-hidden="true" /> Try Again
     </button>
   )
-}
-
-/** `GET /v1/apps → 401 NOT_AUTHORIZED`: the request behind the diagnosis, for the curious. */
-function factsLine(diagnosis: Diagnosis): string | null {
-  const { request, httpStatus, appleErrorCode } = diagnosis.facts
-  if (!request && httpStatus === undefined) return null
-  const answer = [httpStatus, appleErrorCode].filter((part) => part !== undefined).join(' ')
-  return [request, answer].filter(Boolean).join(' → ')
 }

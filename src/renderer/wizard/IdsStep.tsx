@@ -1,7 +1,7 @@
 import { ArrowLeftRight } from 'lucide-react'
 import { useRef, useState } from 'react'
 import type { KeyDraft } from '../../shared/contract'
-import { ROLE_LABELS, type KeyType, type Role } from '../../shared/keys'
+import { blockingProblem, ROLE_LABELS, type KeyType, type Role } from '../../shared/keys'
 import { IdField } from './IdField'
 import { checkForm, swapIds, visibleProblems, type IdsForm } from './model'
 import { Problem } from './Problem'
@@ -24,7 +24,7 @@ export function IdsStep(props: {
   const keyRef = useRef<HTMLInputElement>(null)
   const check = checkForm(form, props.draft)
   const shown = visibleProblems(form, check, attempted)
-  const blocking = check.problems.find((problem) => problem.severity === 'error')
+  const blocking = blockingProblem(check)
   const isTeam = form.keyType === 'team'
   const fileKeyId = props.draft.keyIdFromFileName
 

@@ -4,13 +4,19 @@
  */
 import type {
   CheckStep,
-  CheckStepId,
   CheckStepState,
   KeyDraft,
   RequestOf,
   TeamSummary,
 } from '../../shared/contract'
-import { checkIds, type IdCheck, type IdProblem, type KeyType, type Role } from '../../shared/keys'
+import {
+  checkIds,
+  hasBlockingProblem,
+  type IdCheck,
+  type IdProblem,
+  type KeyType,
+  type Role,
+} from '../../shared/keys'
 
 export type WizardStep = 'key' | 'ids' | 'check' | 'name'
 
@@ -108,7 +114,7 @@ export function checkRequestFor(
   form: IdsForm,
   check: IdCheck,
 ): CheckRequest | null {
-  if (check.problems.some((problem) => problem.severity === 'error')) return null
+  if (hasBlockingProblem(check)) return null
   if (check.keyId === null || (form.keyType === 'team' && check.issuerId === null)) return null
   return {
     checkId,
@@ -118,25 +124,6 @@ export function checkRequestFor(
     keyId: check.keyId,
     role: form.keyType === 'team' ? form.role : null,
   }
-}
-
-const STEP_LABELS: Record<CheckStepId, string> = {
-  parse: 'Key parses (P-256)',
-  sign: 'Token signed',
-  auth: 'Apple accepted the token',
-  apps: 'Can list apps',
-  testflight: 'Can read TestFlight',
-  users: 'Can manage users (Admin only)',
-}
-
-/** The checklist shown before main's first progress event arrives. */
-export function pendingSteps(): CheckStep[] {
-  return (Object.keys(STEP_LABELS) as CheckStepId[]).map((id) => ({
-    id,
-    label: STEP_LABELS[id],
-    state: 'pending',
-    detail: null,
-  }))
 }
 
 export const STEP_STATE_LABELS: Record<CheckStepState, string> = {

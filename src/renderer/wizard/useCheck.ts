@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { CheckReport, CheckStep } from '../../shared/contract'
+import { pendingCheckSteps } from '../../shared/check-steps'
 import type { IpcError } from '../../shared/result'
 import { ascent } from '../data/bridge'
-import { pendingSteps, progressAnnouncement, type CheckRequest } from './model'
+import { progressAnnouncement, type CheckRequest } from './model'
 
 export type CheckRun =
   | { phase: 'idle'; steps: CheckStep[] }
@@ -26,7 +27,7 @@ export interface Check {
  * lands in the new one.
  */
 export function useCheck(): Check {
-  const [run, setRun] = useState<CheckRun>({ phase: 'idle', steps: pendingSteps() })
+  const [run, setRun] = useState<CheckRun>({ phase: 'idle', steps: pendingCheckSteps() })
   const [announcement, setAnnouncement] = useState('')
   const currentId = useRef<string | null>(null)
   const shownSteps = useRef<CheckStep[]>([])
@@ -56,7 +57,7 @@ export function useCheck(): Check {
     const request = makeRequest(checkId)
     if (!request) return
     currentId.current = checkId
-    shownSteps.current = pendingSteps()
+    shownSteps.current = pendingCheckSteps()
     setRun({ phase: 'running', checkId, steps: shownSteps.current })
     setAnnouncement('Checking the key with Apple…')
     void ascent.keys.check(request).then((result) => {

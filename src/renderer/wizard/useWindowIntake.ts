@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { hasCommandKey } from '../shell/useCommands'
 
 function carriesFiles(event: DragEvent): boolean {
   return event.dataTransfer?.types.includes('Files') ?? false
@@ -54,11 +55,6 @@ export function useWindowDrop(onFiles: (files: FileList) => void): boolean {
   }, [])
 
   return dragging
-}
-
-/** ⌘ on a Mac, Ctrl elsewhere (the browser harness on Linux). */
-function hasCommandKey(event: KeyboardEvent): boolean {
-  return navigator.platform.startsWith('Mac') ? event.metaKey : event.ctrlKey || event.metaKey
 }
 
 /**

@@ -42,6 +42,7 @@ export type IntakeOutcome =
   | { status: 'refused'; refusal: IntakeRefusal }
   | { status: 'imported'; draft: KeyDraft }
 
+/** The steps in order, with their labels: ../check-steps.ts. */
 export type CheckStepId = 'parse' | 'sign' | 'auth' | 'apps' | 'testflight' | 'users'
 export type CheckStepState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped'
 

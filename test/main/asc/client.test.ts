@@ -3,13 +3,13 @@
  * how Apple's refusals come back. Every request and answer is checked against the spec on the way.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { AscError, requests, requestScope, requestTarget } from '../../../src/main/asc'
-import type { AscFailure, AscKeyClient, BuildRow } from '../../../src/main/asc'
+import { requests, requestScope, requestTarget } from '../../../src/main/asc'
+import type { AscKeyClient, BuildRow } from '../../../src/main/asc'
 import { startSandbox } from '../../sandbox/index'
 import type { Sandbox, SandboxKey } from '../../sandbox/index'
 import { ApiClient } from '../../sandbox/support'
 import type { JsonResource } from '../../sandbox/support'
-import { clientFor, identityOf } from './support'
+import { clientFor, failureOf, identityOf } from './support'
 import type { TestClient } from './support'
 
 let sandbox: Sandbox
@@ -59,16 +59,6 @@ function sent(): string[] {
   return sandbox.admin
     .requestLog()
     .map((entry) => `${entry.method} ${decodeURIComponent(entry.path)}`)
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<AscFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof AscError) return error.failure
-    throw error
-  }
-  throw new Error('expected an AscError')
 }
 
 function byId(resources: JsonResource[]): Map<string, JsonResource> {

@@ -3,11 +3,10 @@
  * 429 with Retry-After, cancellation, and the per-key concurrency bound.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { AscError } from '../../../src/main/asc'
-import type { AscFailure, AscKeyClient } from '../../../src/main/asc'
+import type { AscKeyClient } from '../../../src/main/asc'
 import { startSandbox } from '../../sandbox/index'
 import type { FaultRule, RequestLogEntry, Sandbox, SandboxKey } from '../../sandbox/index'
-import { clientFor, identityOf } from './support'
+import { clientFor, failureOf, identityOf } from './support'
 import type { TestClient } from './support'
 
 let sandbox: Sandbox
@@ -51,16 +50,6 @@ function another(options: Parameters<typeof clientFor>[1]): TestClient {
 
 function statuses(): number[] {
   return sandbox.admin.requestLog().map((entry) => entry.status)
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<AscFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof AscError) return error.failure
-    throw error
-  }
-  throw new Error('expected an AscError')
 }
 
 async function until(condition: () => boolean): Promise<void> {

@@ -1,12 +1,12 @@
 /**
  * Helpers for the client's tests against the Apple sandbox: signing identities and token signers
- * for the sandbox's keys, and a fetch that passes every request through unchanged while checking
- * it (and every JSON answer) against Apple's spec.
+ * for the sandbox's keys, a fetch that passes every request through unchanged while checking
+ * it (and every JSON answer) against Apple's spec, and the failure a call ends in.
  */
 import { importPKCS8 } from 'jose'
 import { createHash, createPublicKey } from 'node:crypto'
-import { createAscClient } from '../../../src/main/asc'
-import type { AscClient, AscClientOptions } from '../../../src/main/asc'
+import { AscError, createAscClient } from '../../../src/main/asc'
+import type { AscClient, AscClientOptions, AscFailure } from '../../../src/main/asc'
 import { createTokenSigner } from '../../../src/main/tokens'
 import type { SigningIdentity, TokenSigner } from '../../../src/main/tokens'
 import type { Sandbox, SandboxKey } from '../../sandbox/index'
@@ -132,4 +132,15 @@ export function clientFor(
     ...options,
   })
   return { asc, tokens, spec, sleeps }
+}
+
+/** The typed failure `promise` rejects with; throws when it resolves or fails otherwise. */
+export async function failureOf(promise: Promise<unknown>): Promise<AscFailure> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof AscError) return error.failure
+    throw error
+  }
+  throw new Error('expected an AscError')
 }

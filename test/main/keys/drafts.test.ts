@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { IntakeOutcome, KeyDraft } from '../../../src/shared/contract/keys'
-import { isAppError } from '../../../src/main/errors'
 import { createKeys } from '../../../src/main/keys'
 import type { Keys } from '../../../src/main/keys'
 import { DRAFT_TTL_MS, createDraftStore } from '../../../src/main/keys/drafts'
@@ -13,7 +12,12 @@ import type { ParsedKey } from '../../../src/main/keys/parse'
 import { createKeyStore } from '../../../src/main/keys/store'
 import { silentLogger } from '../../../src/main/log'
 import type { FakeClock, MemoryClipboard, MemorySecretStore } from '../fakes'
-import { createFakeClock, createMemoryClipboard, createMemorySecretStore } from '../fakes'
+import {
+  createFakeClock,
+  createMemoryClipboard,
+  createMemorySecretStore,
+  errorCodeOf,
+} from '../fakes'
 import { ISSUER_ID, KEY_ID, p256 } from './inputs'
 import type { P256Key } from './inputs'
 
@@ -38,15 +42,6 @@ function parsed(pem = key.pem): ParsedKey {
 
 function isZeroed(buffer: Buffer): boolean {
   return buffer.length > 0 && buffer.every((byte) => byte === 0)
-}
-
-async function errorCodeOf(action: () => unknown): Promise<string> {
-  try {
-    await action()
-  } catch (error) {
-    return isAppError(error) ? error.code : `not an AppError: ${String(error)}`
-  }
-  return 'no error'
 }
 
 describe('the draft store', () => {

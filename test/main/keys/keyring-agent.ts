@@ -9,9 +9,8 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { isAppError } from '../../../src/main/errors'
-import { createKeys } from '../../../src/main/keys'
-import { silentLogger } from '../../../src/main/log'
 import { createKeyringSecretStore } from '../../../src/main/secrets'
+import { createHeadlessKeys } from '../fakes'
 
 export type AgentCommand =
   | { op: 'import'; path: string }
@@ -29,17 +28,7 @@ export type AgentAnswer =
 
 const [service = 'Ascent-test', dataDir = '.'] = process.argv.slice(2)
 const secrets = createKeyringSecretStore({ service })
-let keys = open()
-
-function open() {
-  return createKeys({
-    secrets,
-    clipboard: { readText: () => '', clear: () => undefined },
-    now: Date.now,
-    dataDir,
-    log: silentLogger,
-  })
-}
+let keys = createHeadlessKeys(dataDir, secrets)
 
 /** The process that owns the Secret Service name on this session's bus. */
 function keyringPid(): number | null {
@@ -86,7 +75,7 @@ async function run(command: AgentCommand): Promise<unknown> {
         role: null,
       })
     case 'reconcile':
-      keys = open()
+      keys = createHeadlessKeys(dataDir, secrets)
       return keys.reconcile()
     case 'remove':
       return keys.remove(command.teamId)

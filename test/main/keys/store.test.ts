@@ -4,13 +4,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { KeyDraft } from '../../../src/shared/contract/keys'
-import { isAppError } from '../../../src/main/errors'
 import type { Keys, KeysOptions, SaveKeyInput } from '../../../src/main/keys'
 import { createKeys } from '../../../src/main/keys'
 import type { MetadataFs } from '../../../src/main/keys/metadata'
 import { silentLogger } from '../../../src/main/log'
 import type { FakeClock, MemorySecretStore } from '../fakes'
-import { createFakeClock, createMemoryClipboard, createMemorySecretStore } from '../fakes'
+import {
+  createFakeClock,
+  createMemoryClipboard,
+  createMemorySecretStore,
+  errorCodeOf,
+} from '../fakes'
 import type { P256Key } from './inputs'
 import { ISSUER_ID, KEY_ID, p256, pemBody } from './inputs'
 
@@ -81,15 +85,6 @@ async function saveTeam(overrides: Partial<SaveKeyInput> = {}, pem = key.pem) {
 
 async function metadataText(): Promise<string> {
   return readFile(join(dataDir, 'keys.json'), 'utf8')
-}
-
-async function errorCodeOf(action: () => Promise<unknown>): Promise<string> {
-  try {
-    await action()
-  } catch (error) {
-    return isAppError(error) ? error.code : `not an AppError: ${String(error)}`
-  }
-  return 'no error'
 }
 
 describe('saving', () => {
@@ -215,6 +210,16 @@ describe('reconcile at start-up', () => {
     expect(state.activeTeamId).toBe(KEY_ID)
     expect(state.orphans).toEqual([])
     expect(state.notices).toEqual([])
+  })
+
+  it('lists the keychain once when the teams are asked for while start-up reconciles', async () => {
+    secrets.items.set(TEAM_ACCOUNT, key.pem)
+    const starting = keys.reconcile()
+    const [menu, page] = await Promise.all([keys.state(), keys.state()])
+    expect(await starting).toEqual(menu)
+    expect(page.orphans.map((orphan) => orphan.account)).toEqual([TEAM_ACCOUNT])
+    expect(secrets.calls.accounts).toBe(1)
+    expect(keys.counters().keychainListings).toBe(1)
   })
 
   it('marks a key whose secret is gone as needing re-import', async () => {

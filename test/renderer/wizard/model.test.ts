@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { CheckStep, KeyDraft } from '../../../src/shared/contract'
+import { pendingCheckSteps } from '../../../src/shared/check-steps'
 import {
   checkForm,
   checkRequestFor,
   EMPTY_IDS,
   idsAfterImport,
   idsOfTeam,
-  pendingSteps,
   progressAnnouncement,
   swapIds,
   visibleProblems,
@@ -176,7 +176,7 @@ describe('checkRequestFor', () => {
 })
 
 describe('progressAnnouncement', () => {
-  const steps = pendingSteps()
+  const steps = pendingCheckSteps()
   const set = (list: CheckStep[], id: string, state: CheckStep['state']) =>
     list.map((step) => (step.id === id ? { ...step, state } : step))
 
