@@ -1,56 +1,93 @@
 /**
- * The private key never crosses into the renderer: every IPC answer of every intake path is
- * searched for any piece of the key, in every encoding it could take.
+ * The private key never crosses into the renderer and never lands on disk outside the keychain:
+ * every IPC answer of every intake path, of the live check and of the save is searched for any
+ * piece of the key in every encoding it could take, and so is every file in the data folder.
  */
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { createPrivateKey } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect, test } from './fixtures'
+import { expect, test } from './wizard-fixtures'
 
 function secretFragments(pem: string): string[] {
   const body = pem.replace(/-----[A-Z ]+-----|\s/g, '')
-  const jwk = createPrivateKey(pem).export({ format: 'jwk' })
-  const d = String(jwk.d)
-  const dHex = Buffer.from(d, 'base64url').toString('hex')
-  const fragments = [d, dHex, Buffer.from(pem).toString('base64')]
+  const d = String(createPrivateKey(pem).export({ format: 'jwk' }).d)
+  const fragments = [
+    d,
+    Buffer.from(d, 'base64url').toString('hex'),
+    Buffer.from(pem).toString('base64'),
+  ]
   for (let start = 0; start + 24 <= body.length; start += 12)
     fragments.push(body.slice(start, start + 24))
   return fragments
 }
 
-test('no intake path sends any piece of the private key to the renderer', async ({
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name)
+    return statSync(path).isDirectory() ? filesUnder(path) : [path]
+  })
+}
+
+test('no piece of the private key reaches the renderer or the data folder', async ({
   app,
   harness,
+  sandbox,
 }) => {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-  const folder = mkdtempSync(join(tmpdir(), 'ascent-secret-'))
-  const path = join(folder, 'AuthKey_ABCDE12345.p8')
-  writeFileSync(path, pem, { mode: 0o600 })
-  try {
-    harness.dialogAnswers.push(path)
-    const chosen = await app.evaluate(() => window.ascent.keys.chooseFile())
-    expect(chosen).toMatchObject({ ok: true, value: { status: 'imported' } })
+  const key = sandbox.findKey({ team: 'northwind', role: 'APP_MANAGER', type: 'team' })
+  if (!key.p8Path || !key.issuerId) throw new Error('the sandbox wrote no key file')
+  const pem = key.privateKeyPem
+  const fileName = `AuthKey_${key.keyId}.p8`
 
-    await app.evaluate(([name, filePath]) => window.__ascentHarness.dropPaths.set(name, filePath), [
-      'AuthKey_ABCDE12345.p8',
-      path,
-    ] as const)
-    const dropped = await app.evaluate(() =>
-      window.ascent.keys.importDropped(new File([''], 'AuthKey_ABCDE12345.p8')),
-    )
-    expect(dropped).toMatchObject({ ok: true, value: { status: 'imported' } })
+  harness.dialogAnswers.push(key.p8Path)
+  const chosen = await app.evaluate(() => window.ascent.keys.chooseFile())
+  expect(chosen).toMatchObject({ ok: true, value: { status: 'imported' } })
 
-    harness.clipboard.text = `"${pem.trim().replace(/\n/g, '\\n')}"`
-    const pasted = await app.evaluate(() => window.ascent.keys.pasteClipboard())
-    expect(pasted).toMatchObject({ ok: true, value: { status: 'imported' } })
+  await app.evaluate(([name, path]) => window.__ascentHarness.dropPaths.set(name, path), [
+    fileName,
+    key.p8Path,
+  ] as const)
+  const dropped = await app.evaluate(
+    (name) => window.ascent.keys.importDropped(new File([''], name)),
+    fileName,
+  )
+  expect(dropped).toMatchObject({ ok: true, value: { status: 'imported' } })
 
-    const answers = JSON.stringify(harness.ipcLog.map((exchange) => exchange.response))
-    expect(harness.ipcLog.length).toBeGreaterThanOrEqual(3)
-    for (const fragment of secretFragments(pem)) expect(answers).not.toContain(fragment)
-    expect(answers).not.toContain('PRIVATE KEY')
-  } finally {
-    rmSync(folder, { recursive: true, force: true })
+  harness.clipboard.text = `"${pem.trim().replace(/\n/g, '\\n')}"`
+  const pasted = await app.evaluate(() => window.ascent.keys.pasteClipboard())
+  expect(pasted).toMatchObject({ ok: true, value: { status: 'imported' } })
+  if (!pasted.ok || pasted.value.status !== 'imported') throw new Error('not imported')
+
+  const ids = { draftId: pasted.value.draft.draftId, issuerId: key.issuerId, keyId: key.keyId }
+  const checked = await app.evaluate(
+    (request) =>
+      window.ascent.keys.check({ checkId: 'secret-test', keyType: 'team', role: null, ...request }),
+    ids,
+  )
+  expect(checked).toMatchObject({ ok: true, value: { canSave: true } })
+  const saved = await app.evaluate(() =>
+    window.ascent.keys.save({ checkId: 'secret-test', name: 'Northwind' }),
+  )
+  expect(saved).toMatchObject({ ok: true, value: { keyId: key.keyId } })
+  const listed = await app.evaluate(() => window.ascent.teams.list())
+  expect(listed).toMatchObject({ ok: true })
+
+  const answers = JSON.stringify(harness.ipcLog.map((exchange) => exchange.response))
+  expect(harness.ipcLog.map((exchange) => exchange.channel)).toEqual(
+    expect.arrayContaining([
+      'keys:chooseFile',
+      'keys:importDropped',
+      'keys:pasteClipboard',
+      'keys:check',
+      'keys:save',
+      'teams:list',
+    ]),
+  )
+  const onDisk = filesUnder(harness.dataDir).map((path) => readFileSync(path, 'latin1'))
+  expect(onDisk.join('\n')).toContain(key.keyId)
+  for (const fragment of secretFragments(pem)) {
+    expect(answers).not.toContain(fragment)
+    for (const file of onDisk) expect(file).not.toContain(fragment)
   }
+  expect(answers).not.toContain('PRIVATE KEY')
+  expect(await harness.secrets.get(`${key.issuerId}/${key.keyId}`)).toContain('PRIVATE KEY')
 })
