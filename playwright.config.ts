@@ -12,7 +12,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 2,
-  reporter: [['list']],
+  reporter: [['./test/skip-reasons-reporter.ts'], ['list']],
   outputDir: 'test-results',
   use: {
     browserName: 'chromium',

@@ -17,11 +17,10 @@ function electronBinary(): string | null {
 
 const binary = electronBinary()
 
+const skipReason =
+  'No Electron binary here (it cannot be downloaded on the build machines); run on macOS after `npx install-electron`.'
 test.describe('the Electron app', () => {
-  test.skip(
-    binary === null,
-    'No Electron binary here (it cannot be downloaded on the build machines); run on macOS after `npx install-electron`.',
-  )
+  test.skip(binary === null, skipReason)
 
   test('opens a hardened window on app:// with only window.ascent exposed', async () => {
     const app = await electron.launch({
