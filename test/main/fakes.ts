@@ -153,3 +153,14 @@ export async function errorCodeOf(action: () => unknown): Promise<string> {
   }
   return 'no error'
 }
+
+/** The armor lines of a PEM block with this label (`PRIVATE KEY`, `EC PRIVATE KEY`, ...). */
+export function pemArmor(label: string): { begin: string; end: string } {
+  return { begin: `-----BEGIN ${label}-----`, end: `-----END ${label}-----` }
+}
+
+/** A PEM block around a base64 body, as a damaged or hand-made input would be. */
+export function wrapPem(label: string, body: string): string {
+  const { begin, end } = pemArmor(label)
+  return `${begin}\n${body}\n${end}\n`
+}

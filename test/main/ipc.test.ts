@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../src/main/errors'
 import { createDispatcher, isTrustedSender, type Handlers } from '../../src/main/ipc'
-import type { Logger } from '../../src/main/log'
+import { createLogger, type Logger } from '../../src/main/log'
+import { generateAppleKey } from './fakes'
 
 const ORIGIN = 'app://ascent'
 const top = { url: `${ORIGIN}/`, isTopFrame: true }
@@ -107,9 +108,9 @@ describe('createDispatcher', () => {
   })
 
   it('hides unexpected errors: no stack, no message, no secret reaches the renderer or the log', async () => {
-    const log = recordingLogger()
-    const secret =
-      '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----'
+    const written: string[] = []
+    const log = createLogger((line) => written.push(line))
+    const secret = generateAppleKey().pem
     const dispatch = dispatcherWith(
       {
         'teams:activate': () => {
@@ -123,7 +124,10 @@ describe('createDispatcher', () => {
       ok: false,
       error: { code: 'internal', message: 'Something went wrong inside Ascent. Please try again.' },
     })
-    expect(log.lines.join('\n')).toContain('teams:activate')
+    const logged = written.join('\n')
+    expect(logged).toContain('teams:activate')
+    expect(logged).toContain('[private key redacted]')
+    for (const line of secret.split('\n').slice(1, -2)) expect(logged).not.toContain(line)
   })
 
   it('keeps answering after a handler crashed', async () => {

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SandboxKey, SandboxSummary } from './index'
-import { signToken } from './support'
+import { isP256Pkcs8Pem, signToken } from './support'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const running: ChildProcessWithoutNullStreams[] = []
@@ -72,7 +72,7 @@ describe('npm run sandbox', () => {
         expect(basename(key.p8Path ?? '')).toBe(`AuthKey_${key.keyId}.p8`)
         expect(dirname(key.p8Path ?? '')).toBe(keyDir)
         expect(statSync(key.p8Path ?? '').mode & 0o777).toBe(0o600)
-        expect(readFileSync(key.p8Path ?? '', 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/)
+        expect(isP256Pkcs8Pem(readFileSync(key.p8Path ?? '', 'utf8'))).toBe(true)
       }
     }
 

@@ -4,7 +4,7 @@
  * JSON response against Apple's spec (validateResponse) before handing it back.
  */
 import { SignJWT, UnsecuredJWT, importPKCS8 } from 'jose'
-import { generateKeyPairSync } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import type { Sandbox, SandboxKey } from './index'
 import { validateResponse } from './openapi'
@@ -53,6 +53,16 @@ export async function signToken(key: SandboxKey, options: TokenOptions = {}): Pr
 }
 
 /** A P-256 key the sandbox has never seen. */
+/** True when `pem` is a P-256 private key in PKCS#8 PEM, byte for byte as Apple's .p8 files are. */
+export function isP256Pkcs8Pem(pem: string): boolean {
+  const key = createPrivateKey(pem)
+  return (
+    key.asymmetricKeyType === 'ec' &&
+    key.asymmetricKeyDetails?.namedCurve === 'prime256v1' &&
+    key.export({ type: 'pkcs8', format: 'pem' }) === pem
+  )
+}
+
 export function strangerKey(): KeyObject {
   return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey
 }

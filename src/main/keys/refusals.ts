@@ -81,7 +81,7 @@ export const refusals = {
     refusal(
       'intake.not_a_key',
       detail ??
-        'This is not a private key. An App Store Connect key starts with -----BEGIN PRIVATE KEY-----.',
+        'This is not a private key. An App Store Connect key is a .p8 file whose first line reads BEGIN PRIVATE KEY.',
       DOWNLOAD_AGAIN,
     ),
   pastedIssuerId: () =>
@@ -156,7 +156,7 @@ export const refusals = {
     refusal(
       'intake.truncated',
       'This key is incomplete: it was cut off before its end.',
-      'Copy the whole file, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----, or choose the .p8 file itself.',
+      'Copy the whole file, from its BEGIN PRIVATE KEY line to its END PRIVATE KEY line, or choose the .p8 file itself.',
     ),
   damaged: () =>
     refusal(
@@ -174,7 +174,7 @@ export const refusals = {
     refusal(
       'intake.fastlane_json_invalid',
       `This JSON is not a usable fastlane API key file: ${detail}`,
-      'A fastlane key file looks like {"key_id": "…", "issuer_id": "…", "key": "-----BEGIN PRIVATE KEY-----\\n…"}. Or import the .p8 file itself.',
+      'A fastlane key file looks like {"key_id": "…", "issuer_id": "…", "key": "<the text of the .p8 file>"}. Or import the .p8 file itself.',
     ),
   tooLarge: (bytes: number) =>
     refusal(

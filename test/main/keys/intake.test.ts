@@ -9,7 +9,13 @@ import type { Keys } from '../../../src/main/keys'
 import { MAX_INPUT_BYTES, createKeys } from '../../../src/main/keys'
 import { silentLogger } from '../../../src/main/log'
 import type { FakeClock, MemoryClipboard, MemorySecretStore } from '../fakes'
-import { createFakeClock, createMemoryClipboard, createMemorySecretStore } from '../fakes'
+import {
+  createFakeClock,
+  createMemoryClipboard,
+  createMemorySecretStore,
+  pemArmor,
+  wrapPem,
+} from '../fakes'
 import type { P256Key } from './inputs'
 import {
   ISSUER_ID,
@@ -120,9 +126,10 @@ describe('accepted inputs', () => {
   it('stores the key as normalized PKCS#8 PEM', async () => {
     const draft = imported(await importFile(`AuthKey_${KEY_ID}.p8`, key.pem))
     const pem = await storedPem(draft)
-    expect(pem).toMatch(
-      /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END PRIVATE KEY-----\n$/,
-    )
+    const { begin, end } = pemArmor('PRIVATE KEY')
+    expect(pem.startsWith(`${begin}\n`)).toBe(true)
+    expect(pem.endsWith(`${end}\n`)).toBe(true)
+    expect(pem.slice(begin.length, -end.length - 1)).toMatch(/^[A-Za-z0-9+/=\n]+$/)
     expect(fingerprintOfPem(pem)).toBe(key.fingerprint)
   })
 
@@ -176,7 +183,7 @@ describe('accepted inputs', () => {
     expect(draft.fingerprint).toBe(key.fingerprint)
     expect(draft.notes.join(' ')).toMatch(/SEC1.*PKCS#8/)
     const pem = await storedPem(draft)
-    expect(pem.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true)
+    expect(pem.startsWith(pemArmor('PRIVATE KEY').begin)).toBe(true)
   })
 
   it('reads a binary DER key file', async () => {
@@ -323,9 +330,7 @@ describe('refused inputs', () => {
 
   it('refuses a SEC1 block that cannot be converted, with the openssl command', async () => {
     const rsaInside = pemBody(rsaKeys().pkcs1)
-    const refusal = await refusalFor(
-      `-----BEGIN EC PRIVATE KEY-----\n${rsaInside}\n-----END EC PRIVATE KEY-----\n`,
-    )
+    const refusal = await refusalFor(wrapPem('EC PRIVATE KEY', rsaInside))
     expect(refusal.code).toBe('intake.sec1_unreadable')
     expect(refusal.fix).toContain('openssl pkcs8 -topk8 -nocrypt')
   })
@@ -351,9 +356,7 @@ describe('refused inputs', () => {
     const refusal = await refusalFor(ed25519)
     expect(refusal.code).toBe('intake.unsupported_key')
     expect(refusal.message).toMatch(/Ed25519/)
-    const ssh = await refusalFor(
-      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n',
-    )
+    const ssh = await refusalFor(wrapPem('OPENSSH PRIVATE KEY', 'b3BlbnNzaC1rZXktdjEAAAAA'))
     expect(ssh.code).toBe('intake.unsupported_key')
     expect(ssh.message).toMatch(/OpenSSH/)
   })
@@ -362,7 +365,7 @@ describe('refused inputs', () => {
     const lines = key.pem.split('\n')
     const cutMidway = key.pem.slice(0, Math.floor(key.pem.length / 2))
     const lineRemoved = [...lines.slice(0, 2), ...lines.slice(3)].join('\n')
-    const headerOnly = '-----BEGIN PRIVATE KEY-----\n'
+    const headerOnly = `${pemArmor('PRIVATE KEY').begin}\n`
     for (const text of [cutMidway, lineRemoved, headerOnly, pemBody(key.pem).slice(0, 80)]) {
       const refusal = await refusalFor(text)
       expect(refusal.code, text).toBe('intake.truncated')
@@ -374,8 +377,7 @@ describe('refused inputs', () => {
   it('refuses a complete-looking key whose contents are damaged', async () => {
     const body = pemBody(key.pem)
     const badCharacters = body.replace(/[A-Za-z0-9+/]{10}/, '!!!!!!!!!!')
-    const wrap = (text: string) =>
-      `-----BEGIN PRIVATE KEY-----\n${text}\n-----END PRIVATE KEY-----\n`
+    const wrap = (text: string) => wrapPem('PRIVATE KEY', text)
     // A DER SEQUENCE of the right length holding nothing a key is made of.
     const garbage = Buffer.concat([Buffer.from([0x30, 0x20]), Buffer.alloc(32, 7)])
     for (const text of [wrap(badCharacters), wrap(garbage.toString('base64'))]) {
