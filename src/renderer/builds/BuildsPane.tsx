@@ -30,6 +30,9 @@ export interface BuildsPaneProps extends ProblemActions {
   detailLoading: boolean
   now: number
   tableRef: RefObject<BuildsTableHandle | null>
+  /** Focus the table once it is on screen. */
+  focusTable: boolean
+  onTableFocused: () => void
   onFilterChange: (filter: BuildFilter) => void
   onSelectBuild: (buildId: string | null) => void
   onRetryDetail: () => void
@@ -55,6 +58,7 @@ export function BuildsPane(props: BuildsPaneProps) {
   const { app, builds, filter, now, tableRef, onSelectBuild, onFilterChange, onOpenExternal } =
     props
   const { problem, complete, selectedBuildId, detail, detailProblem, detailLoading } = props
+  const { focusTable, onTableFocused } = props
   const { onRetry, onRecheck, onReplaceKey, onRetryDetail } = props
   const problemActions = { onRetry, onRecheck, onReplaceKey }
   const inspectorHeading = useRef<HTMLHeadingElement>(null)
@@ -185,6 +189,8 @@ export function BuildsPane(props: BuildsPaneProps) {
         ) : (
           <BuildsTable
             ref={tableRef}
+            autoFocus={focusTable}
+            onAutoFocused={onTableFocused}
             items={view.items}
             selectedBuildId={selectedBuildId}
             now={now}

@@ -30,6 +30,9 @@ export interface BuildsTableProps {
   onSelect: (buildId: string) => void
   /** Return: open the selected build's details. */
   onOpen: () => void
+  /** Take focus when this turns true, also on mount; then `onAutoFocused` says it happened. */
+  autoFocus: boolean
+  onAutoFocused: () => void
 }
 
 const rowId = (key: string) => `build-row-${key}`
@@ -55,6 +58,12 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
       getItemKey: (index) => items[index]?.key ?? `loading-${index}`,
     })
     useImperativeHandle(ref, () => ({ focus: () => gridRef.current?.focus() }), [])
+    const { autoFocus, onAutoFocused } = props
+    useEffect(() => {
+      if (!autoFocus) return
+      gridRef.current?.focus()
+      onAutoFocused()
+    }, [autoFocus, onAutoFocused])
 
     const selectedIndex = selectedBuildId
       ? items.findIndex((item) => item.kind === 'build' && item.key === selectedBuildId)

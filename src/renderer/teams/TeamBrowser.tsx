@@ -1,5 +1,5 @@
 import { RefreshCw, Search, TriangleAlert } from 'lucide-react'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { AppActivity, AppCommand, Freshness, TeamSummary } from '../../shared/contract'
 import { AppsPane } from '../apps/AppsPane'
 import { APP_SORT_LABELS, visibleApps, type AppSort } from '../apps/model'
@@ -69,6 +69,9 @@ export function TeamBrowser(props: TeamBrowserProps) {
   const teamId = team.id
   const [view, setView] = useState<TeamViewState>(() => viewOf(teamId))
   const [loadedAppId, setLoadedAppId] = useState<string | null>(view.appId)
+  /** The app whose builds table takes focus as soon as it is on screen (Return in the apps list). */
+  const [focusTableOf, setFocusTableOf] = useState<string | null>(null)
+  const tableFocused = useCallback(() => setFocusTableOf(null), [])
   const settle = useRef<ReturnType<typeof setTimeout> | null>(null)
   const searchRef = useRef<HTMLInputElement>(null)
   const tableRef = useRef<BuildsTableHandle>(null)
@@ -129,6 +132,14 @@ export function TeamBrowser(props: TeamBrowserProps) {
     else settle.current = setTimeout(() => setLoadedAppId(appId), KEY_SETTLE_MS)
   }
 
+  /** Return in the apps list: load the selected app's builds now and move into its table. */
+  const openBuilds = () => {
+    if (!view.appId) return
+    clearTimeout(settle.current ?? undefined)
+    setLoadedAppId(view.appId)
+    setFocusTableOf(view.appId)
+  }
+
   const refreshAll = () => {
     apps.refresh()
     if (appList) activity.refresh()
@@ -156,7 +167,9 @@ export function TeamBrowser(props: TeamBrowserProps) {
     .map((resource) => resource.answer?.problem)
     .find((problem) => problem)
   const hasData = appList !== null
-  const buildsAnswer = builds.answer?.appId === loadedAppId ? builds.answer : undefined
+  // While the keyboard moves through apps, the last app's builds never show under the next one.
+  const buildsAnswer =
+    loadedAppId === view.appId && builds.answer?.appId === loadedAppId ? builds.answer : undefined
 
   return (
     <div className="browser">
@@ -254,7 +267,7 @@ export function TeamBrowser(props: TeamBrowserProps) {
               query={view.query}
               now={now}
               onSelect={(appId, fromKeyboard) => selectApp(appId, !fromKeyboard)}
-              onOpen={() => tableRef.current?.focus()}
+              onOpen={openBuilds}
               onClearFilters={() => update({ query: '', attentionOnly: false })}
             />
             <footer className="apps-footer">
@@ -277,6 +290,8 @@ export function TeamBrowser(props: TeamBrowserProps) {
                 detailLoading={detail.busy || settledBuildId !== view.buildId}
                 now={now}
                 tableRef={tableRef}
+                focusTable={focusTableOf === selectedApp.id}
+                onTableFocused={tableFocused}
                 onFilterChange={(buildFilter) => update({ buildFilter })}
                 onSelectBuild={(buildId) => update({ buildId })}
                 onRetry={builds.refresh}
