@@ -55,15 +55,28 @@ const mainModuleBoundary = {
   ],
 }
 
+// A default or namespace import of electron carries ipcRenderer along (`electron.ipcRenderer`).
 const noIpcRenderer = {
   paths: [
     {
       name: 'electron',
-      importNames: ['ipcRenderer'],
-      message: 'ipcRenderer belongs to src/preload alone.',
+      importNames: ['ipcRenderer', 'default'],
+      message: 'ipcRenderer belongs to src/preload alone: import the main-process APIs by name.',
     },
+    { name: 'electron/renderer', message: 'ipcRenderer belongs to src/preload alone.' },
   ],
 }
+
+const noLooseElectron = [
+  {
+    selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron(\\/|$)/]",
+    message: 'Import electron statically, by name: require() hides what is used (ipcRenderer).',
+  },
+  {
+    selector: 'ImportExpression[source.value=/^electron(\\/|$)/]',
+    message: 'Import electron statically, by name: import() hides what is used (ipcRenderer).',
+  },
+]
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -92,6 +105,16 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
+    // Every file but the preload; the process blocks below ban electron outright where it is
+    // not allowed at all.
+    files: ['**/*.{ts,tsx,mts,cts,js,cjs,mjs}'],
+    ignores: ['src/preload/**', 'test/harness/electron-shim.ts'],
+    rules: {
+      'no-restricted-imports': ['error', noIpcRenderer],
+      'no-restricted-syntax': ['error', ...noLooseElectron],
+    },
+  },
+  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
@@ -108,11 +131,6 @@ export default tseslint.config(
     files: ['src/main/**/*.ts'],
     ignores: ['src/main/index.ts', 'src/main/window.ts'],
     rules: { 'no-restricted-imports': ['error', mainModuleBoundary] },
-  },
-  {
-    files: ['src/main/index.ts', 'src/main/window.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
-    ignores: ['test/harness/electron-shim.ts'],
-    rules: { 'no-restricted-imports': ['error', noIpcRenderer] },
   },
   {
     // Playwright fixtures must destructure their first argument, even when they use nothing.

@@ -1,10 +1,44 @@
-import { defineConfig } from '@playwright/test'
+import { chromium, defineConfig } from '@playwright/test'
 import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
 
-/** Debian's Chromium on the build machines; Playwright's own browser elsewhere, if installed. */
-const debianChromium = '/usr/bin/chromium'
-const executablePath =
-  process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) ? debianChromium : undefined)
+const macApp = (name: string, binary: string) => `Applications/${name}.app/Contents/MacOS/${binary}`
+
+/**
+ * The browser the e2e tests drive: `ASCENT_CHROMIUM` (or `CHROMIUM_PATH`, as the demo reads it),
+ * else Debian's Chromium on the build machines, Google Chrome or Chromium on a Mac, and last
+ * Playwright's own Chromium if `npx playwright install chromium` fetched it.
+ */
+function findChromium(): string {
+  const override = process.env.ASCENT_CHROMIUM || process.env.CHROMIUM_PATH
+  if (override) {
+    if (existsSync(override)) return override
+    throw new Error(
+      `ASCENT_CHROMIUM (or CHROMIUM_PATH) is ${override}, and there is no file there.`,
+    )
+  }
+  const candidates = [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    ...['/', `${homedir()}/`].flatMap((root) => [
+      root + macApp('Google Chrome', 'Google Chrome'),
+      root + macApp('Chromium', 'Chromium'),
+    ]),
+    chromium.executablePath(),
+  ]
+  const found = candidates.find((candidate) => existsSync(candidate))
+  if (found) return found
+  throw new Error(
+    [
+      'The end-to-end tests need Chromium or Google Chrome, and none was found.',
+      'macOS: install Google Chrome (https://www.google.com/chrome/), or run `npx playwright install chromium`.',
+      'Debian/Ubuntu: `sudo apt-get install chromium`.',
+      'Or set ASCENT_CHROMIUM to the executable of a Chromium-based browser.',
+      `Looked in: ${candidates.join(', ')}`,
+    ].join('\n'),
+  )
+}
 
 export default defineConfig({
   testDir: 'test',
@@ -18,7 +52,7 @@ export default defineConfig({
     browserName: 'chromium',
     viewport: { width: 1100, height: 720 },
     launchOptions: {
-      executablePath,
+      executablePath: findChromium(),
       args: [
         '--no-sandbox',
         '--disable-gpu',

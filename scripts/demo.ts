@@ -22,6 +22,7 @@ const { values } = parseArgs({
 })
 
 const browserCandidates = [
+  process.env.ASCENT_CHROMIUM,
   process.env.CHROMIUM_PATH,
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',

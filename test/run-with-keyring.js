@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs a command with a private, unlocked Secret Service: its own D-Bus session and gnome-keyring
 // in a throwaway data folder, so tests and the demo never touch the user's keyring.
-// On macOS (no Secret Service) the command runs as is; tests there use their own service names.
+// On macOS (no Secret Service) the command runs as is, on the login Keychain: tests there use
+// their own service names and delete their items, and so does the harness when it closes.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -1,7 +1,9 @@
 /**
  * The App Store Connect client against the sandbox with 100 ms of latency per request: requests
  * and wall time for the apps list, the first builds screen and all 5,000 builds of the big app,
- * and how often the key is read from the keychain and a token signed.
+ * and how often the key is read from the keychain and a token signed: for the client with one
+ * unscoped token, and on the browsing path (scoped tokens: apps, activity, the first builds
+ * screen and its pages to the end).
  *
  * The key goes the way it does in the app: saved in the keychain (the Secret Service the bench
  * runs with), loaded by the keys module in a fresh session, signed for by the token signer. The
@@ -14,6 +16,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAscClient } from '../../src/main/asc'
 import type { AscKeyClient, BuildRow } from '../../src/main/asc'
+import { createBrowse } from '../../src/main/browse'
+import { createBrowseCache } from '../../src/main/cache'
+import { silentLogger } from '../../src/main/log'
+import type { SecretStore } from '../../src/main/secrets'
 import { createKeyringSecretStore } from '../../src/main/secrets'
 import { createTokenSigner } from '../../src/main/tokens'
 import { startSandbox } from '../../test/sandbox/index'
@@ -106,6 +112,64 @@ async function screens(sandbox: Sandbox, api: AscKeyClient): Promise<BenchFigure
   ]
 }
 
+/**
+ * The browsing path in a fresh session, as the screens use it: the apps list, every app's
+ * activity, the big app's first builds screen, then a page at a time to its end. Scoped tokens,
+ * so more signatures than the client's single token: how many per 100 requests, and keychain
+ * reads.
+ */
+async function browsePath(
+  sandbox: Sandbox,
+  dataDir: string,
+  secrets: SecretStore,
+  teamId: string,
+  clock: () => number,
+): Promise<BenchFigure[]> {
+  const keys = createHeadlessKeys(dataDir, secrets)
+  try {
+    await keys.reconcile()
+    const tokens = createTokenSigner({ loadKey: keys.loadSigningKey, now: clock })
+    const asc = createAscClient({ fetch, baseUrl: sandbox.url, tokens, now: clock })
+    const browse = createBrowse({
+      asc,
+      keys,
+      cache: createBrowseCache(),
+      now: clock,
+      log: silentLogger,
+    })
+    const appId = sandbox.fixtures.bigApp.id
+    const apps = await browse.apps({ teamId, refresh: 'cached' })
+    await browse.activity({ teamId, refresh: 'cached' })
+    let builds = await browse.builds({ teamId, appId, refresh: 'cached', until: 'first' })
+    while (!builds.complete && !builds.problem) {
+      builds = await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+    }
+    browse.dispose()
+    if (builds.builds?.length !== sandbox.fixtures.bigApp.buildCount) {
+      throw new Error(`paging gave ${builds.builds?.length ?? 0} builds, not all of them`)
+    }
+    const requests = asc.counts(await keys.identityOf(teamId)).requests
+    const { signatures } = tokens.counters()
+    const per100 = (count: number) => (count * 100) / requests
+    return [
+      {
+        label: `browsing (${apps.apps?.length ?? 0} apps, activity, all builds page by page): requests`,
+        value: requests,
+        unit: '',
+      },
+      { label: 'browsing: token signatures', value: signatures, unit: '' },
+      { label: 'browsing: token signatures per 100 requests', value: per100(signatures), unit: '' },
+      {
+        label: 'browsing: keychain reads per 100 requests',
+        value: per100(keys.counters().keychainReads),
+        unit: '',
+      },
+    ]
+  } finally {
+    keys.dispose()
+  }
+}
+
 export const clientSection: BenchSection = {
   name: `client (${LATENCY_MS} ms latency)`,
   async run() {
@@ -124,7 +188,7 @@ export const clientSection: BenchSection = {
       await secrets.set(account, key.privateKeyPem)
       const setup = createHeadlessKeys(dataDir, secrets)
       await setup.reconcile()
-      await setup.adoptOrphan(account, 'Northwind CI Admin')
+      const team = await setup.adoptOrphan(account, 'Northwind CI Admin')
       setup.dispose()
       // ...used in this one.
       const keys = createHeadlessKeys(dataDir, secrets)
@@ -139,6 +203,7 @@ export const clientSection: BenchSection = {
       const requests = asc.counts(identity).requests
       const short = { ...tokens.counters(), keychainReads: keys.counters().keychainReads }
       const per100 = (count: number) => (count * 100) / requests
+      const browsing = await browsePath(sandbox, dataDir, secrets, team.id, clock)
 
       // A request a minute for an hour, without latency: how often does the key sign?
       sandbox.admin.clearFaults()
@@ -156,6 +221,7 @@ export const clientSection: BenchSection = {
         { label: 'token signatures per 100 requests', value: per100(short.signatures), unit: '' },
         { label: 'key loads per 100 requests', value: per100(short.keyLoads), unit: '' },
         { label: 'keychain reads per 100 requests', value: per100(short.keychainReads), unit: '' },
+        ...browsing,
         {
           label: `token signatures, a request a minute for ${SIMULATED_MINUTES} min`,
           value: hour.signatures - short.signatures,

@@ -5,14 +5,18 @@
 import { extname, resolve, sep } from 'node:path'
 
 export const APP_SCHEME = 'app'
-export const APP_ORIGIN = 'app://ascent'
+export const APP_HOST = 'ascent'
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 
-/** Build icons come from Apple's image CDN; nothing else leaves the app. */
+/**
+ * The only images are app icons from Apple's image CDN; the renderer ships no image files and
+ * no data: URLs (its icons are inline SVG elements, which img-src does not govern).
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: https://*.mzstatic.com",
+  'img-src https://*.mzstatic.com',
   "font-src 'self'",
   "connect-src 'self'",
   "base-uri 'none'",
@@ -55,6 +59,29 @@ export function resolveAppAsset(rendererDir: string, pathname: string): AppAsset
   if (!filePath.startsWith(root + sep)) return null
   const contentType = MIME_TYPES[extname(filePath).toLowerCase()]
   return contentType ? { filePath, contentType } : null
+}
+
+/** A `..` path segment, written plainly or percent-encoded, before any query or fragment. */
+const CLIMBING_SEGMENT = /(?:\/|\\|%2f|%5c)(?:\.|%2e){2}(?=$|\/|\\|%2f|%5c)/i
+
+/**
+ * The file an `app://` request asks for, or null when it is not for `app://ascent` (another
+ * host, another scheme, a port or credentials), tries to climb out of the renderer folder, or
+ * names a type the app does not serve. Compares scheme and host, not `URL.origin`: Node gives
+ * `"null"` as the origin of every custom-scheme URL.
+ */
+export function resolveAppRequest(rendererDir: string, requestUrl: string): AppAsset | null {
+  let url: URL
+  try {
+    url = new URL(requestUrl)
+  } catch {
+    return null
+  }
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return null
+  if (url.username || url.password) return null
+  // URL parsing already folds `..` into the root; a request that tries is refused outright.
+  if (CLIMBING_SEGMENT.test(requestUrl.split(/[?#]/, 1)[0] ?? '')) return null
+  return resolveAppAsset(rendererDir, url.pathname)
 }
 
 /** Headers every app response carries. */

@@ -44,6 +44,10 @@ export const EXIT_OK = 0
 export const EXIT_DIAGNOSIS = 1
 export const EXIT_USAGE = 2
 
+/** Said for --role app-manager and --role developer: the check cannot tell them apart. */
+const UNVERIFIABLE_ROLE =
+  'only --role admin can be checked (an Admin key may list users). App Manager and Developer keys differ only in what they may write, and ascent doctor makes no writes, so this role is taken as given, not verified.'
+
 export async function main(argv: readonly string[], env: Environment, io: CliIo): Promise<number> {
   const command = parseCommandLine(argv)
   try {
@@ -91,6 +95,7 @@ async function doctor(command: DoctorCommand, env: Environment, io: CliIo): Prom
     io.stderr(`Note: checking with ${command.apiBase}, not Apple’s API (${APPLE_API_BASE}).\n`)
   }
   for (const note of key.notes) io.stderr(`Note: ${note}\n`)
+  if (command.role && command.role !== 'ADMIN') io.stderr(`Note: ${UNVERIFIABLE_ROLE}\n`)
 
   const now = io.now ?? Date.now
   const tokens = signerFor(key, now)
@@ -129,6 +134,7 @@ async function doctor(command: DoctorCommand, env: Environment, io: CliIo): Prom
       keyId: outcome.identity?.keyId ?? key.keyId,
       issuerId: key.keyType === 'team' ? (outcome.identity?.issuerId ?? key.issuerId) : null,
       role: outcome.role,
+      roleVerified: outcome.roleVerified,
     },
     apiBase: command.apiBase,
   }
@@ -140,6 +146,7 @@ async function token(command: TokenCommand, env: Environment, io: CliIo): Promis
   const resolution = await resolveKey(command.key, env, io.cwd ?? process.cwd())
   if (!resolution.ok) return usage(io, resolution.usage)
   const { key } = resolution
+  for (const note of key.notes) io.stderr(`Note: ${note}\n`)
   if (!key.privateKey.ok) {
     const { diagnosis } = key.privateKey
     io.stderr(

@@ -18,9 +18,9 @@ import {
   type MenuItemConstructorOptions,
 } from 'electron'
 import { channels, type AppCommand, type Channel, type TeamsState } from '../shared/contract'
-import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, resolveAppAsset } from './app-protocol'
+import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, resolveAppRequest } from './app-protocol'
 import { createAscent } from './ascent'
-import { createDispatcher } from './ipc'
+import { createDispatcher, senderOfFrame } from './ipc'
 import { createLogger } from './log'
 import type { Platform } from './platform'
 import { createKeyringSecretStore } from './secrets'
@@ -108,12 +108,10 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData')
 
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url)
-    const asset = url.origin === APP_ORIGIN ? resolveAppAsset(rendererDir, url.pathname) : null
-    if (!asset) return new Response('Not found', { status: 404 })
-    return new Response(await readFile(asset.filePath), {
-      headers: appResponseHeaders(asset.contentType),
-    })
+    const asset = resolveAppRequest(rendererDir, request.url)
+    const body = asset ? await readFile(asset.filePath).catch(() => null) : null
+    if (!asset || !body) return new Response('Not found', { status: 404 })
+    return new Response(body, { headers: appResponseHeaders(asset.contentType) })
   })
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
     callback(false),
@@ -162,10 +160,7 @@ async function start(): Promise<void> {
       )
   for (const channel of channels) {
     ipcMain.handle(channel, async (event, request: unknown) => {
-      const result = await dispatch(channel, request, {
-        url: event.senderFrame?.url ?? '',
-        isTopFrame: event.senderFrame !== null && event.senderFrame === event.sender.mainFrame,
-      })
+      const result = await dispatch(channel, request, senderOfFrame(event.senderFrame))
       if (result.ok && TEAM_CHANGING_CHANNELS.has(channel)) void refreshMenu()
       return result
     })

@@ -33,6 +33,27 @@ export type Dispatch = (
   sender: Sender,
 ) => Promise<Result<unknown>>
 
+/** What main knows of the frame that sent a message: Electron's `WebFrameMain`, or null. */
+export interface SenderFrame {
+  readonly url: string
+  /** Null for a window's top frame; the parent frame for iframes. */
+  readonly parent: object | null
+}
+
+/**
+ * The sender of an Electron IPC message. Electron gives no frame (null) once it navigated away
+ * or was destroyed, and a disposed frame throws when read: both are untrusted.
+ */
+export function senderOfFrame(frame: SenderFrame | null | undefined): Sender {
+  try {
+    return frame ? { url: frame.url, isTopFrame: frame.parent === null } : UNKNOWN_SENDER
+  } catch {
+    return UNKNOWN_SENDER
+  }
+}
+
+const UNKNOWN_SENDER: Sender = { url: '', isTopFrame: false }
+
 export function isTrustedSender(sender: Sender, trustedOrigin: string): boolean {
   if (!sender.isTopFrame) return false
   return originOf(sender.url) === trustedOrigin

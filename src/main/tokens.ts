@@ -4,7 +4,9 @@ import { AppError } from './errors'
 
 /**
  * App Store Connect tokens: ES256 JWTs, one cached per key and scope, signed with times corrected
- * by the offset of Apple's clock. The signer never touches the keychain: it asks a key loader
+ * by the offset of Apple's clock. The offset belongs to this Mac's clock, not to a key: the latest
+ * measurement from any key's answer signs every key's tokens, so a key's first request of the
+ * session is already on Apple's time. The signer never touches the keychain: it asks a key loader
  * (the keys module's `loadSigningKey`) for a non-extractable key.
  */
 
@@ -14,7 +16,7 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 1200
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 19 * 60
 /** A cached token is replaced this long before it expires. */
 const REFRESH_BEFORE_EXPIRY_SECONDS = 60
-/** A new clock offset further than this from the last one invalidates the key's tokens. */
+/** A new clock offset further than this from the last one invalidates every cached token. */
 const OFFSET_CHANGE_INVALIDATES_MS = 5_000
 
 /** Which key signs: public facts only. Two identities differ if any field differs. */
@@ -56,12 +58,13 @@ export interface TokenSigner {
    * share one replacement.
    */
   invalidate: (identity: SigningIdentity, rejectedToken?: string) => void
-  /** Forgets every token and clock offset of a key that was removed or replaced. */
+  /** Forgets every token of a key that was removed or replaced. */
   forgetKey: (fingerprint: string) => void
   /**
-   * Records Apple's clock from a response's `Date` header, against the midpoint of when the
-   * request left and the response arrived. Returns the offset in whole seconds (Apple minus
-   * us), or null when the header is not a date.
+   * Records Apple's clock from a response's `Date` header (of `identity`'s request), against the
+   * midpoint of when the request left and the response arrived. The offset is this Mac's, so it
+   * applies to every key from then on. Returns it in whole seconds (Apple minus us), or null when
+   * the header is not a date.
    */
   recordServerDate: (
     identity: SigningIdentity,
@@ -69,7 +72,10 @@ export interface TokenSigner {
     requestSentAt: number,
     responseAt: number,
   ) => number | null
-  /** The last recorded offset in whole seconds (Apple minus us); null before any response. */
+  /**
+   * The offset `identity`'s tokens are signed with, in whole seconds (Apple minus us): the latest
+   * from any key's answer, as it is this Mac's clock; null before any answer.
+   */
   clockOffsetSeconds: (identity: SigningIdentity) => number | null
   counters: () => TokenCounters
 }
@@ -81,7 +87,6 @@ interface CachedToken {
 
 interface KeyState {
   fingerprint: string
-  offsetMs: number | null
   tokens: Map<string, CachedToken>
   pending: Map<string, Promise<string>>
   /** Bumped on every invalidation, so a signature already under way is not cached after it. */
@@ -101,6 +106,8 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
     )
   }
   const keys = new Map<string, KeyState>()
+  /** Apple's clock minus this Mac's, in ms; null until the first answer with a `Date` header. */
+  let offsetMs: number | null = null
   const counters: TokenCounters = { signatures: 0, keyLoads: 0 }
 
   function stateOf(identity: SigningIdentity): KeyState {
@@ -109,7 +116,6 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
     if (!state) {
       state = {
         fingerprint: identity.fingerprint,
-        offsetMs: null,
         tokens: new Map(),
         pending: new Map(),
         generation: 0,
@@ -126,18 +132,20 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
   }
 
   /** Apple's time now, in seconds, as well as we know it. */
-  function appleSeconds(state: KeyState): number {
-    return Math.floor((options.now() + (state.offsetMs ?? 0)) / 1000)
+  function appleSeconds(): number {
+    return Math.floor((options.now() + (offsetMs ?? 0)) / 1000)
   }
 
-  async function sign(
-    identity: SigningIdentity,
-    state: KeyState,
-    scope: string[],
-  ): Promise<CachedToken> {
+  async function sign(identity: SigningIdentity, scope: string[]): Promise<CachedToken> {
     counters.keyLoads += 1
     const key = await options.loadKey(identity)
-    const iat = appleSeconds(state)
+    if (!isP256SigningKey(key)) {
+      throw new AppError(
+        'tokens.key_not_p256',
+        'App Store Connect accepts only ES256 tokens, signed with a P-256 key, and this key is not one. Ascent signed nothing with it.',
+      )
+    }
+    const iat = appleSeconds()
     const exp = iat + lifetime
     const jwt = new SignJWT(scope.length > 0 ? { scope } : {})
       .setProtectedHeader({ alg: 'ES256', kid: identity.keyId, typ: 'JWT' })
@@ -162,14 +170,14 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       const scopeKey = scope.join('\n')
       const state = stateOf(identity)
       const cached = state.tokens.get(scopeKey)
-      if (cached && appleSeconds(state) < cached.exp - REFRESH_BEFORE_EXPIRY_SECONDS) {
+      if (cached && appleSeconds() < cached.exp - REFRESH_BEFORE_EXPIRY_SECONDS) {
         return cached.token
       }
       const pending = state.pending.get(scopeKey)
       if (pending) return pending
 
       const generation = state.generation
-      const signing = sign(identity, state, scope)
+      const signing = sign(identity, scope)
         .then((signed) => {
           if (state.generation === generation) state.tokens.set(scopeKey, signed)
           return signed.token
@@ -201,25 +209,34 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       }
     },
 
-    recordServerDate(identity, dateHeader, requestSentAt, responseAt) {
+    recordServerDate(_identity, dateHeader, requestSentAt, responseAt) {
       const serverMs = Date.parse(dateHeader)
       if (Number.isNaN(serverMs)) return null
-      const state = stateOf(identity)
       // The header has whole seconds, so this reads Apple's clock up to a second early: the safe
       // side, since an `iat` in Apple's future is what gets a token refused.
-      const offsetMs = serverMs - (requestSentAt + (responseAt - requestSentAt) / 2)
-      if (Math.abs(offsetMs - (state.offsetMs ?? 0)) > OFFSET_CHANGE_INVALIDATES_MS) clear(state)
-      state.offsetMs = offsetMs
-      return Math.round(offsetMs / 1000)
+      const measured = serverMs - (requestSentAt + (responseAt - requestSentAt) / 2)
+      // Every cached token, of every key, was signed with the old offset.
+      if (Math.abs(measured - (offsetMs ?? 0)) > OFFSET_CHANGE_INVALIDATES_MS) {
+        for (const state of keys.values()) clear(state)
+      }
+      offsetMs = measured
+      return Math.round(measured / 1000)
     },
 
-    clockOffsetSeconds(identity) {
-      const offsetMs = keys.get(identityKey(identity))?.offsetMs
-      return offsetMs == null ? null : Math.round(offsetMs / 1000)
+    clockOffsetSeconds() {
+      return offsetMs === null ? null : Math.round(offsetMs / 1000)
     },
 
     counters: () => ({ ...counters }),
   }
+}
+
+/** ES256 is ECDSA on P-256: a key of another curve or algorithm signs nothing Apple accepts. */
+function isP256SigningKey(key: CryptoKey): boolean {
+  const algorithm: { name: string; namedCurve?: unknown } = key.algorithm
+  return (
+    algorithm.name === 'ECDSA' && algorithm.namedCurve === 'P-256' && key.usages.includes('sign')
+  )
 }
 
 /**

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { AppCommand, TeamSummary } from '../shared/contract'
 import { useTeams } from './data/teams'
 import { Sheet } from './shell/Sheet'
@@ -6,6 +6,7 @@ import { useCommands } from './shell/useCommands'
 import { Welcome } from './shell/Welcome'
 import { TeamBrowser } from './teams/TeamBrowser'
 import { TeamSidebar } from './teams/TeamSidebar'
+import { focusAppsListWhenShown } from './wizard/focusApps'
 import { Wizard } from './wizard/Wizard'
 
 export function App() {
@@ -16,6 +17,14 @@ export function App() {
   const closeWizard = () => setWizard(null)
   const list = teams.state?.teams ?? []
   const activeTeam = list.find((team) => team.id === teams.activeTeamId) ?? null
+  /** The team the wizard just saved: its apps list takes focus once it is on screen. */
+  const [focusAppsOf, setFocusAppsOf] = useState<string | null>(null)
+  const savedTeamShown = focusAppsOf !== null && activeTeam?.id === focusAppsOf
+
+  useEffect(() => {
+    if (!savedTeamShown) return
+    return focusAppsListWhenShown(() => setFocusAppsOf(null))
+  }, [savedTeamShown])
 
   useCommands((command: AppCommand) => {
     if (command.type === 'addKey') openWizard()
@@ -64,6 +73,7 @@ export function App() {
             onClose={closeWizard}
             onSaved={(team) => {
               closeWizard()
+              setFocusAppsOf(team.id)
               teams.reload()
               teams.activate(team.id)
             }}

@@ -1,3 +1,5 @@
+import { ROLE_LABELS, type Role } from './keys'
+
 /** Stable diagnosis codes, shared by the wizard, the team re-check and `ascent doctor`. */
 export const DIAGNOSIS_CODES = [
   'ok',
@@ -47,4 +49,15 @@ export interface Diagnosis {
   detail: string
   hints: string[]
   facts: DiagnosisFacts
+}
+
+/**
+ * A key's role in words, honest about where it comes from. Only Admin can be confirmed (the key
+ * may list users); App Manager and Developer differ only in what they may write, and a check
+ * makes no writes, so those are only ever what the user said.
+ */
+export function describeRole(role: Role, verified: boolean): string {
+  return verified
+    ? `${ROLE_LABELS[role]} (confirmed: the key may list users)`
+    : `${ROLE_LABELS[role]} (as you said; Apple can’t confirm it)`
 }

@@ -44,14 +44,32 @@ describe('electron-builder.yml', () => {
     })
   })
 
-  it('ships the built app only: no harness, no sandbox, no tests', () => {
-    expect(config.files).toContain('!out/harness/**')
-    expect(config.files.filter((pattern) => !pattern.startsWith('!'))).toEqual([
+  it('ships the built app only: its entry points, no harness, no sources, no tests', () => {
+    expect(config.files).toEqual([
       'out/main/**',
       'out/preload/**',
       'out/renderer/**',
       'package.json',
     ])
+    // Every pattern is a folder glob or an exact file, so matching needs no glob library.
+    const shipped = (path: string) =>
+      config.files.some((pattern) =>
+        pattern.endsWith('/**') ? path.startsWith(pattern.slice(0, -2)) : path === pattern,
+      )
+    const { main } = JSON.parse(readFileSync('package.json', 'utf8')) as { main: string }
+    for (const path of [main, 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json']) {
+      expect(shipped(path), path).toBe(true)
+    }
+    for (const path of [
+      'out/harness/preload.js',
+      'src/main/index.ts',
+      'test/harness/server.ts',
+      'test/sandbox/server.ts',
+      'scripts/demo.ts',
+      'docs/screenshots/first-run.png',
+    ]) {
+      expect(shipped(path), path).toBe(false)
+    }
   })
 
   it('asks for the JIT entitlement and nothing else', () => {

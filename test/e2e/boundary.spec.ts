@@ -75,4 +75,7 @@ test('the first run shows the empty state', async ({ app }) => {
     app.getByRole('heading', { name: 'Add your first App Store Connect API key' }),
   ).toBeVisible()
   await expect(app.getByText('No key is added yet')).toBeVisible()
+  // The README's first screenshot.
+  await app.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+  await app.screenshot({ path: 'docs/screenshots/first-run.png', animations: 'disabled' })
 })

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startHarness } from '../harness/server'
+import { ApiClient } from '../sandbox/support'
 import {
   answersOn,
   appList,
@@ -167,7 +168,8 @@ test.describe('apps', () => {
     // By bundle ID and by SKU too.
     await search.fill('com.northwind.maps')
     await expect(appOptions(app)).toHaveCount(1)
-    const sku = (await appOptions(app).locator('.app-sku').textContent())?.replace(' · ', '') ?? ''
+    const sku =
+      (await appOptions(app).locator('.app-sku').textContent())?.replace(/^.*SKU /, '') ?? ''
     await search.fill(sku.toLowerCase())
     await expect(appOptions(app)).toHaveText([/Northwind Maps/])
     await search.fill('')
@@ -232,13 +234,14 @@ test.describe('apps', () => {
     await app.getByRole('button', { name: 'Open in App Store Connect' }).first().click()
     await expect
       .poll(() => harness.openedUrls.at(-1))
-      .toMatch(/^https:\/\/appstoreconnect\.apple\.com\/apps\/\d+\/testflight$/)
+      .toMatch(/^https:\/\/appstoreconnect\.apple\.com\/apps\/\d+$/)
   })
 })
 
 test.describe('builds', () => {
-  test('the 5,000-build app: first screen in one request, scroll to the end, never more than 150 rows', async ({
+  test('the 5,000-build app: first screen in one request, a page per scroll, End loads the rest, never more than 150 rows', async ({
     app,
+    harness,
     sandbox,
   }) => {
     const key = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
@@ -247,36 +250,77 @@ test.describe('builds', () => {
     // Every app's newest build is in: the activity requests are done.
     await expect(app.locator('.app-latest')).toHaveCount(30)
     sandbox.admin.resetRequestLog()
+    const asked = answersOn(harness, 'builds:list').length
+    const askedNow = () =>
+      answersOn(harness, 'builds:list')
+        .slice(asked)
+        .map((entry) => (entry.request as { until: string }).until)
     await openApp(app, big.name)
-    await expect(buildsGrid(app).getByRole('row', { name: /5\.9 \(5000\)/ })).toBeVisible()
-    // The app's first request is its newest page, by upload date; the rest comes after.
+    const grid = buildsGrid(app)
+    await expect(grid.getByRole('row', { name: /5\.9 \(5000\)/ })).toBeVisible()
     const requestsForApp = () =>
       appleRequests(sandbox, key.keyId, '/v1/')
         .map((entry) => decodeURIComponent(entry.path))
         .filter((path) => path.includes(`filter[app]=${big.id}`))
-    const [first] = requestsForApp()
+    const summary = app.locator('.builds-summary')
+    await expect(summary).toContainText('5,000 builds · loaded 200')
+
+    // The first screen is one request, the newest page by upload date; nothing else is asked
+    // for while the table stays where it is.
+    await app.waitForTimeout(1_000)
+    const [first, ...rest] = requestsForApp()
     expect(first).toMatch(/^\/v1\/builds\?.*sort=-uploadedDate/)
     expect(first).not.toContain('filter[preReleaseVersion]')
+    expect(rest).toEqual([])
+    expect(askedNow()).toEqual(['first'])
+    let most = await renderedRows(app)
 
-    const summary = app.locator('.builds-summary')
-    await expect(summary).toContainText('5,000 builds')
+    // Scrolling with the wheel towards the end of what is loaded adds one page at a time.
+    const scroller = grid.locator('.builds-scroll')
+    const footer = grid.locator('.build-row-footer')
+    await scroller.hover()
+    for (const loaded of [400, 600, 800]) {
+      await expect
+        .poll(async () => {
+          await app.mouse.wheel(0, 1_500)
+          most = Math.max(most, await renderedRows(app))
+          return summary.innerText()
+        })
+        .toContain(`loaded ${loaded}`)
+      expect(requestsForApp()).toHaveLength(loaded / 200)
+      expect(askedNow().filter((until) => until === 'more')).toHaveLength(loaded / 200 - 1)
+    }
+    // While a page is on its way, the row after the loaded ones says so.
+    sandbox.admin.addFaults({
+      kind: 'latency',
+      ms: 1_500,
+      match: { keyId: key.keyId, path: '/v1/builds' },
+      times: 1,
+    })
+    await scroller.evaluate((element) => element.scrollTo(0, element.scrollHeight))
+    await expect(footer).toContainText('Loading more builds… 800 of 5,000')
+    await expect(summary).toContainText('loaded 1,000')
+
+    // End loads every build and moves to the oldest.
+    await grid.focus()
+    await app.keyboard.press('End')
+    const oldest = grid.getByRole('row', { name: /\(1\)/ })
+    await expect(oldest).toBeVisible()
+    await expect(oldest).toHaveAttribute('aria-selected', 'true')
     await expect(summary).not.toContainText('loaded')
-    const rest = requestsForApp().slice(1)
-    expect(rest.some((path) => path.startsWith('/v1/preReleaseVersions'))).toBe(true)
-    expect(await renderedRows(app)).toBeLessThanOrEqual(MAX_ROWS)
+    await expect(footer).toHaveCount(0)
+    expect(askedNow()).toContain('complete')
+    expect(requestsForApp().some((path) => path.startsWith('/v1/preReleaseVersions'))).toBe(true)
 
     // Scroll to the end in steps, counting rows at every position.
-    const scroller = buildsGrid(app).locator('.builds-scroll')
     const height = await scroller.evaluate((element) => element.scrollHeight)
     expect(height).toBeGreaterThan(5000 * 28)
-    let most = 0
     for (let top = 0; top <= height; top += Math.round(height / 25)) {
       await scroller.evaluate((element, to) => element.scrollTo(0, to), top)
       await app.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
       most = Math.max(most, await renderedRows(app))
     }
     await scroller.evaluate((element) => element.scrollTo(0, element.scrollHeight))
-    const oldest = buildsGrid(app).getByRole('row', { name: /\(1\)/ })
     await expect(oldest).toBeVisible()
     most = Math.max(most, await renderedRows(app))
     expect(most).toBeLessThanOrEqual(MAX_ROWS)
@@ -288,6 +332,86 @@ test.describe('builds', () => {
     await expect(inspector).toContainText('Expired')
     await expect(inspector).toContainText('Minimum OS')
     await expect(inspector).toContainText('App Store version')
+  })
+
+  test('a filter on a list still paging in waits for every build, then shows all that match', async ({
+    app,
+    harness,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
+    const big = sandbox.fixtures.bigApp
+    // What Apple itself says: the big app's expired builds.
+    const apple = await new ApiClient(sandbox).request(
+      `/v1/builds?filter[app]=${big.id}&filter[expired]=true&limit=1`,
+      { key },
+    )
+    const expired = apple.json.meta?.paging.total ?? 0
+    expect(expired).toBeGreaterThan(200)
+
+    await openApp(app, big.name)
+    const grid = buildsGrid(app)
+    const summary = app.locator('.builds-summary')
+    await expect(summary).toContainText('5,000 builds · loaded 200')
+    const asked = answersOn(harness, 'builds:list').length
+    // The newest 200 builds are all current: the filter needs the rest. Apple answers the first
+    // request of the full load slowly, so the state in between can be seen.
+    sandbox.admin.addFaults({
+      kind: 'latency',
+      ms: 1_500,
+      match: { keyId: key.keyId, path: '/v1/preReleaseVersions' },
+      times: 1,
+    })
+    await app.getByRole('combobox', { name: 'Expiry' }).selectOption('expired')
+    await expect(grid.locator('.build-row-footer')).toContainText('Filtering 200 of 5,000 loaded…')
+    await expect(app.getByText('No builds match these filters')).toHaveCount(0)
+
+    await expect(summary).toContainText(`${expired.toLocaleString('en-US')} match`)
+    await expect(grid.locator('.build-row-footer')).toHaveCount(0)
+    await expect(grid.locator('.builds-body [aria-selected]').first()).toContainText('Expired')
+    await grid.focus()
+    await app.keyboard.press('End')
+    await expect(grid.locator('.build-row-selected')).toContainText('(1)')
+    // One full load, no page by page on the way.
+    const since = answersOn(harness, 'builds:list').slice(asked)
+    expect(since.map((entry) => (entry.request as { until: string }).until)).toEqual(['complete'])
+  })
+
+  test('a page of builds that fails: the diagnosis with its hints under the builds still shown, and Try Again', async ({
+    app,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
+    // Every app's newest build is in: the builds asked from here on are the table's.
+    await expect(app.locator('.app-latest')).toHaveCount(30)
+    await openApp(app, sandbox.fixtures.bigApp.name)
+    const grid = buildsGrid(app)
+    const summary = app.locator('.builds-summary')
+    await expect(summary).toContainText('loaded 200')
+
+    // Apple's answer to the next page stops part-way.
+    sandbox.admin.addFaults({
+      kind: 'truncate',
+      match: { keyId: key.keyId, path: '/v1/builds' },
+      times: 1,
+    })
+    await grid.locator('.builds-scroll').evaluate((element) => element.scrollTo(0, 1e9))
+    const builds = app.getByRole('region', { name: 'Builds' })
+    const notice = builds.getByRole('alert', {
+      name: 'App Store Connect sent an unexpected answer',
+    })
+    await expect(notice).toBeVisible()
+    await expect(notice.getByRole('listitem').first()).toContainText('Check again in a moment')
+    await expect(notice.getByRole('button', { name: 'Retry' })).toBeVisible()
+    const footer = grid.locator('.build-row-footer')
+    await expect(footer).toContainText('More builds could not be loaded.')
+    // What was loaded stays, and nothing more is asked by itself.
+    await expect(summary).toContainText('loaded 200')
+    await expect(grid.getByRole('row', { name: /5\.9 \(5000\)/ })).toHaveCount(0)
+
+    await footer.getByRole('button', { name: 'Try Again' }).click()
+    await expect(summary).toContainText('loaded 400')
+    await expect(notice).toHaveCount(0)
   })
 
   test('a build’s details: beta groups and the App Store version it is attached to', async ({
@@ -334,6 +458,8 @@ test.describe('builds', () => {
 
     const rows = buildsGrid(app).locator('.builds-body [role="row"][aria-selected]')
     await expect(rows.first()).toBeVisible()
+    // The filter covers every build of the app: none still loading.
+    await expect(buildsGrid(app).locator('.build-row-footer')).toHaveCount(0)
     const ids = await rows.evaluateAll((nodes) =>
       nodes.map((node) => node.id.replace('build-row-', '')),
     )
@@ -351,10 +477,16 @@ test.describe('builds', () => {
     expect(inApp(cases.expiredEarly)).toEqual([])
 
     const row = (id: string) => buildsGrid(app).locator(`[id="build-row-${id}"]`)
-    await expect(row(inApp(cases.expiringSoon)[0]!)).toContainText(/Expires in [1-7] days?/)
+    await expect(row(inApp(cases.expiringSoon)[0]!).locator('.expiry-soon')).toHaveText(
+      /^([1-7] days?|Today)$/,
+    )
     await expect(row(inApp(cases.expiringSoon)[0]!).locator('.expiry-soon svg')).toBeVisible()
     await expect(row(inApp(cases.stuckProcessing)[0]!)).toContainText('Processing')
-    await expect(row(inApp(cases.missingCompliance)[0]!)).toContainText('Compliance missing')
+    const compliance = row(inApp(cases.missingCompliance)[0]!)
+    await expect(compliance).toContainText('Compliance missing')
+    await expect(compliance.locator('.compliance-badge svg')).toBeVisible()
+    // The badge sits beside the TestFlight states, which stay shown.
+    await expect(compliance.locator('.build-testflight-states')).toHaveText(/\S+ · \S+/)
     await expect(row(inApp(cases.failed)[0]!)).toContainText('Failed')
     await expect(row(inApp(cases.invalid)[0]!)).toContainText('Invalid')
 
@@ -553,7 +685,7 @@ test.describe('screenshots', () => {
       ).toBeVisible()
       await screenshot(app, `apps-${scheme}`)
       await openApp(app, 'Northwind Mail')
-      await expect(app.locator('.builds-summary')).not.toContainText('loaded')
+      await expect(app.locator('.builds-summary')).toContainText('5,000 builds · loaded 200')
       await buildsGrid(app).locator('.builds-body [aria-selected]').nth(2).click()
       await expect(app.getByRole('region', { name: 'Build details' })).toContainText('Beta groups')
       await expect(
@@ -562,4 +694,104 @@ test.describe('screenshots', () => {
       await screenshot(app, `builds-${scheme}`)
     })
   }
+})
+
+test.describe('failures in place, over data still shown', () => {
+  test('a key revoked while its apps are shown: the diagnosis above them with hints and the key’s actions, the apps and the team kept', async ({
+    app,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ team: 'fabrikam', role: 'DEVELOPER' })
+    await app.keyboard.press(`${COMMAND}+2`)
+    await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
+    await expect(appOptions(app)).toHaveCount(3)
+    const sort = app.getByRole('combobox', { name: 'Sort apps' })
+    await sort.selectOption('bundleId')
+    const names = await appOptions(app).locator('.app-name').allTextContents()
+    const fabrikam = teamButton(app, 'Fabrikam CI')
+    await expect(fabrikam.getByRole('img', { name: 'Verified' })).toBeVisible()
+    await expect(fabrikam).not.toContainText('Rejected by Apple')
+    await openApp(app, 'Fabrikam Sketch')
+    const buildRows = buildsGrid(app).locator('.builds-body [aria-selected]')
+    await expect(buildRows.first()).toBeVisible()
+
+    sandbox.admin.revokeKey(key.keyId)
+    try {
+      await app.keyboard.press(`${COMMAND}+r`)
+      // Above both panes: the apps pane and the builds pane each keep what they showed.
+      const notice = app.locator('.browser > .problem')
+      await expect(notice).toHaveAccessibleName('Apple refused this key')
+      await expect(notice).toHaveRole('alert')
+      await expect(notice.getByRole('listitem').first()).toContainText('revoked')
+      for (const action of ['Check Now', 'Re-import Key…', 'Retry']) {
+        await expect(notice.getByRole('button', { name: action })).toBeVisible()
+      }
+      // The cached apps stay, as the user had sorted them; the team keeps its name and role, and
+      // says in words that Apple refused its key.
+      await expect(appOptions(app).locator('.app-name')).toHaveText(names)
+      await expect(sort).toHaveValue('bundleId')
+      await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
+      await expect(fabrikam.getByRole('img', { name: 'Rejected by Apple' })).toBeVisible()
+      await expect(fabrikam).toContainText('Rejected by Apple')
+      await expect(fabrikam).toContainText('Developer')
+
+      // Below it, the builds and a build never opened before name the problem without repeating it.
+      await buildRows.nth(1).click()
+      const builds = app.getByRole('region', { name: 'Builds' })
+      await expect(builds).toContainText('Couldn’t refresh: Apple refused this key.')
+      await expect(builds.getByRole('region', { name: 'Build details' })).toContainText(
+        'Couldn’t load: Apple refused this key.',
+      )
+      await expect(builds.getByRole('listitem').filter({ hasText: 'revoked' })).toHaveCount(0)
+
+      await notice.getByRole('button', { name: 'Re-import Key…' }).click()
+      await expect(app.getByRole('dialog', { name: 'Re-import API Key' })).toBeVisible()
+      await app.keyboard.press('Escape')
+      await expect(app.getByRole('dialog', { name: 'Re-import API Key' })).toHaveCount(0)
+      const asked = appleRequests(sandbox, key.keyId, '/v1/apps').length
+      await notice.getByRole('button', { name: 'Retry' }).click()
+      await expect
+        .poll(() => appleRequests(sandbox, key.keyId, '/v1/apps').length)
+        .toBeGreaterThan(asked)
+      await expect(notice).toBeVisible()
+
+      // Apple takes the key again: Check Now says so, and the notice goes without a Retry.
+      sandbox.admin.unrevokeKey(key.keyId)
+      await notice.getByRole('button', { name: 'Check Now' }).click()
+      const check = app.getByRole('dialog', { name: 'Check Fabrikam CI' })
+      await expect(check.locator('.check-ok')).toBeVisible()
+      await check.getByRole('button', { name: 'Done' }).click()
+      await expect(notice).toHaveCount(0)
+      await expect(appOptions(app).locator('.app-name')).toHaveText(names)
+      await expect(fabrikam.getByRole('img', { name: 'Verified' })).toBeVisible()
+      await expect(fabrikam).not.toContainText('Rejected by Apple')
+    } finally {
+      sandbox.admin.unrevokeKey(key.keyId)
+    }
+  })
+
+  test('a build’s details that fail on their own: the inspector gives the diagnosis with its hints, and Retry loads them', async ({
+    app,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ team: 'fabrikam', role: 'DEVELOPER' })
+    await app.keyboard.press(`${COMMAND}+2`)
+    await openApp(app, 'Fabrikam Sketch')
+    const rows = buildsGrid(app).locator('.builds-body [aria-selected]')
+    await expect(rows.first()).toBeVisible()
+    sandbox.admin.addFaults({
+      kind: 'error',
+      status: 503,
+      match: { keyId: key.keyId, path: '/v1/builds/' },
+    })
+    await rows.first().click()
+    const inspector = app.getByRole('region', { name: 'Build details' })
+    const problem = inspector.getByRole('alert', { name: 'App Store Connect is having trouble' })
+    await expect(problem.getByRole('listitem').first()).toContainText('Try again in a few minutes')
+
+    sandbox.admin.clearFaults()
+    await problem.getByRole('button', { name: 'Retry' }).click()
+    await expect(problem).toHaveCount(0)
+    await expect(inspector.locator('dd').last()).toHaveText(/Not attached to a version|\(/)
+  })
 })

@@ -140,6 +140,10 @@ test.describe('key file', () => {
     await expect(alert).toContainText('P-256')
     await expect(alert).toContainText('Users and Access → Integrations')
     await expect(wizard.getByRole('button', { name: 'Continue' })).toBeDisabled()
+    await expect(wizard.getByRole('heading', { name: 'Add the key file' })).toBeInViewport({
+      ratio: 1,
+    })
+    await expect(alert).toBeInViewport({ ratio: 1 })
     await screenshot(app, 'key-file-refused')
 
     harness.clipboard.text = 'not a key at all'
@@ -262,18 +266,34 @@ test.describe('IDs', () => {
   })
 })
 
-test('keyboard only: open, import, enter the IDs and start the check', async ({
+test('keyboard only: from ⌘N to the new team’s apps list, focus never leaving the sheet', async ({
   app,
   harness,
-  keyFiles,
+  sandbox,
 }) => {
-  const key = await keyFiles.p256File('AuthKey_KEYB123456.p8')
+  const key = sandbox.findKey({ type: 'team', role: 'DEVELOPER', revoked: false })
+  const team = sandbox.teams.find((candidate) => candidate.name === key.teamName)
+  if (!key.p8Path || !team) throw new Error('the sandbox wrote no key file')
   const wizard = await openWizard(app)
   const focusedName = () =>
     app.evaluate(() => {
       const element = document.activeElement as HTMLElement | null
       return element?.getAttribute('aria-label') ?? element?.textContent?.trim() ?? ''
     })
+  const focusInSheet = () =>
+    app.evaluate(() => document.activeElement?.closest('[role="dialog"]') !== null)
+
+  // The window behind the sheet is inert: nothing there takes focus or clicks.
+  await expect(app.locator('.sidebar')).toHaveJSProperty('inert', true)
+  await expect(app.locator('main.content')).toHaveJSProperty('inert', true)
+
+  // From the step's heading, Shift+Tab wraps to the sheet's last control, not to the sidebar.
+  await app.keyboard.press('Shift+Tab')
+  expect(await focusedName()).toBe('Cancel')
+  await app.keyboard.press('Tab')
+  expect(await focusedName()).toBe('Open in Browser')
+  await app.keyboard.press('Shift+Tab')
+  expect(await focusedName()).toBe('Cancel')
 
   // Tab order on the first step: the guide's link, its details, then the two import buttons.
   await app.keyboard.press('Tab')
@@ -283,17 +303,17 @@ test('keyboard only: open, import, enter the IDs and start the check', async ({
   await app.keyboard.press('Tab')
   expect(await focusedName()).toBe('Choose File…')
 
-  harness.dialogAnswers.push(key.path)
+  harness.dialogAnswers.push(key.p8Path)
   await app.keyboard.press('Enter')
   await expect(wizard.getByRole('button', { name: 'Continue' })).toBeFocused()
   await app.keyboard.press('Enter')
 
   const issuer = wizard.getByLabel('Issuer ID')
   await expect(issuer).toBeFocused()
-  await app.keyboard.type(ISSUER.toUpperCase())
+  await app.keyboard.type(team.issuerId.toUpperCase())
   await app.keyboard.press('Tab')
   await expect(wizard.getByLabel('Key ID')).toBeFocused()
-  await expect(wizard.getByLabel('Key ID')).toHaveValue('KEYB123456')
+  await expect(wizard.getByLabel('Key ID')).toHaveValue(key.keyId)
   await app.keyboard.press('Tab')
   await expect(wizard.getByLabel('Role you picked (optional)')).toBeFocused()
   await app.keyboard.press('Shift+Tab')
@@ -303,10 +323,32 @@ test('keyboard only: open, import, enter the IDs and start the check', async ({
   await expect.poll(() => requestsOn(harness, 'keys:check')).toHaveLength(1)
   expect(requestsOn(harness, 'keys:check')[0]).toMatchObject({
     keyType: 'team',
-    issuerId: ISSUER,
-    keyId: 'KEYB123456',
+    issuerId: team.issuerId,
+    keyId: key.keyId,
     role: null,
   })
+  // Once the key passed, focus is on Continue: Return goes on.
+  await expect(wizard.getByRole('button', { name: 'Continue' })).toBeFocused()
+  expect(await focusInSheet()).toBe(true)
+  await app.keyboard.press('Enter')
+
+  const name = wizard.getByRole('textbox', { name: 'Name', exact: true })
+  await expect(name).toBeFocused()
+  await app.keyboard.press(`${COMMAND}+a`)
+  await app.keyboard.type('Keyboard Team')
+  await app.keyboard.press('Enter')
+
+  await expect(wizard).toHaveCount(0)
+  await expect(
+    app.getByRole('navigation', { name: 'Teams' }).getByRole('button', { name: /Keyboard Team/ }),
+  ).toHaveAttribute('aria-current', 'page')
+  // Focus lands on the new team's apps list, not on <body>, and the window is live again.
+  const apps = app.getByRole('listbox', { name: 'Apps' })
+  await expect(apps).toBeFocused()
+  await expect(app.locator('.sidebar')).toHaveJSProperty('inert', false)
+  expect(await app.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('listbox')
+  await app.keyboard.press('ArrowDown')
+  await expect(apps.getByRole('option', { selected: true })).toHaveCount(1)
 })
 
 test('Esc closes the wizard and discards the draft in main', async ({ app, harness, keyFiles }) => {
@@ -361,7 +403,7 @@ test.describe('check and save', () => {
     )
     await wizard.getByRole('button', { name: 'Continue' }).click()
     await wizard.getByLabel('Issuer ID').fill(team.issuerId)
-    await wizard.getByLabel('Role you picked (optional)').selectOption('DEVELOPER')
+    await wizard.getByLabel('Role you picked (optional)').selectOption('APP_MANAGER')
     await wizard.getByRole('button', { name: 'Check Key' }).click()
 
     const checklist = wizard.getByRole('list', { name: 'Check progress' })
@@ -378,13 +420,19 @@ test.describe('check and save', () => {
     }
     await expect(wizard.getByRole('button', { name: 'Continue' })).toBeEnabled()
     await expect(app.locator('[aria-live="polite"]')).toHaveText(/passed/i)
+    // A Developer key said to be App Manager: no read tells the two apart, and the wizard says so.
+    await expect(wizard.getByRole('heading', { name: 'The key works' })).toBeVisible()
+    await expect(
+      wizard.getByText('Role: App Manager (as you said; Apple can’t confirm it)'),
+    ).toBeVisible()
     await screenshot(app, 'check')
 
     const [check] = requestsOn(harness, 'keys:check') as { checkId: string }[]
     await wizard.getByRole('button', { name: 'Continue' }).click()
     const name = wizard.getByRole('textbox', { name: 'Name', exact: true })
     await expect(name).toBeFocused()
-    await expect(name).not.toHaveValue('')
+    // The suggested name carries no role Apple did not confirm.
+    await expect(name).toHaveValue(`Team ${team.issuerId.slice(0, 8)}`)
     await screenshot(app, 'name')
 
     await name.fill('Northwind CI')
@@ -425,6 +473,11 @@ test.describe('check and save', () => {
     await expect(checklist.getByRole('listitem').nth(2)).toContainText('Failed')
     await expect(wizard.getByRole('button', { name: 'Continue' })).toHaveCount(0)
     await expect(wizard.getByRole('button', { name: 'Try Again' })).toBeFocused()
+    // The heading stays in view above the diagnosis, and the callout sits clear of the footer.
+    await expect(wizard.getByRole('heading', { name: 'Check with Apple' })).toBeInViewport({
+      ratio: 1,
+    })
+    await expect(alert.getByRole('heading')).toBeInViewport({ ratio: 1 })
     await screenshot(app, 'check-failed')
 
     await wizard.getByRole('button', { name: 'Open App Store Connect' }).click()
@@ -440,7 +493,7 @@ test.describe('check and save', () => {
     await expect(wizard.getByRole('button', { name: 'Try Again' })).toBeFocused()
   })
 
-  test('Cancel Check stops a running check', async ({ app, harness, sandbox }) => {
+  test('Stop Check stops a running check', async ({ app, harness, sandbox }) => {
     const key = sandbox.findKey({ type: 'team', role: 'APP_MANAGER', revoked: false })
     const team = sandbox.teams.find((candidate) => candidate.name === key.teamName)
     if (!key.p8Path || !team) throw new Error('the sandbox wrote no key file')
@@ -454,8 +507,10 @@ test.describe('check and save', () => {
       await wizard.getByRole('button', { name: 'Check Key' }).click()
       await screenshot(app, 'check-running')
 
-      await wizard.getByRole('button', { name: 'Cancel Check' }).click()
-      await expect(wizard.getByText('The check was canceled')).toBeVisible()
+      // Stop Check, not a second "Cancel" next to the wizard's own.
+      await expect(wizard.getByRole('button', { name: 'Cancel', exact: true })).toHaveCount(1)
+      await wizard.getByRole('button', { name: 'Stop Check' }).click()
+      await expect(wizard.getByText('The check was stopped')).toBeVisible()
       const [check] = requestsOn(harness, 'keys:check') as { checkId: string }[]
       await expect
         .poll(() => requestsOn(harness, 'keys:cancelCheck'))

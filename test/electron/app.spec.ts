@@ -78,6 +78,18 @@ test.describe('the Electron app', () => {
     expect(policy).toContain("connect-src 'self'")
   })
 
+  test('answers a missing file with 404, not a failed load', async () => {
+    const status = await page.evaluate(
+      async () => (await fetch('app://ascent/no-such-file.js')).status,
+    )
+    expect(status).toBe(404)
+  })
+
+  test('trusts its own top frame: IPC answers through the dispatcher', async () => {
+    const info = await page.evaluate(() => window.ascent.app.info())
+    expect(info).toMatchObject({ ok: true, value: { apiBase: 'http://127.0.0.1:9' } })
+  })
+
   test('refuses navigation and new windows', async () => {
     await page.evaluate(() => {
       window.location.href = 'https://example.com/'

@@ -54,7 +54,12 @@ export interface Harness {
   openedUrls: string[]
   /** Every IPC request and answer, for tests that prove what crosses the boundary. */
   ipcLog: IpcExchange[]
+  /** Every event main pushed to the page, in order. */
+  eventLog: { event: string; payload: unknown }[]
+  /** The keychain service the harness filed its items under; null when given `secrets`. */
+  keychainService: string | null
   sendCommand(command: AppCommand): void
+  /** Stops serving and deletes what the harness made: its data folder, its keychain items. */
   close(): Promise<void>
 }
 
@@ -70,9 +75,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const ownsDataDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'ascent-harness-')))
   const token = randomBytes(24).toString('hex')
-  const secrets =
-    options.secrets ??
-    createKeyringSecretStore({ service: `Ascent-harness-${randomBytes(4).toString('hex')}` })
+  const keychain = harnessKeychain(options.secrets)
+  const secrets = keychain.secrets
   const log = options.log ?? silentLogger
 
   const eventStreams = new Set<ServerResponse>()
@@ -80,8 +84,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const dialogAnswers: (string | null)[] = []
   const openedUrls: string[] = []
   const ipcLog: IpcExchange[] = []
+  const eventLog: Harness['eventLog'] = []
 
   const notify = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    eventLog.push({ event, payload })
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
     for (const stream of eventStreams) stream.write(frame)
   }
@@ -203,13 +209,60 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     dialogAnswers,
     openedUrls,
     ipcLog,
+    eventLog,
+    keychainService: keychain.service,
     sendCommand: (command) => notify('app:command', command),
     close: async () => {
       for (const stream of eventStreams) stream.end()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await ascent.dispose()
-      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+      try {
+        await keychain.deleteOwnItems()
+      } finally {
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+      }
+    },
+  }
+}
+
+interface HarnessKeychain {
+  secrets: SecretStore
+  /** Null when the caller gave its own store (and cleans it up itself). */
+  service: string | null
+  deleteOwnItems(): Promise<void>
+}
+
+/**
+ * The store the caller gave, or a keychain service of the harness's own. That one lives in the
+ * private keyring run-with-keyring.js starts on Linux, but in the user's login Keychain on a Mac:
+ * the harness deletes every item filed under it when it closes (the demo closes it on Ctrl+C too).
+ */
+function harnessKeychain(given: SecretStore | undefined): HarnessKeychain {
+  if (given) return { secrets: given, service: null, deleteOwnItems: () => Promise.resolve() }
+  const service = `Ascent-harness-${randomBytes(4).toString('hex')}`
+  const store = createKeyringSecretStore({ service })
+  let written = false
+  return {
+    service,
+    secrets: {
+      ...store,
+      set: (account, secret) => {
+        written = true
+        return store.set(account, secret)
+      },
+    },
+    deleteOwnItems: async () => {
+      // A harness that never stored a key (most tests) does not wake the keychain to clean up.
+      if (!written) return
+      try {
+        for (const account of await store.accounts()) await store.delete(account)
+      } catch (error) {
+        throw new Error(
+          `The harness could not delete its items from the keychain service "${service}" (${String(error)}). Delete them with Keychain Access.`,
+          { cause: error },
+        )
+      }
     },
   }
 }

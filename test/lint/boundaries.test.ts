@@ -7,14 +7,27 @@ import { describe, expect, it } from 'vitest'
 // runs once per process (it does so whenever CI=true). These rules need no types, so lint without.
 const eslint = new ESLint({ overrideConfig: tseslint.configs.disableTypeChecked })
 
+const BOUNDARY_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax'])
+
 async function restrictedImports(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath })
   const fatal = result?.messages.find((message) => message.fatal)
   if (fatal) throw new Error(`ESLint could not lint ${filePath}: ${fatal.message}`)
   return (result?.messages ?? [])
-    .filter((message) => message.ruleId === 'no-restricted-imports')
+    .filter((message) => BOUNDARY_RULES.has(message.ruleId ?? ''))
     .map((message) => message.message)
 }
+
+/** Ways to reach ipcRenderer without naming it in an import. */
+const indirectIpcRenderer = [
+  "import electron from 'electron'\nvoid electron.ipcRenderer\n",
+  "import * as electron from 'electron'\nvoid electron.ipcRenderer\n",
+  "import { default as electron } from 'electron'\nvoid electron.ipcRenderer\n",
+  "import { ipcRenderer } from 'electron/renderer'\nvoid ipcRenderer\n",
+  "export { ipcRenderer } from 'electron'\n",
+  "export * from 'electron'\n",
+  "void import('electron').then((electron) => electron.ipcRenderer)\n",
+]
 
 describe('process boundary lint rules', () => {
   it('keep electron and Node out of the renderer', async () => {
@@ -57,5 +70,42 @@ describe('process boundary lint rules', () => {
     expect(await restrictedImports('src/main/index.ts', code)).toHaveLength(1)
     expect(await restrictedImports('src/main/window.ts', code)).toHaveLength(1)
     expect(await restrictedImports('src/preload/index.ts', code)).toEqual([])
+  })
+
+  it('catch default, namespace, re-exported and dynamic imports that carry ipcRenderer', async () => {
+    for (const file of ['src/main/index.ts', 'src/main/window.ts', 'test/e2e/fixtures.ts']) {
+      for (const code of indirectIpcRenderer) {
+        expect(await restrictedImports(file, code), `${file}: ${code}`).not.toEqual([])
+      }
+    }
+    for (const code of indirectIpcRenderer) {
+      expect(await restrictedImports('src/preload/index.ts', code), code).toEqual([])
+    }
+    expect(
+      await restrictedImports(
+        'src/main/index.ts',
+        "import { app, BrowserWindow } from 'electron'\nvoid app\nvoid BrowserWindow\n",
+      ),
+    ).toEqual([])
+  })
+
+  it('cover the command line, the scripts and the root config files too', async () => {
+    const named = "import { ipcRenderer } from 'electron'\nvoid ipcRenderer\n"
+    const required = "const { ipcRenderer } = require('electron')\nvoid ipcRenderer\n"
+    for (const file of [
+      'bin/ascent.js',
+      'scripts/demo.ts',
+      'eslint.config.js',
+      'playwright.config.ts',
+      'electron.vite.config.ts',
+      'test/run-with-keyring.js',
+    ]) {
+      expect(await restrictedImports(file, named), file).toHaveLength(1)
+      expect(await restrictedImports(file, required), file).toHaveLength(1)
+      expect(
+        await restrictedImports(file, "import electron from 'electron'\nvoid electron\n"),
+        file,
+      ).toHaveLength(1)
+    }
   })
 })

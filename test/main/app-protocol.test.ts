@@ -1,9 +1,11 @@
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
+  APP_ORIGIN,
   appResponseHeaders,
   CONTENT_SECURITY_POLICY,
   resolveAppAsset,
+  resolveAppRequest,
 } from '../../src/main/app-protocol'
 
 const dir = resolve('/srv/renderer')
@@ -32,8 +34,65 @@ describe('resolveAppAsset', () => {
   })
 })
 
+describe('resolveAppRequest', () => {
+  it('serves app://ascent requests from the renderer folder', () => {
+    expect(APP_ORIGIN).toBe('app://ascent')
+    expect(resolveAppRequest(dir, 'app://ascent/')?.filePath).toBe(join(dir, 'index.html'))
+    expect(resolveAppRequest(dir, 'app://ascent/index.html')).toEqual({
+      filePath: join(dir, 'index.html'),
+      contentType: 'text/html; charset=utf-8',
+    })
+    expect(resolveAppRequest(dir, 'app://ascent/assets/index-abc.js?v=1#top')?.filePath).toBe(
+      join(dir, 'assets/index-abc.js'),
+    )
+  })
+
+  it('refuses other hosts, other schemes, ports and credentials', () => {
+    for (const url of [
+      'app://other/index.html',
+      'app://ascent.evil/index.html',
+      'app://ascent:8080/index.html',
+      'app://user@ascent/index.html',
+      'app:///index.html',
+      'http://ascent/index.html',
+      'https://ascent/index.html',
+      'file:///srv/renderer/index.html',
+      'not a url',
+      '',
+    ]) {
+      expect(resolveAppRequest(dir, url), url).toBeNull()
+    }
+  })
+
+  it('refuses paths that climb, however they are written', () => {
+    for (const url of [
+      'app://ascent/../x.js',
+      'app://ascent/../main/index.js',
+      'app://ascent/assets/../../x.css',
+      'app://ascent/%2e%2e/x.js',
+      'app://ascent/%2E%2e/x.js',
+      'app://ascent/.%2e/x.js',
+      'app://ascent/..%2fmain%2findex.js',
+      'app://ascent/..%5cmain%5cindex.js',
+      'app://ascent/%2e%2e%2f%2e%2e%2fetc%2fpasswd.js',
+      'app://ascent/assets/..',
+    ]) {
+      expect(resolveAppRequest(dir, url), url).toBeNull()
+    }
+  })
+
+  it('does not mistake names with dots for climbing', () => {
+    expect(resolveAppRequest(dir, 'app://ascent/assets/index..js')?.filePath).toBe(
+      join(dir, 'assets/index..js'),
+    )
+    expect(resolveAppRequest(dir, 'app://ascent/?next=../x')?.filePath).toBe(
+      join(dir, 'index.html'),
+    )
+  })
+})
+
 describe('the content security policy', () => {
-  it('allows scripts only from the app and connections nowhere else', () => {
+  it('allows scripts only from the app, connections nowhere else, images only from Apple', () => {
     const directives: Record<string, string[]> = Object.fromEntries(
       CONTENT_SECURITY_POLICY.split('; ').map((directive) => {
         const [name, ...values] = directive.split(' ')
@@ -43,7 +102,7 @@ describe('the content security policy', () => {
     expect(directives['script-src']).toEqual(["'self'"])
     expect(directives['connect-src']).toEqual(["'self'"])
     expect(directives['default-src']).toEqual(["'none'"])
-    expect(directives['img-src']).toEqual(["'self'", 'data:', 'https://*.mzstatic.com'])
+    expect(directives['img-src']).toEqual(['https://*.mzstatic.com'])
     expect(appResponseHeaders('text/html')['Content-Security-Policy']).toBe(CONTENT_SECURITY_POLICY)
   })
 })

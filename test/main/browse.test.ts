@@ -1,10 +1,11 @@
 /**
  * Browsing against the Apple sandbox through the real keys module, token signer and client:
- * stale-while-revalidate from the per-team cache, scoped tokens, builds in one request then all,
- * team switches that cancel the previous team's requests, removal, the rate-limit slow-down and
- * the diagnoses shown in place.
+ * stale-while-revalidate from the per-team cache, scoped tokens shared by few signatures, builds
+ * in one request then a page at a time or all, app and team switches that cancel what the
+ * previous screen had in flight, removal, the rate-limit slow-down and the diagnoses shown in
+ * place. Every request and answer is checked against Apple's spec on the way.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { AppsAnswer } from '../../src/shared/contract/apps'
 import type { BuildRow } from '../../src/shared/contract/builds'
 import { attentionReasons } from '../../src/shared/attention'
@@ -20,8 +21,12 @@ import { createKeys } from '../../src/main/keys'
 import type { Keys } from '../../src/main/keys'
 import { silentLogger } from '../../src/main/log'
 import { createTokenSigner } from '../../src/main/tokens'
+import type { TokenSigner } from '../../src/main/tokens'
 import { startSandbox } from '../sandbox'
 import type { Sandbox, SandboxKey } from '../sandbox'
+import { ApiClient } from '../sandbox/support'
+import { specCheckingFetch } from './asc/support'
+import type { SpecCheck } from './asc/support'
 import { browsingPicks, saveSandboxTeams } from './browse-support'
 import type { SavedTeams } from './browse-support'
 import { createFakeClock, createMemoryClipboard } from './fakes'
@@ -41,9 +46,21 @@ function decodePart(part: string | undefined): Record<string, unknown> {
   >
 }
 
-/** The platform fetch, recording what each request was sent with (never the token itself). */
-function recordingFetch(sent: SentRequest[]): typeof globalThis.fetch {
-  return (input, init) => {
+/**
+ * Called with each answer's request path once its body has arrived, before the client sees it:
+ * a test can switch teams at the moment an answer lands.
+ */
+let onAnswer: ((path: string) => void) | null = null
+
+/**
+ * The platform fetch, recording what each request was sent with (never the token itself), through
+ * `inner` (the spec check).
+ */
+function recordingFetch(
+  sent: SentRequest[],
+  inner: typeof globalThis.fetch,
+): typeof globalThis.fetch {
+  return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input.toString())
     const headers = new Headers(init?.headers)
     const [header, payload] = (headers.get('authorization') ?? '').replace('Bearer ', '').split('.')
@@ -53,7 +70,13 @@ function recordingFetch(sent: SentRequest[]): typeof globalThis.fetch {
       scope: decodePart(payload).scope as string[] | undefined,
       signal: init?.signal ?? undefined,
     })
-    return fetch(input, init)
+    const response = await inner(input, init)
+    const hook = onAnswer
+    if (!hook) return response
+    // The body is read here, so what the hook aborts can no longer cut the answer short.
+    const body = await response.text()
+    hook(`${url.pathname}${decodeURIComponent(url.search)}`)
+    return new Response(body, { status: response.status, headers: response.headers })
   }
 }
 
@@ -83,9 +106,31 @@ let keys: Keys
 let cache: BrowseCache
 let clock: FakeClock
 let sent: SentRequest[]
+let spec: SpecCheck
+let tokens: TokenSigner
 let browse: Browse
 
 const appsKey = cacheKey<unknown>('apps')
+const buildsKey = (appId: string) => cacheKey<unknown>(`builds:${appId}`)
+
+/** The newest `count` builds of an app as Apple lists them, by ID (read past the client). */
+async function newestIds(appId: string, count: number): Promise<string[]> {
+  const walk = await new ApiClient(sandbox).all(
+    `/v1/builds?filter[app]=${appId}&sort=-uploadedDate&limit=200&fields[builds]=version`,
+    northwind,
+  )
+  return walk.data.slice(0, count).map((build) => build.id)
+}
+
+function idsOf(builds: readonly BuildRow[] | null): string[] {
+  return (builds ?? []).map((build) => build.id)
+}
+
+function isNewestFirst(builds: readonly BuildRow[]): boolean {
+  return builds.every(
+    (build, index) => index === 0 || builds[index - 1]!.uploadedAt >= build.uploadedAt,
+  )
+}
 
 function teamOf(key: SandboxKey): string {
   const team = saved.teams.find((candidate) => candidate.keyId === key.keyId)
@@ -109,10 +154,12 @@ beforeEach(() => {
     dataDir: saved.dataDir,
     log: silentLogger,
   })
-  const tokens = createTokenSigner({ loadKey: keys.loadSigningKey, now: Date.now })
+  tokens = createTokenSigner({ loadKey: keys.loadSigningKey, now: Date.now })
   sent = []
+  spec = specCheckingFetch()
+  onAnswer = null
   const asc = createAscClient({
-    fetch: recordingFetch(sent),
+    fetch: recordingFetch(sent, spec.fetch),
     baseUrl: sandbox.url,
     tokens,
     retry: { baseDelayMs: 1, maxDelayMs: 4 },
@@ -124,6 +171,11 @@ beforeEach(() => {
     browse.dispose()
     keys.dispose()
   }
+})
+
+afterEach(async () => {
+  await spec.settle()
+  expect(spec.problems).toEqual([])
 })
 
 async function rejection(pending: Promise<unknown>): Promise<unknown> {
@@ -254,6 +306,176 @@ describe('builds', () => {
   })
 })
 
+describe('builds, a page at a time as the user scrolls', () => {
+  it('adds one page per ask, each with one request from the cursor, to the end', async () => {
+    const teamId = teamOf(northwind)
+    const appId = sandbox.fixtures.bigApp.id
+    let answer = await browse.builds({ teamId, appId, refresh: 'cached', until: 'first' })
+    expect(answer.builds).toHaveLength(200)
+    expect(sent).toHaveLength(1)
+    let asks = 0
+    while (!answer.complete && asks < 30) {
+      const before = sent.length
+      const loaded = answer.builds?.length ?? 0
+      answer = await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+      asks += 1
+      expect(sent.length - before).toBe(1)
+      expect(sent.at(-1)?.path).toMatch(/^\/v1\/builds\?cursor=/)
+      expect(answer).toMatchObject({ teamId, appId, fromCache: false, problem: null, total: 5000 })
+      expect(answer.builds).toHaveLength(Math.min(loaded + 200, 5000))
+    }
+    expect(asks).toBe(24)
+    const builds = answer.builds ?? []
+    expect(new Set(idsOf(builds)).size).toBe(sandbox.fixtures.bigApp.buildCount)
+    expect(isNewestFirst(builds)).toBe(true)
+    // The cursor stays in main.
+    expect(answer).not.toHaveProperty('next')
+    expect(JSON.stringify(answer)).not.toContain('cursor')
+
+    const count = sent.length
+    const more = await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+    const first = await browse.builds({ teamId, appId, refresh: 'cached', until: 'first' })
+    for (const again of [more, first]) {
+      expect(again).toMatchObject({ fromCache: true, complete: true })
+      expect(again.builds).toHaveLength(5000)
+    }
+    expect(sent).toHaveLength(count)
+  })
+
+  it('⌘R refreshes the newest page only; the next page still follows on', async () => {
+    const teamId = teamOf(northwind)
+    const appId = sandbox.fixtures.bigApp.id
+    await browse.builds({ teamId, appId, refresh: 'cached', until: 'first' })
+    await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+    const loaded = await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+    const before = sent.length
+
+    const refreshed = await browse.builds({ teamId, appId, refresh: 'force', until: 'first' })
+    expect(sent.length - before).toBe(1)
+    expect(sent.at(-1)?.path).toMatch(/^\/v1\/builds\?filter\[app\]=/)
+    expect(refreshed).toMatchObject({ fromCache: false, complete: false, problem: null })
+    expect(idsOf(refreshed.builds)).toEqual(idsOf(loaded.builds))
+
+    const more = await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+    expect(sent.length - before).toBe(2)
+    expect(sent.at(-1)?.path).toMatch(/^\/v1\/builds\?cursor=/)
+    expect(new Set(idsOf(more.builds))).toEqual(new Set(await newestIds(appId, 800)))
+  })
+
+  it('after a refresh that does not meet the loaded rows, pages on from the fresh page', async () => {
+    const teamId = teamOf(northwind)
+    const appId = sandbox.fixtures.bigApp.id
+    const gone: BuildRow[] = [1, 2, 3].map((n) => ({
+      id: `gone-${n}`,
+      buildNumber: String(n),
+      marketingVersion: '0.1',
+      platform: 'IOS',
+      uploadedAt: n,
+      expiresAt: null,
+      expired: true,
+      processingState: 'VALID',
+      usesNonExemptEncryption: false,
+      audience: null,
+      minOsVersion: null,
+      internalState: null,
+      externalState: null,
+    }))
+    // Rows from long ago, and a cursor that would not lead on from today's newest page.
+    cache.set(
+      teamId,
+      buildsKey(appId),
+      { rows: gone, total: 3, complete: false, next: `${sandbox.url}/v1/builds?cursor=stale` },
+      clock.now(),
+    )
+    const refreshed = await browse.builds({ teamId, appId, refresh: 'force', until: 'first' })
+    expect(refreshed.builds).toHaveLength(200)
+    expect(idsOf(refreshed.builds)).not.toContain('gone-1')
+
+    const more = await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+    expect(more.problem).toBeNull()
+    expect(sent.at(-1)?.path).toMatch(/^\/v1\/builds\?cursor=/)
+    expect(sent.at(-1)?.path).not.toContain('cursor=stale')
+    expect(new Set(idsOf(more.builds))).toEqual(new Set(await newestIds(appId, 400)))
+  })
+
+  it('without a kept cursor, the next page starts over from the newest builds', async () => {
+    const teamId = teamOf(northwind)
+    const appId = sandbox.fixtures.bigApp.id
+    await browse.builds({ teamId, appId, refresh: 'cached', until: 'first' })
+    // An entry as it was stored before cursors were kept.
+    const stored = { ...(cache.get(teamId, buildsKey(appId))?.value as Record<string, unknown>) }
+    Reflect.deleteProperty(stored, 'next')
+    cache.set(teamId, buildsKey(appId), stored, clock.now())
+
+    const restarted = await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+    expect(sent).toHaveLength(2)
+    expect(sent.at(-1)?.path).toMatch(/^\/v1\/builds\?filter\[app\]=/)
+    expect(restarted).toMatchObject({ complete: false, problem: null })
+    expect(restarted.builds).toHaveLength(200)
+
+    const more = await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+    expect(sent.at(-1)?.path).toMatch(/^\/v1\/builds\?cursor=/)
+    expect(new Set(idsOf(more.builds))).toEqual(new Set(await newestIds(appId, 400)))
+  })
+})
+
+describe('switching apps', () => {
+  it('asking for another app’s builds cancels the loads of the app before', async () => {
+    const teamId = teamOf(northwind)
+    const bigApp = sandbox.fixtures.bigApp.id
+    const other = sandbox.teams[0]!.appIds.find((id) => id !== bigApp) ?? ''
+    const ofBigApp = () => sent.filter((request) => !request.path.includes(`[app]=${other}`))
+    sandbox.admin.addFaults({ kind: 'latency', ms: 400, match: { keyId: northwind.keyId } })
+    const loadingAll = rejection(
+      browse.builds({ teamId, appId: bigApp, refresh: 'cached', until: 'complete' }),
+    )
+    // The pre-release versions are in; the parts of the full load are on their way.
+    await expect
+      .poll(() => ofBigApp().filter((r) => r.path.startsWith('/v1/builds?')).length)
+      .toBeGreaterThan(0)
+
+    const answer = await browse.builds({ teamId, appId: other, refresh: 'cached', until: 'first' })
+
+    const error = await loadingAll
+    expect(isAppError(error) && error.code).toBe('browse.canceled')
+    const parts = ofBigApp().filter((request) => request.path.startsWith('/v1/builds?'))
+    expect(parts.every((request) => request.signal?.aborted)).toBe(true)
+    expect(answer).toMatchObject({ teamId, appId: other, problem: null, fromCache: false })
+    expect(idsOf(answer.builds)).toEqual(await newestIds(other, 200))
+    // A whole round trip later, nothing more of the big app has been asked for or stored.
+    const count = ofBigApp().length
+    await browse.builds({ teamId, appId: other, refresh: 'force', until: 'first' })
+    expect(ofBigApp()).toHaveLength(count)
+    expect(cache.get(teamId, buildsKey(bigApp))).toBeUndefined()
+
+    // Back on the big app, its builds load again.
+    sandbox.admin.clearFaults()
+    const all = await browse.builds({ teamId, appId: bigApp, refresh: 'cached', until: 'complete' })
+    expect(all).toMatchObject({ complete: true, problem: null })
+    expect(all.builds).toHaveLength(sandbox.fixtures.bigApp.buildCount)
+  })
+
+  it('a page being added is canceled too; the same app’s asks are not', async () => {
+    const teamId = teamOf(northwind)
+    const bigApp = sandbox.fixtures.bigApp.id
+    const other = sandbox.teams[0]!.appIds.find((id) => id !== bigApp) ?? ''
+    await browse.builds({ teamId, appId: bigApp, refresh: 'cached', until: 'first' })
+    sandbox.admin.addFaults({ kind: 'latency', ms: 400, match: { keyId: northwind.keyId } })
+    const more = rejection(
+      browse.builds({ teamId, appId: bigApp, refresh: 'cached', until: 'more' }),
+    )
+    const again = browse.builds({ teamId, appId: bigApp, refresh: 'cached', until: 'first' })
+    await expect.poll(() => sent.length).toBe(2)
+    expect(await again).toMatchObject({ fromCache: true })
+    await browse.builds({ teamId, appId: other, refresh: 'cached', until: 'first' })
+    const error = await more
+    expect(isAppError(error) && error.code).toBe('browse.canceled')
+    expect(isAppError(error) && error.message).toMatch(/another app/i)
+    expect(sent[1]?.signal?.aborted).toBe(true)
+    expect(sent).toHaveLength(3)
+  })
+})
+
 describe('app activity', () => {
   it('has each app’s newest build, icon and attention counts', async () => {
     const teamId = teamOf(northwind)
@@ -269,14 +491,39 @@ describe('app activity', () => {
     // Only builds still in TestFlight are read for it.
     expect(sent.some((request) => request.path.includes('filter[expired]=false'))).toBe(true)
   })
+
+  it('a 30-app team’s apps, activity and builds screen take a few tokens, not one per app', async () => {
+    const teamId = teamOf(northwind)
+    const appId = sandbox.fixtures.bigApp.id
+    await browse.apps({ teamId, refresh: 'cached' })
+    const activity = await browse.activity({ teamId, refresh: 'cached' })
+    expect(activity.activity).toHaveLength(30)
+    const afterActivity = tokens.counters().signatures
+    await browse.builds({ teamId, appId, refresh: 'cached', until: 'first' })
+    await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+
+    expect(sent.length).toBeGreaterThan(31)
+    // Every token is scoped, and covers the requests it was sent with.
+    expect(sent.every((request) => (request.scope?.length ?? 0) > 0)).toBe(true)
+    const distinctScopes = new Set(sent.map((request) => JSON.stringify(request.scope)))
+    // One for the apps; the activity's ~400-character scope entries (two per app) shared by
+    // tokens of at most ~4 kB of scope: six; the builds screen and its pages reuse one of those.
+    expect(tokens.counters().signatures).toBe(distinctScopes.size)
+    expect(tokens.counters().signatures).toBeLessThanOrEqual(7)
+    expect(tokens.counters().signatures).toBe(afterActivity)
+  })
 })
 
 describe('switching teams', () => {
   it('cancels the previous team’s requests in main and never answers with them', async () => {
     const teamA = teamOf(northwind)
     const teamB = teamOf(fabrikam)
+    await browse.apps({ teamId: teamA, refresh: 'cached' })
+    const warm = cache.get(teamA, appsKey)
+    clock.advance(refreshIntervalMs(1, null) ?? 0)
+    sent.length = 0
     sandbox.admin.addFaults({ kind: 'latency', ms: 5_000, match: { keyId: northwind.keyId } })
-    const appsA = rejection(browse.apps({ teamId: teamA, refresh: 'cached' }))
+    const appsA = rejection(browse.apps({ teamId: teamA, refresh: 'force' }))
     const buildsA = rejection(
       browse.builds({
         teamId: teamA,
@@ -300,7 +547,27 @@ describe('switching teams', () => {
       [...sandbox.teams.find((team) => team.name.startsWith('Fabrikam'))!.appIds].sort(),
     )
     expect(answerB.apps?.some((app) => teamAppIds.has(app.id))).toBe(false)
-    expect(cache.get(teamA, appsKey)).toBeUndefined()
+    // Team A's cache is as it was before the refresh that was canceled.
+    expect(warm?.fetchedAt).toBeLessThan(clock.now())
+    expect(cache.get(teamA, appsKey)).toEqual(warm)
+  })
+
+  it('an answer that lands just as the team is switched is not stored', async () => {
+    const teamA = teamOf(northwind)
+    const teamB = teamOf(fabrikam)
+    await browse.apps({ teamId: teamA, refresh: 'cached' })
+    const warm = cache.get(teamA, appsKey)
+    clock.advance(refreshIntervalMs(1, null) ?? 0)
+    // The whole answer is in, but the client has not read it yet: the user switches to team B.
+    onAnswer = () => {
+      onAnswer = null
+      browse.activate(teamB)
+    }
+    await browse.apps({ teamId: teamA, refresh: 'force' }).catch(() => null)
+    expect(sent).toHaveLength(2)
+    expect(onAnswer).toBeNull()
+    expect(warm?.fetchedAt).toBeLessThan(clock.now())
+    expect(cache.get(teamA, appsKey)).toEqual(warm)
   })
 
   it('activating a team aborts the other team’s loads at once', async () => {

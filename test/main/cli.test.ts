@@ -13,6 +13,7 @@ import { decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/main/cli'
 import { parseKeyText } from '../../src/main/keys/parse'
+import { expectSpecKept, specCheckingFetch } from './asc/support'
 import type { Sandbox, SandboxKey } from '../sandbox'
 import { startSandbox } from '../sandbox'
 
@@ -110,7 +111,13 @@ describe('ascent doctor', () => {
       code: 'ok',
       warnings: [],
       apiBase: sandbox.url,
-      key: { type: 'team', keyId: admin().keyId, issuerId: admin().issuerId, role: 'ADMIN' },
+      key: {
+        type: 'team',
+        keyId: admin().keyId,
+        issuerId: admin().issuerId,
+        role: 'ADMIN',
+        roleVerified: true,
+      },
     })
     const steps = output.steps as { id: string; state: string }[]
     expect(steps.map((step) => `${step.id}:${step.state}`)).toEqual([
@@ -210,7 +217,7 @@ describe('ascent doctor', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('✓ The key works [ok]')
     expect(result.stdout).toContain('– Can manage users (Admin only)')
-    expect(result.stdout).toContain('Role: Developer')
+    expect(result.stdout).toContain('Role: Developer (as you said; Apple can’t confirm it)')
   })
 
   it('exits 1 with auth.rejected for a revoked key', async () => {
@@ -302,6 +309,30 @@ describe('ascent doctor', () => {
     expect((await doctor(developer(), '--role', 'developer')).code).toBe(0)
   })
 
+  it('takes --role app-manager as given, never as verified, and says so', async () => {
+    // A Developer key: no read tells it from an App Manager key, so the claim cannot be refuted.
+    const claimed = await doctor(developer(), '--role', 'app-manager')
+    expect(claimed.code).toBe(0)
+    expect(json(claimed).key).toMatchObject({ role: 'APP_MANAGER', roleVerified: false })
+    expect(claimed.stderr).toContain('Note: only --role admin can be checked')
+    expect(claimed.stderr).toContain('not verified')
+
+    const text = await run([
+      'doctor',
+      ...keyArgs(developer()),
+      '--api-base',
+      sandbox.url,
+      '--role',
+      'app-manager',
+    ])
+    expect(text.stdout).toContain('Role: App Manager (as you said; Apple can’t confirm it)')
+
+    const admitted = await doctor(admin(), '--role', 'admin')
+    expect(json(admitted).key).toMatchObject({ role: 'ADMIN', roleVerified: true })
+    expect(admitted.stderr).not.toContain('only --role admin')
+    expect((await doctor(developer())).stdout).toContain('"roleVerified":false')
+  })
+
   it.each([
     [[]],
     [['frobnicate']],
@@ -333,6 +364,26 @@ describe('ascent doctor', () => {
       expect(result.stderr).toMatch(/^ascent: [^]+\n\nUsage:/)
       expect(result.stderr).toContain('redacted]')
     }
+  })
+
+  it('exits 2 for a --p8 or --fastlane-json path with no file, naming the flag', async () => {
+    for (const flag of ['--p8', '--fastlane-json']) {
+      const result = await run([
+        'doctor',
+        '--issuer-id',
+        admin().issuerId!,
+        flag,
+        'AuthKey_NOWHERE123.p8',
+      ])
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(
+        new RegExp(`^ascent: ${flag}: no such file: AuthKey_NOWHERE123\\.p8\n\nUsage:`),
+      )
+    }
+    const token = await run(['token', '--individual', '--p8', 'missing/AuthKey_NOWHERE123.p8'])
+    expect(token.code).toBe(2)
+    expect(token.stdout).toBe('')
+    expect(token.stderr).toContain('--p8: no such file: missing/AuthKey_NOWHERE123.p8')
   })
 
   it('exits 2 when the issuer ID is missing, or given for an individual key', async () => {
@@ -382,10 +433,12 @@ describe('ascent token', () => {
     expect(payload.exp! - payload.iat!).toBe(600)
     expect(payload.scope).toEqual(['GET /v1/apps', 'GET /v1/betaGroups'])
 
+    const spec = specCheckingFetch()
     const get = (path: string) =>
-      fetch(`${sandbox.url}${path}`, { headers: { Authorization: `Bearer ${token}` } })
+      spec.fetch(`${sandbox.url}${path}`, { headers: { Authorization: `Bearer ${token}` } })
     expect((await get('/v1/apps?limit=1')).status).toBe(200)
     expect((await get('/v1/users?limit=1')).status).toBe(401)
+    await expectSpecKept(spec)
   })
 
   it('signs at most 20 minutes by default, and individual keys with sub "user"', async () => {
@@ -398,6 +451,23 @@ describe('ascent token', () => {
     expect(payload.sub).toBe('user')
     expect(payload.iss).toBeUndefined()
     expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(1200)
+  })
+
+  it('notes on stderr what intake repaired, as doctor does, and still prints only the token', async () => {
+    const key = admin()
+    const env = {
+      ASC_ISSUER_ID: key.issuerId!,
+      ASC_KEY_ID: key.keyId,
+      ASC_KEY_P8_BASE64: Buffer.from(key.privateKeyPem).toString('base64'),
+    }
+    const token = await run(['token'], env)
+    expect(token.code).toBe(0)
+    expect(token.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/)
+    const doctorRun = await run(['doctor', '--api-base', sandbox.url, '--json'], env)
+    const notes = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('Note: '))
+    const repairs = notes(doctorRun.stderr).filter((line) => !line.includes(sandbox.url))
+    expect(repairs.length).toBeGreaterThan(0)
+    expect(notes(token.stderr)).toEqual(repairs)
   })
 
   it('exits 1 without a token for swapped IDs', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../src/main/errors'
-import { createDispatcher, isTrustedSender, type Handlers } from '../../src/main/ipc'
+import { createDispatcher, isTrustedSender, senderOfFrame, type Handlers } from '../../src/main/ipc'
 import { createLogger, type Logger } from '../../src/main/log'
 import { generateAppleKey } from './fakes'
 
@@ -33,6 +33,32 @@ describe('isTrustedSender', () => {
     expect(isTrustedSender({ url: 'app://ascent.evil/', isTopFrame: true }, ORIGIN)).toBe(false)
     expect(isTrustedSender({ url: 'file:///index.html', isTopFrame: true }, ORIGIN)).toBe(false)
     expect(isTrustedSender({ url: '', isTopFrame: true }, ORIGIN)).toBe(false)
+  })
+})
+
+describe('senderOfFrame', () => {
+  it('trusts a frame with no parent at the app origin, and nothing else', () => {
+    const topFrame = { url: `${ORIGIN}/`, parent: null }
+    expect(senderOfFrame(topFrame)).toEqual({ url: `${ORIGIN}/`, isTopFrame: true })
+    expect(isTrustedSender(senderOfFrame(topFrame), ORIGIN)).toBe(true)
+
+    const iframe = { url: `${ORIGIN}/`, parent: topFrame }
+    expect(isTrustedSender(senderOfFrame(iframe), ORIGIN)).toBe(false)
+    const foreignTop = { url: 'https://evil.example/', parent: null }
+    expect(isTrustedSender(senderOfFrame(foreignTop), ORIGIN)).toBe(false)
+  })
+
+  it('treats a missing or disposed frame as an unknown, untrusted sender', () => {
+    const disposed = {
+      get url(): string {
+        throw new Error('Render frame was disposed before WebFrameMain could be accessed')
+      },
+      parent: null,
+    }
+    for (const frame of [null, undefined, disposed]) {
+      expect(senderOfFrame(frame)).toEqual({ url: '', isTopFrame: false })
+      expect(isTrustedSender(senderOfFrame(frame), ORIGIN)).toBe(false)
+    }
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createLogger, redact } from '../../src/main/log'
-import { generateAppleKey } from './fakes'
+import { generateAppleKey, pemArmor } from './fakes'
 
 describe('redact', () => {
   it('removes PEM blocks, bearer tokens, JWTs and long base64 runs', () => {
@@ -16,6 +16,28 @@ describe('redact', () => {
     expect(text).not.toContain('QUJDQUJD')
     expect(text).toContain('[private key redacted]')
     expect(text).toContain('Bearer [token redacted]')
+  })
+
+  it('removes a key body that lost its BEGIN line, in plain text and in logged details', () => {
+    const pem = generateAppleKey().pem
+    const { begin } = pemArmor('PRIVATE KEY')
+    const headless = pem.replace(`${begin}\n`, '')
+    const bodyLines = headless.split('\n').filter((part) => /^[A-Za-z0-9+/=]+$/.test(part))
+    expect(bodyLines.length).toBeGreaterThan(2)
+    const lines: string[] = []
+    createLogger((line) => lines.push(line)).warn('import failed', { text: headless })
+    for (const text of [redact(`pasted ${headless}`), lines[0] ?? '']) {
+      for (const part of bodyLines) expect(text).not.toContain(part.slice(-16))
+    }
+  })
+
+  it('removes base64 in lines with a short last line, without any armor', () => {
+    const body = generateAppleKey()
+      .pem.split('\n')
+      .filter((part) => /^[A-Za-z0-9+/=]+$/.test(part))
+    const last = body.at(-1) ?? ''
+    expect(last.length).toBeLessThan(64)
+    expect(redact(`body ${body.join('\n')} end`)).not.toContain(last)
   })
 
   it('keeps ordinary words and IDs', () => {

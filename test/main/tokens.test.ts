@@ -210,6 +210,70 @@ describe('clock skew', () => {
     })
   })
 
+  it("signs an individual key's token on Apple's time too (local clock 5 minutes fast)", async () => {
+    const appleNow = Date.UTC(2026, 4, 1, 12, 0, 0, 0)
+    const clock = createFakeClock(appleNow + 5 * 60 * 1000)
+    const signer = createTokenSigner({ loadKey: loaderFor(teamKey).loadKey, now: clock.now })
+    const identity = identityOf(teamKey, { keyType: 'individual', issuerId: null })
+    expect(
+      signer.recordServerDate(identity, new Date(appleNow).toUTCString(), clock.now(), clock.now()),
+    ).toBe(-300)
+
+    const token = await signer.token(identity)
+    const { header, payload } = decode(token)
+    expect(header).toEqual({ alg: 'ES256', kid: KEY_ID, typ: 'JWT' })
+    expect(Math.abs((payload.iat ?? 0) - appleNow / 1000)).toBeLessThanOrEqual(1)
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBeLessThanOrEqual(1200)
+    expect(payload.sub).toBe('user')
+    expect(payload.aud).toBe('appstoreconnect-v1')
+    expect('iss' in payload).toBe(false)
+    await jwtVerify(token, publicKeyOf(teamKey), {
+      algorithms: ['ES256'],
+      audience: 'appstoreconnect-v1',
+      subject: 'user',
+      currentDate: new Date(appleNow),
+    })
+    expect(await opensslVerifies(token, teamKey)).toBe(true)
+  })
+
+  it("signs another key's first token with the offset one key measured: it is this Mac's clock", async () => {
+    const appleNow = Date.UTC(2026, 4, 1, 12, 0, 0, 0)
+    const clock = createFakeClock(appleNow + 5 * 60 * 1000)
+    const signer = createTokenSigner({
+      loadKey: loaderFor(teamKey, otherKey).loadKey,
+      now: clock.now,
+    })
+    const measuring = identityOf(teamKey)
+    const second = identityOf(otherKey, { keyId: OTHER_KEY_ID, issuerId: OTHER_ISSUER })
+    expect(signer.clockOffsetSeconds(second)).toBeNull()
+
+    signer.recordServerDate(measuring, new Date(appleNow).toUTCString(), clock.now(), clock.now())
+    expect(signer.clockOffsetSeconds(second)).toBe(-300)
+    const { payload } = decode(await signer.token(second))
+    expect(Math.abs((payload.iat ?? 0) - appleNow / 1000)).toBeLessThanOrEqual(1)
+    expect(payload.iss).toBe(OTHER_ISSUER)
+  })
+
+  it("drops every key's cached tokens when any key's answer moves the offset", async () => {
+    const appleNow = Date.UTC(2026, 4, 1, 12, 0, 0, 0)
+    const clock = createFakeClock(appleNow + 5 * 60 * 1000)
+    const signer = createTokenSigner({
+      loadKey: loaderFor(teamKey, otherKey).loadKey,
+      now: clock.now,
+    })
+    const measuring = identityOf(teamKey)
+    const second = identityOf(otherKey, { keyId: OTHER_KEY_ID, issuerId: OTHER_ISSUER })
+    // Signed before any answer: on this Mac's fast clock.
+    const early = await signer.token(second)
+    expect((decode(early).payload.iat ?? 0) - appleNow / 1000).toBe(300)
+
+    signer.recordServerDate(measuring, new Date(appleNow).toUTCString(), clock.now(), clock.now())
+    const corrected = await signer.token(second)
+    expect(corrected).not.toBe(early)
+    expect(Math.abs((decode(corrected).payload.iat ?? 0) - appleNow / 1000)).toBeLessThanOrEqual(1)
+    expect(signer.counters().signatures).toBe(2)
+  })
+
   it('keeps cached tokens when the offset barely moves, ignores bad headers', async () => {
     const clock = createFakeClock()
     const loader = loaderFor(teamKey)
@@ -332,15 +396,24 @@ describe('the token cache', () => {
     expect(await signer.token(identity)).not.toBe(first)
   })
 
-  it('forgets tokens and the clock offset of a retired key', async () => {
+  it("forgets the tokens of a retired key, not the Mac's clock offset", async () => {
     const clock = createFakeClock()
     const signer = createTokenSigner({ loadKey: loaderFor(teamKey).loadKey, now: clock.now })
     const identity = identityOf(teamKey)
     const before = await signer.token(identity)
-    signer.recordServerDate(identity, new Date(clock.now()).toUTCString(), clock.now(), clock.now())
+    signer.recordServerDate(
+      identity,
+      new Date(clock.now() - 60_000).toUTCString(),
+      clock.now(),
+      clock.now(),
+    )
+    const measured = await signer.token(identity)
+    expect(measured).not.toBe(before)
     signer.forgetKey(teamKey.fingerprint)
-    expect(signer.clockOffsetSeconds(identity)).toBeNull()
-    expect(await signer.token(identity)).not.toBe(before)
+    expect(signer.clockOffsetSeconds(identity)).toBe(-60)
+    const after = await signer.token(identity)
+    expect(after).not.toBe(measured)
+    expect(decode(after).payload.iat).toBe(Math.floor((clock.now() - 60_000) / 1000))
   })
 })
 
@@ -390,10 +463,36 @@ describe('with the keys module as the key loader', () => {
 })
 
 describe('a token is always ES256 on P-256', () => {
-  it('signs nothing with a key of another curve', async () => {
+  const others: Array<[string, () => KeyObject]> = [
+    ['P-384', () => generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey],
+    ['secp256k1', () => generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey],
+    ['RSA', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey],
+    ['Ed25519', () => generateKeyPairSync('ed25519').privateKey],
+    ['a P-256 public key', () => createPublicKey(teamKey.privateKey)],
+  ]
+
+  for (const [kind, make] of others) {
+    it(`makes no signing key from ${kind}`, async () => {
+      expect(await errorCodeOf(() => importSigningKey(make()))).toBe('keys.not_p256')
+    })
+  }
+
+  it('makes a non-extractable ECDSA P-256 signing key from a P-256 key', async () => {
+    const key = await importSigningKey(teamKey.privateKey)
+    expect(key.algorithm).toEqual({ name: 'ECDSA', namedCurve: 'P-256' })
+    expect(key.extractable).toBe(false)
+    expect(key.usages).toEqual(['sign'])
+  })
+
+  it('signs nothing with a loaded key of another curve or algorithm', async () => {
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey
-    const signer = createTokenSigner({
-      loadKey: () =>
+    const hmac = await globalThis.crypto.subtle.generateKey(
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    )
+    const loaders: Array<() => Promise<CryptoKey>> = [
+      () =>
         globalThis.crypto.subtle.importKey(
           'pkcs8',
           p384.export({ type: 'pkcs8', format: 'der' }),
@@ -401,8 +500,12 @@ describe('a token is always ES256 on P-256', () => {
           false,
           ['sign'],
         ),
-      now: Date.now,
-    })
-    await expect(signer.token(identityOf(teamKey))).rejects.toThrow()
+      () => Promise.resolve(hmac),
+    ]
+    for (const loadKey of loaders) {
+      const signer = createTokenSigner({ loadKey, now: Date.now })
+      expect(await errorCodeOf(() => signer.token(identityOf(teamKey)))).toBe('tokens.key_not_p256')
+      expect(signer.counters().signatures).toBe(0)
+    }
   })
 })

@@ -1,3 +1,4 @@
+import { decodeProtectedHeader } from 'jose'
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IAT_LEEWAY_SECONDS } from './auth'
@@ -30,14 +31,45 @@ function token(key: SandboxKey, options: TokenOptions = {}): Promise<string> {
   return signToken(key, { now: NOW, ...options })
 }
 
-function expectRejected(response: ApiResponse): void {
+/** Requests counted against each key this hour, from the admin endpoint. */
+async function usage(): Promise<Record<string, number>> {
+  const response = await fetch(`${sandbox.url}/__sandbox/rate-limit`)
+  return ((await response.json()) as { used: Record<string, number> }).used
+}
+
+/** The sandbox key whose ID a Bearer token carries in its header's `kid`, if any. */
+function keyNamedBy(authorization: string | null): SandboxKey | undefined {
+  const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1]
+  let kid: unknown
+  try {
+    kid = token ? decodeProtectedHeader(token).kid : undefined
+  } catch {
+    kid = undefined
+  }
+  return sandbox.teams.flatMap((team) => team.keys).find((key) => key.keyId === kid)
+}
+
+/**
+ * Sends `authorization` (null: none) and expects Apple's bare 401, counted against no key, with
+ * the X-Rate-Limit of the key the token names (as it stood), or none when it names no known key.
+ */
+async function expectRejected(
+  authorization: string | null,
+  path = '/v1/apps?limit=1',
+): Promise<void> {
+  const before = await usage()
+  const response = await client.request(path, { authorization })
   expect(response.status).toBe(401)
   const errors = response.json.errors ?? []
   expect(errors).toHaveLength(1)
   expect(Object.keys(errors[0] ?? {}).sort()).toEqual(['code', 'detail', 'id', 'status', 'title'])
   expect(errors[0]).toMatchObject(NOT_AUTHORIZED_ERROR)
   expect(response.headers.get('date')).toBe(new Date(NOW).toUTCString())
-  expect(response.headers.get('x-rate-limit')).toBeNull()
+  const named = keyNamedBy(authorization)
+  expect(response.headers.get('x-rate-limit')).toBe(
+    named ? `user-hour-lim:3600;user-hour-rem:${3600 - (before[named.keyId] ?? 0)};` : null,
+  )
+  expect(await usage()).toEqual(before)
 }
 
 describe('tokens the sandbox accepts', () => {
@@ -142,15 +174,11 @@ describe('tokens the sandbox rejects with a plain 401 NOT_AUTHORIZED', () => {
 
   it.each(cases)('%s', async (_, make) => {
     const made = await make()
-    const response =
-      made === null
-        ? await client.request('/v1/apps?limit=1', { authorization: null })
-        : await withToken(made)
-    expectRejected(response)
+    await expectRejected(made === null ? null : `Bearer ${made}`)
   })
 
   it('a Basic Authorization header', async () => {
-    expectRejected(await client.request('/v1/apps', { authorization: 'Basic dXNlcjpwYXNz' }))
+    await expectRejected('Basic dXNlcjpwYXNz', '/v1/apps')
   })
 
   it('a key revoked while in use, until it is restored', async () => {
@@ -159,7 +187,7 @@ describe('tokens the sandbox rejects with a plain 401 NOT_AUTHORIZED', () => {
     expect((await withToken(signed)).status).toBe(200)
     sandbox.admin.revokeKey(key.keyId)
     expect(key.revoked).toBe(true)
-    expectRejected(await withToken(signed))
+    await expectRejected(`Bearer ${signed}`)
     sandbox.admin.unrevokeKey(key.keyId)
     expect((await withToken(signed)).status).toBe(200)
   })
@@ -187,18 +215,49 @@ describe('scope', () => {
   it('rejects a request that leaves out a scoped parameter or adds one', async () => {
     const scoped = await token(admin, { claims: { scope: [bigAppBuilds()] } })
     const app = sandbox.fixtures.bigApp.id
-    expectRejected(await withToken(scoped, `/v1/builds?filter[app]=${app}`))
-    expectRejected(
-      await withToken(
-        scoped,
-        `/v1/builds?filter[app]=${app}&filter[processingState]=VALID&include=app`,
-      ),
+    await expectRejected(`Bearer ${scoped}`, `/v1/builds?filter[app]=${app}`)
+    await expectRejected(
+      `Bearer ${scoped}`,
+      `/v1/builds?filter[app]=${app}&filter[processingState]=VALID&include=app`,
     )
   })
 
   it('accepts any entry of several', async () => {
     const scoped = await token(admin, { claims: { scope: [bigAppBuilds(), 'GET /v1/apps'] } })
     expect((await withToken(scoped, '/v1/apps?limit=2')).status).toBe(200)
-    expectRejected(await withToken(scoped, '/v1/betaGroups'))
+    await expectRejected(`Bearer ${scoped}`, '/v1/betaGroups')
+  })
+})
+
+describe('X-Rate-Limit on a 401', () => {
+  it('carries the figures of the key the token names, and does not count the request', async () => {
+    const key = sandbox.findKey({ team: 'northwind', role: 'APP_MANAGER', type: 'team' })
+    const accepted = await withToken(await token(key))
+    expect(accepted.status).toBe(200)
+    const header = accepted.headers.get('x-rate-limit') ?? ''
+    expect(header).toMatch(/^user-hour-lim:3600;user-hour-rem:\d+;$/)
+    const expired = `Bearer ${await token(key, { iatOffset: -1300 })}`
+    for (let i = 0; i < 2; i++) {
+      const rejected = await client.request('/v1/apps', { authorization: expired })
+      expect(rejected.status).toBe(401)
+      expect(rejected.headers.get('x-rate-limit')).toBe(header)
+    }
+    const remaining = (value: string | null) => Number(/rem:(\d+);/.exec(value ?? '')?.[1])
+    const next = await withToken(await token(key))
+    expect(remaining(next.headers.get('x-rate-limit'))).toBe(remaining(header) - 1)
+  })
+
+  it('has none when the token names no key the sandbox knows', async () => {
+    for (const authorization of [
+      null,
+      'Basic dXNlcjpwYXNz',
+      'Bearer not-a-token',
+      `Bearer ${await token(admin, { header: { kid: 'ZZZZZZZZZZ' } })}`,
+      `Bearer ${await token(admin, { header: { kid: undefined } })}`,
+    ]) {
+      const rejected = await client.request('/v1/apps', { authorization })
+      expect([authorization, rejected.status]).toEqual([authorization, 401])
+      expect(rejected.headers.get('x-rate-limit')).toBeNull()
+    }
   })
 })

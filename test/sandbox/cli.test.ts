@@ -95,8 +95,14 @@ describe('npm run sandbox', () => {
     expect(existsSync(keyDir)).toBe(false)
   })
 
-  it('prints a readable summary and takes fault flags', async () => {
-    const { child, firstLine } = startCli(['--fault', 'html:503,times=1', '--port', '0'])
+  it('prints a readable summary and takes fault flags and --no-retry-after', async () => {
+    const { child, firstLine } = startCli([
+      '--fault',
+      'html:503,times=1',
+      '--port',
+      '0',
+      '--no-retry-after',
+    ])
     const heading = await firstLine
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(heading)?.[1]
     expect(url).toBeDefined()
@@ -104,6 +110,8 @@ describe('npm run sandbox', () => {
     expect(faulted.status).toBe(503)
     expect(faulted.headers.get('content-type')).toBe('text/html')
     expect((await fetch(`${url}/v1/apps`)).status).toBe(401)
+    const settings = (await (await fetch(`${url}/__sandbox/rate-limit`)).json()) as unknown
+    expect(settings).toMatchObject({ hourlyLimit: 3600, retryAfter: false })
     expect(await stop(child)).toBe(0)
   })
 

@@ -16,6 +16,7 @@ const usage = `Usage: npm run sandbox -- [options]
   --seed N          data seed (default 1)
   --latency MS      add MS of latency to every request
   --rate-limit N    requests per key per rolling hour (default 3600)
+  --no-retry-after  answer 429 without a Retry-After header
   --fault SPEC      a fault switch, repeatable: <kind>[:<value>][,key=KEYID][,path=/v1/...][,times=N]
                     kinds: latency:MS, error[:500|503], html[:502|503], truncate, reset, hang[:headers]
   --json            print one JSON line with the URL and credentials
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       latency: { type: 'string' },
       'rate-limit': { type: 'string' },
+      'no-retry-after': { type: 'boolean' },
       fault: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
     seed: integer('seed', values.seed),
     latencyMs: integer('latency', values.latency),
     hourlyLimit: integer('rate-limit', values['rate-limit']),
+    retryAfter: !values['no-retry-after'],
     faults: (values.fault ?? []).map(parseFaultSpec),
     keyFiles: true,
   })

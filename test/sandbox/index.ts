@@ -1,7 +1,8 @@
 /**
  * The Apple sandbox: a local stand-in for api.appstoreconnect.apple.com on 127.0.0.1.
  *
- *   const sandbox = await startSandbox({ seed?, port?, latencyMs?, hourlyLimit?, faults?, now?, keyFiles? })
+ *   const sandbox = await startSandbox({ seed?, port?, latencyMs?, hourlyLimit?, retryAfter?, faults?,
+ *                                        now?, keyFiles? })
  *   sandbox.url                       'http://127.0.0.1:<port>'; call `${sandbox.url}/v1/apps`
  *   sandbox.teams                     [{ name, issuerId, agreementsSigned, appIds, keys: [{ keyId, name,
  *                                       role, type, issuerId, revoked, privateKeyPem, p8Path }] }]
@@ -11,7 +12,7 @@
  *                                       stuckProcessing, processing, missingCompliance, failed, invalid } }
  *   sandbox.admin                     setFaults(rules) · addFaults(...rules) · clearFaults() · faults()
  *                                     revokeKey(keyId) · unrevokeKey(keyId)
- *                                     setHourlyLimit(n) · resetRateLimits()
+ *                                     setHourlyLimit(n) · setRetryAfter(send) · resetRateLimits()
  *                                     requestLog() · resetRequestLog()
  *   sandbox.describe()                the public summary (no private keys, attention cases as counts),
  *                                     as `GET /__sandbox` and `npm run sandbox -- --json` print it
@@ -19,7 +20,8 @@
  *
  * Options: `seed` (default 1) fixes IDs, names and builds; data is dated relative to `now()` at
  * start. `now` (ms, default Date.now) also drives `Date` headers, token times and the rolling hour.
- * `hourlyLimit` (default 3600) is per key. `latencyMs` is shorthand for a `{ kind: 'latency' }`
+ * `hourlyLimit` (default 3600) is per key; `retryAfter: false` leaves `Retry-After` off 429s (Apple
+ * sends it only sometimes, see server.ts). `latencyMs` is shorthand for a `{ kind: 'latency' }`
  * fault rule (so clearFaults removes it). `keyFiles: true` writes `AuthKey_<KEYID>.p8` (0600) into
  * a fresh temp dir. Fault rules: see faults.ts. Checks, error codes, role matrix: see server.ts and
  * auth.ts. Private keys are P-256 PKCS#8 PEM generated at every start, never stored in the repo.
@@ -48,6 +50,8 @@ export interface SandboxOptions {
   latencyMs?: number
   /** Requests per key per rolling hour; default 3600. */
   hourlyLimit?: number
+  /** Send `Retry-After` with a 429; default true. */
+  retryAfter?: boolean
   faults?: FaultRule[]
   /** The sandbox clock in ms since the epoch; default Date.now. */
   now?: () => number
@@ -99,6 +103,8 @@ export interface SandboxAdmin {
   revokeKey(keyId: string): void
   unrevokeKey(keyId: string): void
   setHourlyLimit(limit: number): void
+  /** Whether a 429 carries `Retry-After`. */
+  setRetryAfter(send: boolean): void
   resetRateLimits(): void
   requestLog(): RequestLogEntry[]
   resetRequestLog(): void
@@ -224,6 +230,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store: seeded.store,
     keys: keyStates,
     hourlyLimit: options.hourlyLimit ?? 3600,
+    retryAfter: options.retryAfter ?? true,
     now,
     describe,
   })
@@ -264,6 +271,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       unrevokeKey: (keyId) => server.setRevoked(keyId, false),
       setHourlyLimit: (limit) => {
         server.hourlyLimit = limit
+      },
+      setRetryAfter: (send) => {
+        server.retryAfter = send
       },
       resetRateLimits: () => server.resetRateLimits(),
       requestLog: () => server.requestLog(),

@@ -19,6 +19,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   sandbox.admin.setHourlyLimit(3)
+  sandbox.admin.setRetryAfter(true)
   sandbox.admin.resetRateLimits()
 })
 
@@ -81,6 +82,8 @@ describe('hourly limit per key', () => {
     for (let i = 0; i < 5; i++) {
       const rejected = await client.request('/v1/apps', { authorization: `Bearer ${expired}` })
       expect(rejected.status).toBe(401)
+      // The token names the key: its figures, with this request not taken off them.
+      expect(rejected.headers.get('x-rate-limit')).toBe('user-hour-lim:3;user-hour-rem:3;')
     }
     expect(remaining(await client.get('/v1/apps?limit=1', developer))).toBe(2)
     await client.get('/v1/apps?limit=1', developer)
@@ -105,15 +108,47 @@ describe('hourly limit per key', () => {
       method: 'PUT',
       body: JSON.stringify({ hourlyLimit: 5 }),
     })
-    expect(await put.json()).toEqual({ hourlyLimit: 5, used: { [developer.keyId]: 1 } })
+    expect(await put.json()).toEqual({
+      hourlyLimit: 5,
+      retryAfter: true,
+      used: { [developer.keyId]: 1 },
+    })
     expect(remaining(await client.get('/v1/apps?limit=1', developer))).toBe(3)
     const reset = await fetch(`${sandbox.url}/__sandbox/rate-limit`, { method: 'DELETE' })
-    expect(await reset.json()).toEqual({ hourlyLimit: 5, used: {} })
+    expect(await reset.json()).toEqual({ hourlyLimit: 5, retryAfter: true, used: {} })
     expect(remaining(await client.get('/v1/apps?limit=1', developer))).toBe(4)
     const bad = await fetch(`${sandbox.url}/__sandbox/rate-limit`, {
       method: 'PUT',
       body: JSON.stringify({ hourlyLimit: 0 }),
     })
     expect(bad.status).toBe(400)
+  })
+
+  it('leaves Retry-After off a 429 when switched off, programmatically or over HTTP', async () => {
+    sandbox.admin.setHourlyLimit(1)
+    await client.get('/v1/apps?limit=1', developer)
+    const withHeader = await client.get('/v1/apps?limit=1', developer)
+    expect(withHeader.status).toBe(429)
+    expect(withHeader.headers.get('retry-after')).not.toBeNull()
+
+    sandbox.admin.setRetryAfter(false)
+    const without = await client.get('/v1/apps?limit=1', developer)
+    expect(without.status).toBe(429)
+    expect(appleError(without).code).toBe('RATE_LIMIT_EXCEEDED')
+    expect(without.headers.get('retry-after')).toBeNull()
+    expect(without.headers.get('x-rate-limit')).toBe('user-hour-lim:1;user-hour-rem:0;')
+
+    const put = (body: unknown) =>
+      fetch(`${sandbox.url}/__sandbox/rate-limit`, { method: 'PUT', body: JSON.stringify(body) })
+    const on = await put({ retryAfter: true })
+    expect(await on.json()).toMatchObject({ hourlyLimit: 1, retryAfter: true })
+    expect(
+      (await client.get('/v1/apps?limit=1', developer)).headers.get('retry-after'),
+    ).not.toBeNull()
+    const off = await put({ retryAfter: false })
+    expect(await off.json()).toMatchObject({ hourlyLimit: 1, retryAfter: false })
+    expect((await client.get('/v1/apps?limit=1', developer)).headers.get('retry-after')).toBeNull()
+    expect((await put({ retryAfter: 'no' })).status).toBe(400)
+    expect((await put({ retryAfterSeconds: 5 })).status).toBe(400)
   })
 })

@@ -2,7 +2,8 @@
  * Apple's OpenAPI spec (3.8.0) as a checker, for the sandbox and for any test that talks to it.
  *
  *   validateRequest(method, url)                → { valid, errors }  every query parameter declared by
- *                                                  the operation, enum values valid, integers in bounds
+ *                                                  the operation, required ones present, each value
+ *                                                  valid for its parameter's schema (ajv)
  *   validateResponse(method, url, status, body) → { valid, errors }  body checked against the operation's
  *                                                  response schema for that status (ajv + ajv-formats)
  *
@@ -44,6 +45,8 @@ export interface SpecParameter {
   name: string
   in: 'query' | 'path' | 'header' | 'cookie'
   required?: boolean
+  style?: string
+  explode?: boolean
   schema?: SchemaObject
 }
 
@@ -67,12 +70,6 @@ export interface OperationMatch {
   pathParams: Record<string, string>
   /** The operation for the method asked, or null when the path exists without it. */
   operation: SpecOperation | null
-}
-
-export interface QueryProblem {
-  code: 'PARAMETER_ERROR.ILLEGAL' | 'PARAMETER_ERROR.INVALID'
-  parameter: string
-  detail: string
 }
 
 export interface ValidationResult {
@@ -157,81 +154,8 @@ export function findOperation(method: string, pathname: string): OperationMatch 
   return null
 }
 
-function queryParameters(operation: SpecOperation): Map<string, SpecParameter> {
-  const declared = new Map<string, SpecParameter>()
-  for (const parameter of operation.parameters ?? []) {
-    if (parameter.in === 'query') declared.set(parameter.name, parameter)
-  }
-  return declared
-}
-
-/** Checks a query against an operation's declared parameters; an empty list means acceptable. */
-export function checkQuery(operation: SpecOperation, query: URLSearchParams): QueryProblem[] {
-  const declared = queryParameters(operation)
-  const problems: QueryProblem[] = []
-  const seen = new Set<string>()
-  for (const [name, value] of query) {
-    const invalid = (detail: string) =>
-      problems.push({ code: 'PARAMETER_ERROR.INVALID', parameter: name, detail })
-    if (seen.has(name)) {
-      invalid(`The parameter '${name}' can only be given once.`)
-      continue
-    }
-    seen.add(name)
-    if (name === 'cursor' && declared.has('limit')) {
-      if (value === '') invalid(`'' is not a valid cursor for this request`)
-      continue
-    }
-    const parameter = declared.get(name)
-    if (!parameter?.schema) {
-      problems.push({
-        code: 'PARAMETER_ERROR.ILLEGAL',
-        parameter: name,
-        detail: `The parameter '${name}' can not be used with this request`,
-      })
-      continue
-    }
-    const schema = parameter.schema
-    if (schema.type === 'array') {
-      const allowed = schema.items?.enum
-      for (const item of value.split(',')) {
-        if (item === '') invalid(`The parameter '${name}' has an empty value.`)
-        else if (allowed && !allowed.includes(item)) {
-          invalid(`'${item}' is not a valid value for '${name}'. Allowed: ${allowed.join(', ')}`)
-        }
-      }
-    } else if (schema.type === 'integer') {
-      const number = /^\d+$/.test(value) ? Number(value) : NaN
-      if (!Number.isSafeInteger(number) || number < 1) {
-        invalid(`'${value}' is not a valid value for '${name}': expected a positive integer.`)
-      } else if (schema.maximum !== undefined && number > schema.maximum) {
-        invalid(`'${value}' is not a valid value for '${name}'. The maximum is ${schema.maximum}.`)
-      }
-    } else if (schema.type === 'boolean') {
-      if (value !== 'true' && value !== 'false') {
-        invalid(`'${value}' is not a valid value for '${name}': expected true or false.`)
-      }
-    } else if (value === '') {
-      invalid(`The parameter '${name}' has an empty value.`)
-    }
-  }
-  return problems
-}
-
 function splitUrl(url: string): URL {
   return new URL(url, 'http://spec.invalid')
-}
-
-export function validateRequest(method: string, url: string): ValidationResult {
-  const parsed = splitUrl(url)
-  const match = findOperation(method, parsed.pathname)
-  if (!match?.operation) {
-    return { valid: false, errors: [`no operation ${method.toUpperCase()} ${parsed.pathname}`] }
-  }
-  const errors = checkQuery(match.operation, parsed.searchParams).map(
-    (problem) => `${problem.code} ${problem.parameter}: ${problem.detail}`,
-  )
-  return { valid: errors.length === 0, errors }
 }
 
 const refPrefix = '#/components/schemas/'
@@ -266,23 +190,122 @@ function allowApplesNulls(schema: SchemaObject): void {
 
 let ajv: Ajv | null = null
 const validators = new Map<string, ValidateFunction>()
+const parameterValidators = new WeakMap<SchemaObject, ValidateFunction>()
+
+/** One ajv for every check, holding Apple's component schemas under `asc#/components/schemas/`. */
+function specAjv(): Ajv {
+  if (ajv) return ajv
+  const schemas = toJsonSchema(loadSpec().components.schemas) as Record<string, SchemaObject>
+  for (const schema of Object.values(schemas)) allowApplesNulls(schema)
+  ajv = new Ajv({ strict: false, allErrors: true })
+  addFormats(ajv)
+  // Formats the spec uses that JSON Schema does not define: not checked.
+  ajv.addFormat('number', true)
+  ajv.addFormat('binary', true)
+  ajv.addSchema({ $id: 'asc', components: { schemas } })
+  return ajv
+}
 
 function validatorFor(schemaName: string): ValidateFunction {
   const cached = validators.get(schemaName)
   if (cached) return cached
-  if (!ajv) {
-    const schemas = toJsonSchema(loadSpec().components.schemas) as Record<string, SchemaObject>
-    for (const schema of Object.values(schemas)) allowApplesNulls(schema)
-    ajv = new Ajv({ strict: false, allErrors: true })
-    addFormats(ajv)
-    // Formats the spec uses that JSON Schema does not define: not checked.
-    ajv.addFormat('number', true)
-    ajv.addFormat('binary', true)
-    ajv.addSchema({ $id: 'asc', components: { schemas } })
-  }
-  const validate = ajv.compile({ $ref: `asc${refPrefix}${schemaName}` })
+  const validate = specAjv().compile({ $ref: `asc${refPrefix}${schemaName}` })
   validators.set(schemaName, validate)
   return validate
+}
+
+/** A parameter's own `schema`, compiled as is (a `$ref` in it points into the spec's components). */
+function parameterValidator(schema: SchemaObject): ValidateFunction {
+  const cached = parameterValidators.get(schema)
+  if (cached) return cached
+  const json = JSON.stringify(toJsonSchema(schema)).replaceAll(`"${refPrefix}`, `"asc${refPrefix}`)
+  const validate = specAjv().compile(JSON.parse(json) as SchemaObject)
+  parameterValidators.set(schema, validate)
+  return validate
+}
+
+/** One serialized value back to JSON: numbers and booleans only when written as such. */
+function scalarValue(schema: SchemaObject | undefined, text: string): unknown {
+  if (schema?.type === 'integer') return /^-?\d+$/.test(text) ? Number(text) : text
+  if (schema?.type === 'number') {
+    return /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text) ? Number(text) : text
+  }
+  if (schema?.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text
+  return text
+}
+
+/**
+ * The value of a parameter given `texts` (every occurrence in the URL), deserialized as OpenAPI 3.0
+ * serializes it: `form` (the query default) explodes arrays into one pair per item unless
+ * `explode: false`, which sends one comma-separated pair; `simple` (the path default) separates
+ * items by commas. A scalar, or an unexploded array, given more than once is an error.
+ */
+function parameterValue(parameter: SpecParameter, texts: string[]): { value: unknown } | string {
+  const schema = parameter.schema
+  const style = parameter.style ?? (parameter.in === 'query' ? 'form' : 'simple')
+  const explode = parameter.explode ?? style === 'form'
+  if (schema?.type === 'array') {
+    const items = schema.items
+    if (explode && style === 'form') return { value: texts.map((text) => scalarValue(items, text)) }
+    if (texts.length > 1) return `given ${texts.length} times; it takes one comma-separated value`
+    return { value: (texts[0] ?? '').split(',').map((text) => scalarValue(items, text)) }
+  }
+  if (texts.length > 1) return `given ${texts.length} times; it takes one value`
+  return { value: scalarValue(schema, texts[0] ?? '') }
+}
+
+/**
+ * Checks a request against its operation's parameters in the spec, and nothing else: every query
+ * parameter must be declared (`cursor` aside, see the header), every `required` one present, and
+ * each value, deserialized per the parameter's `style` and `explode`, must match its `schema`
+ * (ajv: types, `enum`, `maximum`, …). It shares no code with the sandbox's own rules (query.ts).
+ */
+export function validateRequest(method: string, url: string): ValidationResult {
+  const parsed = splitUrl(url)
+  const match = findOperation(method, parsed.pathname)
+  if (!match?.operation) {
+    return { valid: false, errors: [`no operation ${method.toUpperCase()} ${parsed.pathname}`] }
+  }
+  const { operation } = match
+  const parameters = operation.parameters ?? []
+  const query = new Map<string, string[]>()
+  for (const [name, text] of parsed.searchParams) {
+    query.set(name, [...(query.get(name) ?? []), text])
+  }
+  const declared = (name: string) =>
+    parameters.some((parameter) => parameter.in === 'query' && parameter.name === name)
+  const errors: string[] = []
+  for (const name of query.keys()) {
+    if (!declared(name) && !(name === 'cursor' && declared('limit'))) {
+      errors.push(`query ${name}: not a parameter of ${operation.operationId}`)
+    }
+  }
+  for (const parameter of parameters) {
+    if (parameter.in !== 'query' && parameter.in !== 'path') continue
+    const path = match.pathParams[parameter.name]
+    const texts = parameter.in === 'query' ? query.get(parameter.name) : path && [path]
+    const label = `${parameter.in} ${parameter.name}`
+    if (!texts) {
+      if (parameter.required) errors.push(`${label}: required, missing`)
+      continue
+    }
+    if (!parameter.schema) continue
+    const given = parameterValue(parameter, texts)
+    if (typeof given === 'string') {
+      errors.push(`${label}: ${given}`)
+      continue
+    }
+    const validate = parameterValidator(parameter.schema)
+    if (validate(given.value)) continue
+    for (const error of validate.errors ?? []) {
+      const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues
+      errors.push(
+        `${label}=${texts.join('&')}: ${error.instancePath || 'value'} ${error.message ?? 'is invalid'}` +
+          (allowed ? ` (${allowed.join(', ')})` : ''),
+      )
+    }
+  }
+  return { valid: errors.length === 0, errors }
 }
 
 function responseSchemaName(operation: SpecOperation | null, status: number): string | null {

@@ -3,9 +3,17 @@
  *   latency and network faults → token (401) → hourly budget (429) → `error` faults (500/503) →
  *   agreements (403) → path (404) → role (403) → method (405, read-only) → parameters (400) →
  *   the resource (200 or 404 outside the key's team or apps).
- * Every response has `Date` (from the sandbox clock) and `Content-Type: application/json`; every
- * response after the token was accepted has `X-Rate-Limit: user-hour-lim:N;user-hour-rem:M;`.
- * A 401 has no X-Rate-Limit and counts against no key: Apple cannot tell whose request it was.
+ * Every response has `Date` (from the sandbox clock) and `Content-Type: application/json`.
+ * `X-Rate-Limit: user-hour-lim:N;user-hour-rem:M;` is on every response of the API for a key, as
+ * apple-api-facts.md §3 says ("Every response carries X-Rate-Limit", the limit being per key):
+ * - once the token is accepted, the request is counted (a 429 is not) and the figures include it;
+ * - on a 401 whose token names a known key in `kid` (revoked, badly signed, expired, …), that key's
+ *   figures as they stand: a rejected request is not counted, as the facts do not say Apple counts it.
+ * A 401 whose token names no known key (no token, not a JWT, no or an unknown `kid`) has none: the
+ * figures belong to a key, and there is none to report. This is the sandbox's one exception to
+ * "every response"; the client and the diagnosis do not depend on it.
+ * A 429 carries `Retry-After` unless the switch is off (`retryAfter`): the facts say to honour it
+ * "when present", so clients must also back off without it.
  *
  * Role matrix (GET; there is no per-endpoint role in Apple's spec, this follows Apple's role docs):
  *   /v1/users…                       Admin only (App Manager, Developer, individual keys → 403)
@@ -16,7 +24,8 @@
  *   GET /__sandbox                               teams, keys (no private keys) and fixtures
  *   GET|POST|PUT|DELETE /__sandbox/faults        list | add (a rule or an array) | replace | clear
  *   POST /__sandbox/keys/{keyId}/revoke|unrevoke
- *   GET|PUT|DELETE /__sandbox/rate-limit         usage | {"hourlyLimit": n} | reset counters
+ *   GET|PUT|DELETE /__sandbox/rate-limit         settings and usage | {"hourlyLimit"?: n,
+ *                                                "retryAfter"?: boolean} | reset counters
  *   GET|DELETE /__sandbox/requests               the request log | empty it
  */
 import { createServer } from 'node:http'
@@ -41,7 +50,8 @@ import type { FaultKind } from './faults'
 import { answerGet, isServed } from './jsonapi'
 import type { Reply } from './jsonapi'
 import type { Row, Store } from './model'
-import { checkQuery, findOperation } from './openapi'
+import { findOperation } from './openapi'
+import { checkQuery } from './query'
 
 export interface KeyState extends KeyRecord {
   role: Role
@@ -66,6 +76,8 @@ export interface ServerOptions {
   store: Store
   keys: Map<string, KeyState>
   hourlyLimit: number
+  /** Send `Retry-After` with a 429. */
+  retryAfter: boolean
   now: () => number
   /** The body of `GET /__sandbox`. */
   describe: () => unknown
@@ -92,6 +104,7 @@ interface Answer extends Reply {
 export class SandboxServer {
   readonly faults = new FaultBook()
   hourlyLimit: number
+  retryAfter: boolean
   private readonly server: Server
   private readonly checker: TokenChecker
   private readonly usage = new Map<string, number[]>()
@@ -102,6 +115,7 @@ export class SandboxServer {
 
   constructor(private readonly options: ServerOptions) {
     this.hourlyLimit = options.hourlyLimit
+    this.retryAfter = options.retryAfter
     this.checker = new TokenChecker(options.keys)
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
@@ -151,6 +165,18 @@ export class SandboxServer {
     const key = this.options.keys.get(keyId)
     if (!key) throw new Error(`Unknown key ${keyId}`)
     key.revoked = revoked
+  }
+
+  /** The key's requests in the rolling hour before `now` (older ones are dropped). */
+  private hourOf(keyId: string, now: number): number[] {
+    const times = (this.usage.get(keyId) ?? []).filter((time) => time > now - HOUR_MS)
+    this.usage.set(keyId, times)
+    return times
+  }
+
+  private rateLimitHeader(used: number): Record<string, string> {
+    const remaining = Math.max(0, this.hourlyLimit - used)
+    return { 'X-Rate-Limit': `user-hour-lim:${this.hourlyLimit};user-hour-rem:${remaining};` }
   }
 
   /** Requests counted against each key in the current rolling hour. */
@@ -233,11 +259,16 @@ export class SandboxServer {
     const target = { method, pathname: url.pathname, query: url.searchParams }
     const checked = await this.checker.check(request.headers.authorization, target, now)
     const key = checked ? this.options.keys.get(checked.keyId) : undefined
-    if (!key) return { ...notAuthorized(), headers: {} }
+    if (!key) {
+      // The figures of the key the token names, if the sandbox has it; this request not counted.
+      const named = entry.keyId === null ? undefined : this.options.keys.get(entry.keyId)
+      if (!named) return { ...notAuthorized(), headers: {} }
+      const used = (this.usage.get(named.keyId) ?? []).filter((time) => time > now - HOUR_MS)
+      return { ...notAuthorized(), headers: this.rateLimitHeader(used.length) }
+    }
     entry.keyId = key.keyId
 
-    const times = (this.usage.get(key.keyId) ?? []).filter((time) => time > now - HOUR_MS)
-    this.usage.set(key.keyId, times)
+    const times = this.hourOf(key.keyId, now)
     const limit = this.hourlyLimit
     if (times.length >= limit) {
       // A request may go once enough of the hour's requests have aged out to leave one free.
@@ -246,15 +277,13 @@ export class SandboxServer {
       return {
         ...rateLimited(),
         headers: {
-          'X-Rate-Limit': `user-hour-lim:${limit};user-hour-rem:0;`,
-          'Retry-After': String(retryAfter),
+          ...this.rateLimitHeader(times.length),
+          ...(this.retryAfter ? { 'Retry-After': String(retryAfter) } : {}),
         },
       }
     }
     times.push(now)
-    const headers = {
-      'X-Rate-Limit': `user-hour-lim:${limit};user-hour-rem:${limit - times.length};`,
-    }
+    const headers = this.rateLimitHeader(times.length)
     const reply = (result: Reply) => ({ ...result, headers })
 
     const fault = this.faults.take(['error'], key.keyId, url.pathname)
@@ -341,12 +370,21 @@ export class SandboxServer {
       if (path === '/__sandbox/rate-limit') {
         if (method === 'PUT') {
           const body = z
-            .object({ hourlyLimit: z.number().int().min(1) })
+            .object({
+              hourlyLimit: z.number().int().min(1).optional(),
+              retryAfter: z.boolean().optional(),
+            })
+            .strict()
             .parse(await readJson(request))
-          this.hourlyLimit = body.hourlyLimit
+          this.hourlyLimit = body.hourlyLimit ?? this.hourlyLimit
+          this.retryAfter = body.retryAfter ?? this.retryAfter
         } else if (method === 'DELETE') this.resetRateLimits()
         if (['GET', 'PUT', 'DELETE'].includes(method)) {
-          return send(200, { hourlyLimit: this.hourlyLimit, used: this.rateLimitUsage() })
+          return send(200, {
+            hourlyLimit: this.hourlyLimit,
+            retryAfter: this.retryAfter,
+            used: this.rateLimitUsage(),
+          })
         }
       }
       if (path === '/__sandbox/requests') {

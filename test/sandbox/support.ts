@@ -52,7 +52,6 @@ export async function signToken(key: SandboxKey, options: TokenOptions = {}): Pr
   return jwt.sign(options.signingKey ?? (await importPKCS8(key.privateKeyPem, 'ES256')))
 }
 
-/** A P-256 key the sandbox has never seen. */
 /** True when `pem` is a P-256 private key in PKCS#8 PEM, byte for byte as Apple's .p8 files are. */
 export function isP256Pkcs8Pem(pem: string): boolean {
   const key = createPrivateKey(pem)
@@ -63,6 +62,7 @@ export function isP256Pkcs8Pem(pem: string): boolean {
   )
 }
 
+/** A P-256 key the sandbox has never seen. */
 export function strangerKey(): KeyObject {
   return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey
 }

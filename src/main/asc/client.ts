@@ -80,6 +80,11 @@ export interface BuildPage {
   /** How many builds the app has, as Apple counts them; null if Apple did not say. */
   total: number | null
   hasMore: boolean
+  /**
+   * The next page: Apple's `links.next` exactly as written, checked to stay on the API's origin
+   * (see `listBuildsAfter`); null on the last page.
+   */
+  next: URL | null
 }
 
 export interface ProbeResult {
@@ -96,6 +101,11 @@ export interface AscKeyClient {
   getApp(appId: string, options?: CallOptions): Promise<AppSummary>
   /** The newest builds of an app (the first screen): one request. */
   listBuilds(appId: string, options?: CallOptions & { limit?: number }): Promise<BuildPage>
+  /**
+   * The page of builds at `next` (a `BuildPage.next`, kept as the user scrolls): one request. A
+   * URL off the API's origin is refused before anything is sent.
+   */
+  listBuildsAfter(next: URL, options?: CallOptions): Promise<BuildPage>
   /** Every build of an app that has not expired, newest first (all pages). */
   listCurrentBuilds(appId: string, options?: CallOptions): Promise<BuildRow[]>
   /**
@@ -189,7 +199,7 @@ function keyClient(
     map: (item: z.infer<S>, included: Included) => R,
     call: CallOptions,
     maxPages = Infinity,
-  ): Promise<{ items: R[]; total: number | null; hasMore: boolean }> {
+  ): Promise<{ items: R[]; total: number | null; next: URL | null }> {
     const page = z.array(resource)
     const items: R[] = []
     let url: URL | null = first
@@ -206,7 +216,12 @@ function keyClient(
       pages += 1
       url = document.links.next ? transport.nextUrl(document.links.next, response) : null
     }
-    return { items, total, hasMore: url !== null }
+    return { items, total, next: url }
+  }
+
+  async function buildPage(first: URL, call: CallOptions): Promise<BuildPage> {
+    const page = await fetchPages(first, buildSchema, toBuildRow, call, 1)
+    return { builds: page.items, total: page.total, hasMore: page.next !== null, next: page.next }
   }
 
   /** Every page of a collection, mapped. */
@@ -239,7 +254,7 @@ function keyClient(
     const batches = groups.map((ids) => requests.buildsOfVersions(appId, ids, pageLimit))
     // A scoped caller gets scoped parts: their requests are known only now, so they share a few
     // tokens, each small enough for a request header.
-    const scopes = call.scope ? scopeChunks(batches) : null
+    const scopes = call.scope ? requestScopeChunks(batches) : null
     // The first failure stops the other parts: their answers would be thrown away.
     const stop = new AbortController()
     // Every part waits on this one signal: more listeners than Node's default warning level.
@@ -273,17 +288,11 @@ function keyClient(
       const { data, included } = await fetchInstance(requests.app(appId), appSchema, call)
       return toAppSummary(data, included)
     },
-    async listBuilds(appId, call = {}) {
+    listBuilds(appId, call = {}) {
       const limit = Math.min(PAGE_LIMIT, Math.max(1, Math.floor(call.limit ?? pageLimit)))
-      const page = await fetchPages(
-        urlOf(requests.builds(appId, limit)),
-        buildSchema,
-        toBuildRow,
-        call,
-        1,
-      )
-      return { builds: page.items, total: page.total, hasMore: page.hasMore }
+      return buildPage(urlOf(requests.builds(appId, limit)), call)
     },
+    listBuildsAfter: (next, call = {}) => buildPage(new URL(next), call),
     listCurrentBuilds: (appId, call = {}) =>
       fetchAll(requests.currentBuilds(appId, pageLimit), buildSchema, toBuildRow, call),
     listAllBuilds,
@@ -308,9 +317,11 @@ function keyClient(
   }
 }
 
-/** Scope lists for requests, one per request, shared by neighbours up to a token of ~4 kB. */
-function scopeChunks(batch: readonly AscRequest[]): string[][] {
-  const entries = batch.map((request) => requestScope(request.method, requestTarget(request)))
+/**
+ * Scope entries split into the scopes of a few tokens, in order, each at most ~4 kB of entries
+ * (the token rides in a request header); an entry longer than that gets a token of its own.
+ */
+export function scopeChunks(entries: readonly string[]): string[][] {
   const chunks: string[][] = []
   let current: string[] = []
   let size = 0
@@ -323,7 +334,13 @@ function scopeChunks(batch: readonly AscRequest[]): string[][] {
     current.push(entry)
     size += entry.length
   }
-  return chunks.flatMap((chunk) => chunk.map(() => chunk))
+  return chunks
+}
+
+/** Scope lists for requests, one per request, shared by neighbours up to a token of ~4 kB. */
+function requestScopeChunks(batch: readonly AscRequest[]): string[][] {
+  const entries = batch.map((request) => requestScope(request.method, requestTarget(request)))
+  return scopeChunks(entries).flatMap((chunk) => chunk.map(() => chunk))
 }
 
 /**

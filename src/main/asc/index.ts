@@ -9,7 +9,7 @@
  *   const apps = await asc.forKey(identity).listApps({ signal })
  *   asc.usage(identity) // { rateLimit: { limit, remaining } | null, clockOffsetSeconds }
  */
-export { createAscClient, groupVersions } from './client'
+export { createAscClient, groupVersions, scopeChunks } from './client'
 export type { AscClient, AscClientOptions, AscKeyClient, BuildPage, ProbeResult } from './client'
 export type {
   AppStoreVersionSummary,

@@ -1,10 +1,12 @@
 /**
  * Browsing a team's apps and builds: every list served from the per-team cache first
  * (stale-while-revalidate), refreshed from App Store Connect with scoped read-only tokens, under
- * the active team's session so a team switch cancels what the previous team had in flight.
+ * the active team's session so a team switch cancels what the previous team had in flight, and
+ * asking for another app's builds cancels the loads of the app asked for before.
  *
  *   const browse = createBrowse({ asc, keys, cache, now, log })
  *   await browse.apps({ teamId, refresh: 'cached' })      // AppsAnswer
+ *   await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' }) // one page more
  *   browse.activate(teamId)                               // on teams:activate
  *   browse.forget(teamId)                                 // on teams:remove
  */
@@ -25,7 +27,7 @@ import type {
 import type { TeamUsage } from '../../shared/contract/teams'
 import type { Diagnosis } from '../../shared/diagnosis'
 import type { AscClient, AscKeyClient } from '../asc'
-import { isAscError, requests, requestScope, requestTarget } from '../asc'
+import { isAscError, requests, requestScope, requestTarget, scopeChunks } from '../asc'
 import type { AscRequest } from '../asc'
 import type { BrowseCache, CacheEntry, CacheKey } from '../cache'
 import { cacheKey } from '../cache'
@@ -35,8 +37,8 @@ import type { Logger } from '../log'
 import { diagnoseFailure } from '../diagnosis'
 import type { SigningIdentity } from '../tokens'
 import { isRefreshDue, refreshState } from './policy'
-import { mergeNewest, toActivity, toAppRow, toBuildDetail, toBuildRow } from './rows'
-import { createSessions, type TeamSession } from './sessions'
+import { appendPage, mergeNewest, toActivity, toAppRow, toBuildDetail, toBuildRow } from './rows'
+import { createSessions, type AppLoads, type TeamSession } from './sessions'
 
 export * from './policy'
 
@@ -57,7 +59,7 @@ export interface Browse {
     teamId: string
     appId: string
     refresh: RefreshMode
-    until: 'first' | 'complete'
+    until: 'first' | 'more' | 'complete'
   }): Promise<BuildsAnswer>
   detail(request: {
     teamId: string
@@ -84,6 +86,12 @@ interface CachedBuilds {
   total: number | null
   /** Every build of the app, or only the newest ones so far. */
   complete: boolean
+  /**
+   * Where the next page starts (Apple's `links.next`, kept for `until: 'more'`); null when
+   * complete, or when not known (the next page then starts over from the newest builds). Stays in
+   * main: the screens never see it.
+   */
+  next: string | null
 }
 
 const APPS = cacheKey<AppRow[]>('apps')
@@ -92,9 +100,15 @@ const buildsKey = (appId: string) => cacheKey<CachedBuilds>(`builds:${appId}`)
 const detailKey = (buildId: string) => cacheKey<BuildDetail>(`build:${buildId}`)
 
 const CANCELED_MESSAGE = 'Another team was opened; this request was canceled.'
+const APP_CANCELED_MESSAGE = 'Another app was opened; this request was canceled.'
 
 function scopeOf(...list: AscRequest[]): string[] {
   return list.map((request) => requestScope(request.method, requestTarget(request)))
+}
+
+/** The requests the activity may make for an app; an app's first builds screen is among them. */
+function activityRequests(appId: string): AscRequest[] {
+  return [requests.currentBuilds(appId), requests.builds(appId)]
 }
 
 /** Runs `task` over `items`, at most `limit` at a time, in order of start. */
@@ -119,11 +133,34 @@ export function createBrowse(options: BrowseOptions): Browse {
   const sessions = createSessions()
   /** Teams whose status this session has already confirmed after a success. */
   const confirmed = new Set<string>()
+  /**
+   * Per team, the scope of the token each request's scope entry is part of. The activity reads
+   * every app in a few tokens, each scoped to the requests of several apps; the builds screens
+   * reuse those tokens rather than signing one of their own.
+   */
+  const scopeBooks = new Map<string, Map<string, string[]>>()
 
-  async function open(teamId: string): Promise<Team> {
-    const session = sessions.enter(teamId)
-    const identity = await keys.identityOf(teamId)
+  async function withKey(session: TeamSession): Promise<Team> {
+    const identity = await keys.identityOf(session.teamId)
     return { session, identity, client: asc.forKey(identity) }
+  }
+
+  function open(teamId: string): Promise<Team> {
+    return withKey(sessions.enter(teamId))
+  }
+
+  /** The scope of the token for `request`: a shared one when the activity made one. */
+  function scopeFor(team: Team, request: AscRequest): string[] {
+    const [entry] = scopeOf(request) as [string]
+    return scopeBooks.get(team.session.teamId)?.get(entry) ?? [entry]
+  }
+
+  /** Splits the activity's requests into the scopes of a few tokens, and notes them. */
+  function shareScopes(team: Team, apps: readonly AppRow[]): void {
+    const entries = scopeOf(...apps.flatMap((app) => activityRequests(app.id)))
+    const book = new Map<string, string[]>()
+    for (const chunk of scopeChunks(entries)) for (const entry of chunk) book.set(entry, chunk)
+    scopeBooks.set(team.session.teamId, book)
   }
 
   /** Stores only while the session lives: a canceled team's late answer never lands. */
@@ -162,9 +199,16 @@ export function createBrowse(options: BrowseOptions): Browse {
    * Apple failure → the diagnosis shown in place (a 401 also marks the team rejected); anything
    * else (the keychain lost the key) → the IPC error it already is.
    */
-  async function problemOf(team: Team, error: unknown, appId: string | null = null) {
+  async function problemOf(
+    team: Team,
+    error: unknown,
+    appId: string | null = null,
+    loads: AppLoads | null = null,
+  ) {
     const { session, identity } = team
-    if (session.signal.aborted || (isAscError(error) && error.kind === 'canceled')) {
+    if (session.signal.aborted) throw new AppError('browse.canceled', CANCELED_MESSAGE)
+    if (loads?.signal.aborted) throw new AppError('browse.canceled', APP_CANCELED_MESSAGE)
+    if (isAscError(error) && error.kind === 'canceled') {
       throw new AppError('browse.canceled', CANCELED_MESSAGE)
     }
     if (!isAscError(error) || error.failure.kind === 'canceled') throw error
@@ -213,13 +257,13 @@ export function createBrowse(options: BrowseOptions): Browse {
     const { session, client } = team
     const current = await client.listCurrentBuilds(appId, {
       signal: session.signal,
-      scope: scopeOf(requests.currentBuilds(appId)),
+      scope: scopeFor(team, requests.currentBuilds(appId)),
     })
     if (current.length > 0) return toActivity(appId, current, options.now())
     const newest = await client.listBuilds(appId, {
       signal: session.signal,
       limit: 1,
-      scope: scopeOf(requests.builds(appId)),
+      scope: scopeFor(team, requests.builds(appId)),
     })
     return toActivity(appId, newest.builds, options.now())
   }
@@ -228,6 +272,7 @@ export function createBrowse(options: BrowseOptions): Browse {
   function loadActivity(team: Team, apps: readonly AppRow[], previous: readonly AppActivity[]) {
     const { session } = team
     return session.join('activity', async () => {
+      shareScopes(team, apps)
       const known = new Map(previous.map((item) => [item.appId, item]))
       const found = new Map<string, AppActivity>()
       let failure: { error: unknown; appId: string } | null = null
@@ -247,17 +292,63 @@ export function createBrowse(options: BrowseOptions): Browse {
     })
   }
 
-  function loadAllBuilds(team: Team, appId: string): Promise<CachedBuilds> {
-    const { session, client } = team
-    return session.join(`builds-all:${appId}`, async () => {
-      const all = await client.listAllBuilds(appId, {
-        signal: session.signal,
+  const buildsOf = (team: Team, appId: string) => cache.get(team.session.teamId, buildsKey(appId))
+
+  function loadAllBuilds(team: Team, loads: AppLoads, appId: string): Promise<void> {
+    return loads.join('all', async () => {
+      const all = await team.client.listAllBuilds(appId, {
+        signal: loads.signal,
         scope: scopeOf(requests.preReleaseVersions(appId)),
       })
       const rows = all.map(toBuildRow)
-      const value: CachedBuilds = { rows, total: rows.length, complete: true }
+      store(team, buildsKey(appId), { rows, total: rows.length, complete: true, next: null })
+    })
+  }
+
+  /**
+   * The newest page, laid over what is loaded (the rest and its cursor stay); when the two do not
+   * meet, the page alone, with its own cursor.
+   */
+  function loadFirst(team: Team, loads: AppLoads, appId: string): Promise<void> {
+    return loads.join('first', async () => {
+      const page = await team.client.listBuilds(appId, {
+        signal: loads.signal,
+        scope: scopeFor(team, requests.builds(appId)),
+      })
+      const rows = page.builds.map(toBuildRow)
+      const loaded = buildsOf(team, appId)?.value
+      const merged = loaded ? mergeNewest(loaded.rows, rows, page.hasMore) : null
+      const value: CachedBuilds =
+        loaded && merged
+          ? { ...loaded, rows: merged, total: page.total ?? loaded.total }
+          : {
+              rows,
+              total: page.total,
+              complete: page.next === null,
+              next: page.next?.href ?? null,
+            }
       store(team, buildsKey(appId), value)
-      return value
+    })
+  }
+
+  /** One more page after what is loaded, from the kept cursor (or the newest page without one). */
+  function loadMore(team: Team, loads: AppLoads, appId: string): Promise<void> {
+    return loads.join('more', async () => {
+      const loaded = buildsOf(team, appId)?.value
+      if (!loaded || loaded.complete) return
+      const call = { signal: loads.signal, scope: scopeFor(team, requests.builds(appId)) }
+      const page = loaded.next
+        ? await team.client.listBuildsAfter(new URL(loaded.next), call)
+        : await team.client.listBuilds(appId, call)
+      const latest = buildsOf(team, appId)?.value
+      // A refresh or a full load that stored meanwhile moved the cursor: this page may not follow.
+      if (!latest || latest.complete || latest.next !== loaded.next) return
+      store(team, buildsKey(appId), {
+        rows: appendPage(latest.rows, page.builds.map(toBuildRow)),
+        total: page.total ?? latest.total,
+        complete: page.next === null,
+        next: page.next?.href ?? null,
+      })
     })
   }
 
@@ -268,39 +359,39 @@ export function createBrowse(options: BrowseOptions): Browse {
     fromCache: boolean,
     stale: boolean,
     problem: Diagnosis | null = null,
-    complete = entry?.value.complete ?? false,
   ): BuildsAnswer {
     return {
       ...freshness(team, entry, fromCache, stale, problem),
       appId,
       builds: entry?.value.rows ?? null,
-      complete,
+      complete: entry?.value.complete ?? false,
       total: entry?.value.total ?? null,
     }
   }
 
-  async function firstBuilds(
+  /** Loads what `until` asks for; false when the cache already had it. */
+  async function loadBuilds(
     team: Team,
+    loads: AppLoads,
     appId: string,
-    entry: CacheEntry<CachedBuilds> | undefined,
     refresh: RefreshMode,
-  ): Promise<BuildsAnswer> {
-    const { session, client } = team
-    const page = await session.join(`builds-first:${appId}`, () =>
-      client.listBuilds(appId, { signal: session.signal, scope: scopeOf(requests.builds(appId)) }),
-    )
-    const rows = page.builds.map(toBuildRow)
-    const merged = entry ? mergeNewest(entry.value.rows, rows, page.hasMore) : null
-    const value: CachedBuilds =
-      entry && merged
-        ? { rows: merged, total: page.total ?? entry.value.total, complete: entry.value.complete }
-        : { rows, total: page.total, complete: !page.hasMore }
-    store(team, buildsKey(appId), value)
-    await accepted(team)
-    // After a forced refresh the rest is reloaded too: the screen asks for it once it has painted.
-    const complete = value.complete && refresh !== 'force'
-    const stored = cache.get(session.teamId, buildsKey(appId))
-    return buildsAnswer(team, appId, stored, false, false, null, complete)
+    until: 'first' | 'more' | 'complete',
+    due: boolean,
+  ): Promise<boolean> {
+    const entry = buildsOf(team, appId)
+    const loadingAll = loads.isLoading('all')
+    if (until === 'complete' || (until === 'more' && loadingAll)) {
+      if (entry?.value.complete && !loadingAll && refresh !== 'force') return false
+      await loadAllBuilds(team, loads, appId)
+    } else if (until === 'more' && entry) {
+      if (entry.value.complete) return false
+      await loadMore(team, loads, appId)
+    } else {
+      if (entry && until === 'first' && servesCache(refresh, due)) return false
+      await loadFirst(team, loads, appId)
+      await accepted(team)
+    }
+    return true
   }
 
   return {
@@ -348,25 +439,19 @@ export function createBrowse(options: BrowseOptions): Browse {
     },
 
     async builds({ teamId, appId, refresh, until }) {
-      const team = await open(teamId)
-      const entry = cache.get(teamId, buildsKey(appId))
+      const session = sessions.enter(teamId)
+      // Before any wait, so asks answered out of order never cancel the app asked for last.
+      const loads = session.focus(appId)
+      const team = await withKey(session)
+      const entry = buildsOf(team, appId)
       const due = isDue(team, entry, 1)
       try {
-        if (until === 'complete') {
-          const running = team.session.isLoading(`builds-all:${appId}`)
-          if (entry?.value.complete && !running && refresh !== 'force') {
-            return buildsAnswer(team, appId, entry, true, due)
-          }
-          await loadAllBuilds(team, appId)
-          return buildsAnswer(team, appId, cache.get(teamId, buildsKey(appId)), false, false)
-        }
-        if (entry && servesCache(refresh, due)) {
-          return buildsAnswer(team, appId, entry, true, due)
-        }
-        return await firstBuilds(team, appId, entry, refresh)
+        const loaded = await loadBuilds(team, loads, appId, refresh, until, due)
+        if (!loaded) return buildsAnswer(team, appId, entry, true, due)
+        return buildsAnswer(team, appId, buildsOf(team, appId), false, false)
       } catch (error) {
-        const problem = await problemOf(team, error, appId)
-        return buildsAnswer(team, appId, entry, true, false, problem)
+        const problem = await problemOf(team, error, appId, loads)
+        return buildsAnswer(team, appId, buildsOf(team, appId) ?? entry, true, false, problem)
       }
     },
 
@@ -417,6 +502,7 @@ export function createBrowse(options: BrowseOptions): Browse {
       sessions.end(teamId)
       cache.clearTeam(teamId)
       confirmed.delete(teamId)
+      scopeBooks.delete(teamId)
     },
 
     dispose() {

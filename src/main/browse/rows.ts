@@ -109,3 +109,12 @@ export function mergeNewest(
   const merged = [...page, ...cached.filter((build) => !fresh.has(build.id))]
   return merged.sort(newestFirst)
 }
+
+/**
+ * The next page added to the rows loaded so far: each build once (the page's copy is the newer
+ * one, and a page can repeat rows when builds were uploaded since the first), newest first.
+ */
+export function appendPage(loaded: readonly BuildRow[], page: readonly BuildRow[]): BuildRow[] {
+  const fresh = new Set(page.map((build) => build.id))
+  return [...loaded.filter((build) => !fresh.has(build.id)), ...page].sort(newestFirst)
+}

@@ -3,17 +3,32 @@ import { setMaxListeners } from 'node:events'
 /**
  * One browsing session at a time: the active team's. Every request to Apple runs under the
  * session's signal, so starting another team's session aborts everything the previous team still
- * had in flight or queued, and nothing it was loading is stored or answered afterwards.
+ * had in flight or queued, and nothing it was loading is stored or answered afterwards. Within a
+ * session, the builds of one app at a time load under that app's own signal: asking for another
+ * app's builds aborts the previous app's loads (the user has left its screen).
  */
-export interface TeamSession {
-  readonly teamId: string
+export interface Loads {
   readonly signal: AbortSignal
   /**
    * Runs `load` once per `key` at a time: a second ask while the first runs gets the same
    * promise (a double render, or a screen asking for what a background load already fetches).
    */
-  join<T>(key: string, load: () => Promise<T>): Promise<T>
-  isLoading(key: string): boolean
+  join: <T>(key: string, load: () => Promise<T>) => Promise<T>
+  isLoading: (key: string) => boolean
+}
+
+/** The loads of the app whose builds are on screen. */
+export interface AppLoads extends Loads {
+  readonly appId: string
+}
+
+export interface TeamSession extends Loads {
+  readonly teamId: string
+  /**
+   * The app's loads, made current: the loads of the app asked for before are aborted first. Its
+   * signal also aborts with the session.
+   */
+  focus: (appId: string) => AppLoads
 }
 
 export interface Sessions {
@@ -24,41 +39,65 @@ export interface Sessions {
   current(): TeamSession | null
 }
 
+/** A signal with its loads in flight; `parent` aborting aborts it too. */
+function createLoads(parent?: AbortSignal): Loads & { abort: () => void } {
+  const controller = new AbortController()
+  // Many parallel requests listen to one signal: more than Node's default warning level.
+  setMaxListeners(0, controller.signal)
+  const abort = () => controller.abort()
+  parent?.addEventListener('abort', abort, { once: true })
+  if (parent?.aborted) abort()
+  const inflight = new Map<string, Promise<unknown>>()
+  return {
+    signal: controller.signal,
+    join: <T>(key: string, load: () => Promise<T>): Promise<T> => {
+      const running = inflight.get(key)
+      if (running) return running as Promise<T>
+      const started = load().finally(() => {
+        if (inflight.get(key) === started) inflight.delete(key)
+      })
+      inflight.set(key, started)
+      return started
+    },
+    isLoading: (key) => inflight.has(key),
+    abort: () => {
+      parent?.removeEventListener('abort', abort)
+      controller.abort()
+    },
+  }
+}
+
 export function createSessions(): Sessions {
-  let active: { session: TeamSession; controller: AbortController } | null = null
+  let active: { session: TeamSession; abort: () => void } | null = null
 
   function open(teamId: string) {
-    const controller = new AbortController()
-    // Many parallel requests listen to one signal: more than Node's default warning level.
-    setMaxListeners(0, controller.signal)
-    const inflight = new Map<string, Promise<unknown>>()
+    const loads = createLoads()
+    let focused: (AppLoads & { abort: () => void }) | null = null
     const session: TeamSession = {
       teamId,
-      signal: controller.signal,
-      join<T>(key: string, load: () => Promise<T>): Promise<T> {
-        const running = inflight.get(key)
-        if (running) return running as Promise<T>
-        const started = load().finally(() => {
-          if (inflight.get(key) === started) inflight.delete(key)
-        })
-        inflight.set(key, started)
-        return started
+      signal: loads.signal,
+      join: loads.join,
+      isLoading: loads.isLoading,
+      focus: (appId) => {
+        if (focused?.appId === appId && !focused.signal.aborted) return focused
+        focused?.abort()
+        focused = { ...createLoads(loads.signal), appId }
+        return focused
       },
-      isLoading: (key) => inflight.has(key),
     }
-    return { session, controller }
+    return { session, abort: loads.abort }
   }
 
   return {
     enter(teamId) {
       if (active?.session.teamId === teamId) return active.session
-      active?.controller.abort()
+      active?.abort()
       active = open(teamId)
       return active.session
     },
     end(teamId) {
       if (active?.session.teamId !== teamId) return
-      active.controller.abort()
+      active.abort()
       active = null
     },
     current: () => active?.session ?? null,

@@ -19,7 +19,9 @@ The key (flags win over environment variables):
   --individual           an individual key: it has no issuer ID
 
 ascent doctor checks the key with App Store Connect and says what is wrong, if anything:
-  --role ROLE            admin, app-manager or developer: fail unless the key can do what the role does
+  --role ROLE            admin, app-manager or developer. Only admin is checked: fail unless the key
+                         may list users. No read tells app-manager from developer, so those are
+                         taken as given (JSON: "roleVerified": false)
   --app-id ID            also check that the key sees this app (its Apple ID)
   --api-base URL         another API base, such as the Apple sandbox (default ${APPLE_API_BASE})
   --timeout SECONDS      per request (default 20)

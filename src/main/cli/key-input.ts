@@ -56,7 +56,15 @@ async function readKey(
   const path = args.p8 ?? args.fastlaneJson
   if (path !== undefined) {
     const read = await readKeyFile(resolve(cwd, path))
-    if (!read.ok) return { parsed: { ok: false, refusal: read.refusal }, fileName: path }
+    if (!read.ok) {
+      // A path that leads nowhere is a mistyped argument, not a finding about a key.
+      if (read.refusal.code === 'intake.file_missing') {
+        return {
+          usage: `${args.p8 !== undefined ? '--p8' : '--fastlane-json'}: no such file: ${path}`,
+        }
+      }
+      return { parsed: { ok: false, refusal: read.refusal }, fileName: path }
+    }
     try {
       return { parsed: parseKeyBytes(read.bytes), fileName: path }
     } finally {

@@ -1,7 +1,7 @@
 import type { CheckStep, CheckStepState } from '../../shared/contract/keys'
 import type { Diagnosis, DiagnosisFacts } from '../../shared/diagnosis'
+import { describeRole } from '../../shared/diagnosis'
 import type { KeyType, Role } from '../../shared/keys'
-import { ROLE_LABELS } from '../../shared/keys'
 import { describeDuration } from '../diagnosis'
 
 /** `ascent doctor`'s answer: the diagnosis, the steps and the warnings, as text or one JSON object. */
@@ -9,7 +9,14 @@ export interface DoctorReport {
   diagnosis: Diagnosis
   warnings: Diagnosis[]
   steps: CheckStep[]
-  key: { type: KeyType; keyId: string; issuerId: string | null; role: Role | null }
+  key: {
+    type: KeyType
+    keyId: string
+    issuerId: string | null
+    role: Role | null
+    /** False when `role` is only what --role said: Apple can confirm Admin alone. */
+    roleVerified: boolean
+  }
   apiBase: string
 }
 
@@ -72,7 +79,9 @@ export function reportText(report: DoctorReport): string {
     lines.push(`  ${MARKS[step.state]} ${label}`)
   }
   lines.push('', ...block(report.diagnosis, report.diagnosis.ok ? '✓' : '✗'))
-  if (key.role && report.diagnosis.ok) lines.push(`  Role: ${ROLE_LABELS[key.role]}`)
+  if (key.role && report.diagnosis.ok) {
+    lines.push(`  Role: ${describeRole(key.role, key.roleVerified)}`)
+  }
   for (const warning of report.warnings) lines.push('', ...block(warning, '!'))
   return `${lines.join('\n')}\n`
 }

@@ -156,8 +156,13 @@ export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
           steps: outcome.steps,
           canSave: outcome.accepted,
           suggestedName: identity
-            ? suggestedName(identity.keyType, identity.issuerId, identity.keyId, outcome.role)
+            ? suggestedName(identity.keyType, identity.issuerId, identity.keyId, {
+                role: outcome.role,
+                verified: outcome.roleVerified,
+              })
             : null,
+          role: outcome.role,
+          roleVerified: outcome.roleVerified,
         }
       } catch (error) {
         if (records.get(checkId) === running) records.delete(checkId)

@@ -10,7 +10,7 @@ import * as copy from './copy'
 import type { Surface } from './copy'
 import type { DiagnosableFailure } from './failures'
 import { diagnoseFailure, factsOf, isAgreementsCode } from './failures'
-import { inferRole } from './role'
+import { inferRole, isRoleVerified } from './role'
 import { StepTracker } from './steps'
 import { tokenProblems } from './token-claims'
 
@@ -64,8 +64,10 @@ export interface CheckOutcome {
   authenticated: boolean
   /** Apple accepted the key and it can list apps: the steps `auth` and `apps` passed. */
   accepted: boolean
-  /** The role inferred from what the key may do (see role.ts). */
+  /** The role inferred from what the key may do, or else the one the user said (see role.ts). */
   role: Role | null
+  /** Apple confirmed `role`: only an Admin key can be confirmed, by listing users. */
+  roleVerified: boolean
   /** Who signed, with normalized IDs; null when the IDs were not valid or the key unreadable. */
   identity: SigningIdentity | null
 }
@@ -151,6 +153,7 @@ export async function runKeyCheck(
       authenticated,
       accepted: false,
       role: null,
+      roleVerified: false,
       identity,
     }
   }
@@ -287,6 +290,7 @@ export async function runKeyCheck(
     }
   }
 
+  const role = inferRole(keyType, subject.claimedRole, { testFlight, users })
   const diagnosis = copy.keyWorks(
     { apps: apps.total, appName, testFlight: testFlight === true, users: users === true },
     factsOf(usage()),
@@ -297,7 +301,8 @@ export async function runKeyCheck(
     steps: steps.snapshot(),
     authenticated: true,
     accepted: true,
-    role: inferRole(keyType, subject.claimedRole, { testFlight, users }),
+    role,
+    roleVerified: isRoleVerified(role, { testFlight, users }),
     identity: signer,
   }
 
@@ -339,6 +344,7 @@ function notAdminDetail(keyType: KeyType, claimed: Role | null): string {
   if (!claimed) {
     return 'Not allowed: this is not an Admin key. Fine unless the key should manage users.'
   }
+  // As said: nothing the check reads tells an App Manager key from a Developer key.
   const article = claimed === 'APP_MANAGER' ? 'an' : 'a'
-  return `Not allowed (Admin only), as expected for ${article} ${ROLE_LABELS[claimed]} key.`
+  return `Not allowed (Admin only), as expected if this is ${article} ${ROLE_LABELS[claimed]} key.`
 }

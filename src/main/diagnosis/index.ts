@@ -24,6 +24,6 @@ export type {
 } from './engine'
 export { diagnoseFailure, factsOf } from './failures'
 export type { DiagnosableFailure, FailureContext } from './failures'
-export { inferRole, suggestedName } from './role'
+export { inferRole, isRoleVerified, suggestedName } from './role'
 export type { RoleFindings } from './role'
 export { tokenProblems } from './token-claims'

@@ -28,14 +28,26 @@ export function inferRole(
   return claimed
 }
 
-/** `Team 57246542 — App Manager`, or `Individual key 2X9R4HXF34`. */
+/**
+ * Whether Apple confirmed the inferred role. Only Admin can be confirmed, by listing users: App
+ * Manager and Developer differ only in what they may write, and the check makes no writes, so
+ * those roles are only ever what the user said.
+ */
+export function isRoleVerified(role: Role | null, found: RoleFindings): boolean {
+  return role === 'ADMIN' && found.users === true
+}
+
+/**
+ * `Team 57246542 — Admin`, `Team 57246542`, or `Individual key 2X9R4HXF34`. The name carries the
+ * role only when Apple confirmed it: a role the user merely said is not presented as a fact.
+ */
 export function suggestedName(
   keyType: KeyType,
   issuerId: string | null,
   keyId: string,
-  role: Role | null,
+  role: { role: Role | null; verified: boolean },
 ): string {
   if (keyType === 'individual' || !issuerId) return `Individual key ${keyId}`
   const team = `Team ${issuerId.slice(0, 8)}`
-  return role ? `${team} — ${ROLE_LABELS[role]}` : team
+  return role.role && role.verified ? `${team} — ${ROLE_LABELS[role.role]}` : team
 }

@@ -106,6 +106,8 @@ function outcome(
 
 /** Reads at most MAX_INPUT_BYTES, refusing oversized and non-regular files before reading. */
 export async function readKeyFile(path: string): Promise<FileRead> {
+  // A drop with no file behind it: the preload's `webUtils.getPathForFile` answers ''.
+  if (!path.trim()) return { ok: false, refusal: refusals.notOnDisk() }
   const fileName = basename(path) || path
   if (!isAbsolute(path)) return { ok: false, refusal: refusals.fileUnreadable(fileName, false) }
   let size: number

@@ -45,15 +45,21 @@ const NOTES = {
   base64Pem: 'Decoded a base64-encoded PEM (the form CI secrets such as ASC_KEY_P8_BASE64 use).',
   headerless: 'Added the missing -----BEGIN/END PRIVATE KEY----- lines.',
   missingEnd: 'Added the missing -----END PRIVATE KEY----- line (the key itself was complete).',
+  missingBegin: 'Added the missing BEGIN line above the key (the key itself was complete).',
   sec1: 'Converted the key from SEC1 (EC PRIVATE KEY) to PKCS#8, the form of Apple’s .p8 files.',
   binaryDer: 'Read the key from binary (DER) form.',
   fastlane: 'Read the key from a fastlane API key file, with the IDs it names.',
+  fastlaneInHouse:
+    'This fastlane file marks the key as In-House (in_house: true): a key of the Apple Developer Enterprise Program. Those are made for the Enterprise Program API, so App Store Connect will most likely refuse it; the check will tell.',
   fastlaneBadKeyId: 'The key_id in the fastlane file is not a valid key ID, so it was left out.',
   fastlaneBadIssuerId:
     'The issuer_id in the fastlane file is not a valid issuer ID, so it was left out.',
 } as const
 
 const NO_PREFILL: Prefill = { keyId: null, issuerId: null, keyType: null }
+
+/** A PEM that lost its BEGIN line: a body, then one END line that closes the text. */
+const END_ONLY = /^([\s\S]*?)-----END ([A-Z0-9 ]+?)-----$/
 
 /** How many layers of wrapping (fastlane JSON → base64 → PEM) intake will peel. */
 const MAX_DEPTH = 3
@@ -131,6 +137,13 @@ function analyzeText(raw: string, context: Context, depth: number): Analysis {
     context.notes.push(NOTES.crlf)
   }
   if (text.includes('-----BEGIN')) return analyzePem(text, context)
+  const [, body, endLabel] = END_ONLY.exec(text.trimEnd()) ?? []
+  if (body !== undefined && endLabel && !body.includes('-----')) {
+    // The END line names what the block was; give it back its BEGIN line and read it as such.
+    const analysis = analyzePem(`-----BEGIN ${endLabel}-----\n${text}`, context)
+    if (analysis.ok) context.notes.push(NOTES.missingBegin)
+    return analysis
+  }
 
   if (looksLikeIssuerId(text)) return { ok: false, refusal: refusals.pastedIssuerId() }
   if (looksLikeKeyId(text)) return { ok: false, refusal: refusals.pastedKeyId() }
@@ -139,7 +152,7 @@ function analyzeText(raw: string, context: Context, depth: number): Analysis {
   if (compact.length >= 16 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) {
     const decoded = Buffer.from(compact, 'base64')
     try {
-      if (decoded.includes('-----BEGIN') && depth < MAX_DEPTH) {
+      if ((decoded.includes('-----BEGIN') || decoded.includes('-----END')) && depth < MAX_DEPTH) {
         context.notes.push(NOTES.base64Pem)
         return analyzeText(decoded.toString('utf8'), context, depth + 1)
       }
@@ -161,6 +174,7 @@ const fastlaneKeyFile = z
     key_filepath: z.string().optional(),
     key_id: z.unknown().optional(),
     issuer_id: z.unknown().optional(),
+    in_house: z.unknown().optional(),
   })
   .loose()
 
@@ -180,7 +194,13 @@ function analyzeFastlane(text: string, context: Context, depth: number): Analysi
   if (!file.success) {
     return { ok: false, refusal: refusals.fastlaneInvalid('it is not a JSON object.') }
   }
-  const { key, key_filepath: keyFilePath, key_id: keyId, issuer_id: issuerId } = file.data
+  const {
+    key,
+    key_filepath: keyFilePath,
+    key_id: keyId,
+    issuer_id: issuerId,
+    in_house: inHouse,
+  } = file.data
   if (!key?.trim()) {
     return {
       ok: false,
@@ -204,6 +224,9 @@ function analyzeFastlane(text: string, context: Context, depth: number): Analysi
   context.notes.push(NOTES.fastlane)
   if (keyId != null && keyId !== '' && !validKeyId) context.notes.push(NOTES.fastlaneBadKeyId)
   if (issuerGiven && !validIssuerId) context.notes.push(NOTES.fastlaneBadIssuerId)
+  // fastlane signs such keys for Apple's Enterprise Program API (audience
+  // `apple-developer-enterprise-v1`), not for App Store Connect.
+  if (inHouse === true || inHouse === 'true') context.notes.push(NOTES.fastlaneInHouse)
 
   const inner: Context = { notes: [], prefill: context.prefill }
   const analysis = analyzeText(key, inner, depth + 1)

@@ -22,6 +22,8 @@ import type { IntakeRefusal } from '../../shared/contract/keys'
  * - `intake.file_unreadable`      the file exists but cannot be read (permissions, I/O)
  * - `intake.is_directory`         a folder, not a file
  * - `intake.not_a_file`           a device, socket or pipe
+ * - `intake.not_on_disk`          a dropped item with no file behind it (from a browser or an app
+ *                                 that hands over contents only): the drop gave no path
  */
 export type IntakeRefusalCode =
   | 'intake.not_a_key'
@@ -43,6 +45,7 @@ export type IntakeRefusalCode =
   | 'intake.file_unreadable'
   | 'intake.is_directory'
   | 'intake.not_a_file'
+  | 'intake.not_on_disk'
 
 export interface Refusal extends IntakeRefusal {
   code: IntakeRefusalCode
@@ -207,6 +210,12 @@ export const refusals = {
       'intake.not_a_file',
       `${fileName} is not a regular file.`,
       'Choose the AuthKey_XXXXXXXXXX.p8 file itself.',
+    ),
+  notOnDisk: () =>
+    refusal(
+      'intake.not_on_disk',
+      'This isn’t a file on your disk, so Ascent has nothing to read. Items dragged from a browser or from some apps carry no file.',
+      'Save the key as a file first, then drop or choose it. Or copy the key’s text and paste it.',
     ),
 }
 

@@ -1,7 +1,13 @@
 import { TriangleAlert } from 'lucide-react'
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import type { AppActivity, AppRow } from '../../shared/contract'
-import { buildState, formatAgo, platformLabel, versionAndBuild } from '../builds/format'
+import {
+  buildState,
+  formatAgo,
+  formatDateTime,
+  platformLabel,
+  versionAndBuild,
+} from '../builds/format'
 import { AppIcon } from './AppIcon'
 
 export interface AppsPaneProps {
@@ -23,6 +29,11 @@ export interface AppsPaneProps {
 }
 
 const optionId = (appId: string) => `app-option-${appId}`
+
+/** The row's tooltip: the IDs in full, the SKU with them (the row has room for the bundle ID). */
+function idsTitle(app: AppRow): string {
+  return app.sku ? `Bundle ID: ${app.bundleId}\nSKU: ${app.sku}` : `Bundle ID: ${app.bundleId}`
+}
 
 /** The active team's apps: a list box that ↑/↓ move through and Return opens. */
 export function AppsPane(props: AppsPaneProps) {
@@ -85,6 +96,7 @@ export function AppsPane(props: AppsPaneProps) {
       className="app-list"
       role="listbox"
       aria-label="Apps"
+      data-focus-target="apps"
       tabIndex={0}
       aria-activedescendant={selectedAppId ? optionId(selectedAppId) : undefined}
       onKeyDown={move}
@@ -160,16 +172,25 @@ function AppOption(props: {
             </span>
           ) : null}
         </div>
-        <div
-          className="app-ids mono"
-          title={app.sku ? `${app.bundleId} · SKU ${app.sku}` : app.bundleId}
-        >
-          {app.bundleId}
-          {app.sku ? <span className="app-sku"> · {app.sku}</span> : null}
+        <div className="app-ids">
+          <span className="app-bundle mono" title={idsTitle(app)}>
+            {app.bundleId}
+          </span>
+          {app.sku ? <span className="app-sku visually-hidden">, SKU {app.sku}</span> : null}
+          <span className="platforms">
+            {app.platforms.map((platform) => (
+              <span key={platform} className="chip">
+                {platformLabel(platform)}
+              </span>
+            ))}
+          </span>
         </div>
         <div className="app-meta">
           {latest && state ? (
-            <span className="app-latest" title="Newest build">
+            <span
+              className="app-latest"
+              title={`Newest build, uploaded ${formatDateTime(latest.uploadedAt)}`}
+            >
               <span className="mono">{versionAndBuild(latest)}</span>
               <span className={`state-dot tone-${state.tone}`} aria-hidden="true" />
               {state.label}
@@ -180,13 +201,6 @@ function AppOption(props: {
           ) : (
             <span className="skeleton skeleton-text" aria-hidden="true" />
           )}
-        </div>
-        <div className="platforms">
-          {app.platforms.map((platform) => (
-            <span key={platform} className="chip">
-              {platformLabel(platform)}
-            </span>
-          ))}
         </div>
       </div>
     </div>

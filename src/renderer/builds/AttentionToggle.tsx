@@ -15,7 +15,8 @@ export function AttentionToggle(props: {
       onClick={props.onToggle}
       title={props.title}
     >
-      <TriangleAlert size={12} aria-hidden="true" /> Needs Attention
+      <TriangleAlert size={12} aria-hidden="true" />
+      <span className="toggle-label">Needs Attention</span>
       {props.count > 0 ? <span className="toggle-count">{props.count}</span> : null}
     </button>
   )

@@ -1,13 +1,15 @@
-import { ExternalLink, TriangleAlert, X } from 'lucide-react'
+import { CircleAlert, ExternalLink, TriangleAlert, X } from 'lucide-react'
 import { forwardRef } from 'react'
 import type { BuildDetail, BuildRow } from '../../shared/contract'
 import { attentionReasons, ATTENTION_LABELS } from '../../shared/attention'
 import type { Problem } from '../diagnosis/problem'
+import { ProblemLine, useExplainedAbove } from '../teams/ProblemNotice'
 import {
   betaStateLabel,
   buildState,
   expiryLabel,
   formatDateTime,
+  type ExpiryLabel,
   platformLabel,
   versionStateLabel,
 } from './format'
@@ -28,6 +30,18 @@ export interface BuildInspectorProps {
 const AUDIENCE: Record<string, string> = {
   INTERNAL_ONLY: 'Internal testers only',
   APP_STORE_ELIGIBLE: 'App Store eligible',
+}
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
+
+function formatDay(ms: number): string {
+  return dayFormat.format(ms)
+}
+
+/** Beside the "Expires" label: "In 89 days", "Today", "Expired". */
+function expiryWords(expiry: ExpiryLabel): string {
+  if (expiry.expired || expiry.short === 'Today' || expiry.short === '—') return expiry.short
+  return `In ${expiry.short}`
 }
 
 /** One build's facts, under the table, like Mail's message pane. */
@@ -79,6 +93,9 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
             {reasons.map((reason) => ATTENTION_LABELS[reason]).join(' · ')}
           </p>
         ) : null}
+        {props.problem && !detail ? (
+          <DetailProblem problem={props.problem} onRetry={props.onRetry} />
+        ) : null}
         <div className="inspector-body">
           <dl className="facts">
             <dt>Status</dt>
@@ -93,8 +110,13 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
                 expiry.expired ? 'expiry-expired' : expiry.soon ? 'expiry-soon' : undefined
               }
             >
-              {expiry.text}
-              {build.expiresAt && !expiry.expired ? ` (${formatDateTime(build.expiresAt)})` : ''}
+              {expiryWords(expiry)}
+              {build.expiresAt && !expiry.expired ? (
+                <span className="muted" title={formatDateTime(build.expiresAt)}>
+                  {' '}
+                  · {formatDay(build.expiresAt)}
+                </span>
+              ) : null}
             </dd>
             <dt>Minimum OS</dt>
             <dd>{minOs.length ? minOs.join(', ') : '—'}</dd>
@@ -156,18 +178,35 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
             </dd>
           </dl>
         </div>
-        {props.problem && !detail ? (
-          <p className="inspector-problem" role="alert">
-            {props.problem.title}.{' '}
-            <button type="button" className="link-button" onClick={props.onRetry}>
-              Retry
-            </button>
-          </p>
-        ) : null}
       </section>
     )
   },
 )
+
+/** Why the details are missing: with the hints, unless a banner above explains it already. */
+function DetailProblem(props: { problem: Problem; onRetry: () => void }) {
+  const { problem } = props
+  const explained = useExplainedAbove(problem)
+  if (explained) return <ProblemLine problem={problem} loaded={false} onRetry={props.onRetry} />
+  return (
+    <div className="inspector-problem" role="alert" aria-label={problem.title}>
+      <p className="inspector-problem-title">
+        <CircleAlert size={13} aria-hidden="true" />
+        {problem.title}.
+        <button type="button" className="link-button" onClick={props.onRetry}>
+          Retry
+        </button>
+      </p>
+      {problem.hints.length > 0 ? (
+        <ol className="inspector-problem-hints">
+          {problem.hints.map((hint) => (
+            <li key={hint}>{hint}</li>
+          ))}
+        </ol>
+      ) : null}
+    </div>
+  )
+}
 
 function DetailPlaceholder(props: { loading: boolean }) {
   return props.loading ? (

@@ -1,15 +1,17 @@
 import { ExternalLink, Layers, Search, TriangleAlert } from 'lucide-react'
-import { useMemo, useRef, type RefObject } from 'react'
+import { useCallback, useEffect, useMemo, useRef, type RefObject } from 'react'
 import type { AppActivity, AppRow, BuildDetail, BuildRow } from '../../shared/contract'
 import { ProblemNotice, type ProblemActions } from '../teams/ProblemNotice'
 import type { Problem } from '../diagnosis/problem'
 import { AttentionToggle } from './AttentionToggle'
 import { BuildInspector } from './BuildInspector'
-import { BuildsTable, type BuildsTableHandle } from './BuildsTable'
+import { BuildsTable, type BuildsTableHandle, type TableFooter } from './BuildsTable'
 import { PLATFORM_PATHS, platformLabel } from './format'
 import {
+  buildsSummary,
   buildView,
   isFiltered,
+  loadingText,
   type BuildFilter,
   type ExpiryFilter,
   type StateFilter,
@@ -22,6 +24,8 @@ export interface BuildsPaneProps extends ProblemActions {
   builds: BuildRow[] | null
   complete: boolean
   total: number | null
+  /** What is being added to the list: its next page, or all the rest. */
+  paging: 'more' | 'all' | null
   problem: Problem | null
   filter: BuildFilter
   selectedBuildId: string | null
@@ -37,6 +41,10 @@ export interface BuildsPaneProps extends ProblemActions {
   onSelectBuild: (buildId: string | null) => void
   onRetryDetail: () => void
   onOpenExternal: (path: string) => void
+  /** Adds the next page of builds. */
+  onLoadMore: () => void
+  /** Loads every build (a filter, the End key). */
+  onLoadAll: () => void
 }
 
 const STATE_OPTIONS: [StateFilter, string][] = [
@@ -53,12 +61,16 @@ const EXPIRY_OPTIONS: [ExpiryFilter, string][] = [
   ['expired', 'Expired'],
 ]
 
-/** The selected app: its builds in a virtualized table, filters above, the inspector below. */
+/**
+ * The selected app: its builds in a virtualized table, filters above, the inspector below. The
+ * newest builds come first; the next page is asked for as the table nears the end of what is
+ * loaded, and a filter (which needs every build) asks for all of them.
+ */
 export function BuildsPane(props: BuildsPaneProps) {
   const { app, builds, filter, now, tableRef, onSelectBuild, onFilterChange, onOpenExternal } =
     props
-  const { problem, complete, selectedBuildId, detail, detailProblem, detailLoading } = props
-  const { focusTable, onTableFocused } = props
+  const { problem, complete, paging, selectedBuildId, detail, detailProblem, detailLoading } = props
+  const { focusTable, onTableFocused, onLoadMore, onLoadAll } = props
   const { onRetry, onRecheck, onReplaceKey, onRetryDetail } = props
   const problemActions = { onRetry, onRecheck, onReplaceKey }
   const inspectorHeading = useRef<HTMLHeadingElement>(null)
@@ -66,21 +78,57 @@ export function BuildsPane(props: BuildsPaneProps) {
   const selected = builds?.find((build) => build.id === selectedBuildId) ?? null
   const set = (change: Partial<BuildFilter>) => onFilterChange({ ...filter, ...change })
   const count = props.total ?? builds?.length ?? 0
+  const loaded = builds?.length ?? 0
+  const filtered = isFiltered(filter)
+  // Main counted every build's attention; the loaded ones may not have them all yet.
+  const attention = complete ? view.attention : (props.activity?.attention.total ?? view.attention)
+
+  // Each list length is asked to grow once: a page that adds nothing (or fails) stops the
+  // asking until the user tries again.
+  const mark = `${app.id}:${loaded}`
+  const askedMore = useRef<string | null>(null)
+  const askedAll = useRef<string | null>(null)
+  const loading = builds !== null && !complete
+  const nearEnd = useCallback(() => {
+    // A filter asks for all of them instead.
+    if (!loading || filtered || problem || paging || askedMore.current === mark) return
+    askedMore.current = mark
+    onLoadMore()
+  }, [loading, filtered, problem, paging, mark, onLoadMore])
+  const loadAll = useCallback(() => {
+    askedAll.current = mark
+    onLoadAll()
+  }, [mark, onLoadAll])
+  const wantsAll = loading && filtered && !problem
+  useEffect(() => {
+    if (wantsAll && paging !== 'all' && askedAll.current !== mark) loadAll()
+  }, [wantsAll, paging, mark, loadAll])
+
+  const failed = paging === null && problem !== null
+  const footer: TableFooter | null = loading
+    ? {
+        text: loadingText({ loaded, total: props.total, filtered, paging, failed }),
+        onRetry: failed ? (filtered ? loadAll : onLoadMore) : null,
+      }
+    : null
 
   return (
     <div className="builds-pane-inner">
       <header className="builds-header">
         <div className="builds-title">
           <h2>{app.name}</h2>
-          <p className="mono">{app.bundleId}</p>
+          <p className="mono" title={app.sku ? `SKU ${app.sku}` : undefined}>
+            {app.bundleId}
+            {app.sku ? ` · SKU ${app.sku}` : null}
+          </p>
         </div>
         <p className="builds-summary" aria-live="polite">
           {builds === null
             ? 'Loading builds…'
-            : `${count.toLocaleString()} build${count === 1 ? '' : 's'}${complete ? '' : ` · loaded ${builds.length.toLocaleString()}`}`}
-          {view.attention > 0 ? (
+            : buildsSummary(count, loaded, complete, filtered ? view.shown : null)}
+          {attention > 0 ? (
             <span className="attention-count">
-              <TriangleAlert size={11} aria-hidden="true" /> {view.attention} need attention
+              <TriangleAlert size={11} aria-hidden="true" /> {attention} need attention
             </span>
           ) : null}
         </p>
@@ -97,9 +145,11 @@ export function BuildsPane(props: BuildsPaneProps) {
         <button
           type="button"
           className="button-secondary"
-          onClick={() => onOpenExternal(`apps/${app.id}/testflight`)}
+          title="Open the app’s page in App Store Connect"
+          onClick={() => onOpenExternal(`apps/${app.id}`)}
         >
-          <ExternalLink size={13} aria-hidden="true" /> Open in App Store Connect
+          <ExternalLink size={13} aria-hidden="true" />
+          <span className="builds-header-label">Open in App Store Connect</span>
         </button>
       </header>
 
@@ -150,7 +200,7 @@ export function BuildsPane(props: BuildsPaneProps) {
         </select>
         <AttentionToggle
           pressed={filter.attentionOnly}
-          count={view.attention}
+          count={attention}
           onToggle={() => set({ attentionOnly: !filter.attentionOnly })}
         />
       </div>
@@ -167,7 +217,7 @@ export function BuildsPane(props: BuildsPaneProps) {
               Builds appear here a few minutes after they are uploaded from Xcode or Transporter.
             </p>
           </div>
-        ) : view.shown === 0 && isFiltered(filter) ? (
+        ) : view.shown === 0 && filtered && complete ? (
           <div className="pane-empty">
             <p className="pane-empty-title">No builds match these filters</p>
             <button
@@ -194,13 +244,16 @@ export function BuildsPane(props: BuildsPaneProps) {
             items={view.items}
             selectedBuildId={selectedBuildId}
             now={now}
-            loadingMore={!complete && !problem && !isFiltered(filter)}
+            complete={complete}
+            footer={footer}
+            onNearEnd={nearEnd}
+            onLoadAll={loadAll}
             onSelect={onSelectBuild}
             onOpen={() => inspectorHeading.current?.focus()}
           />
         )}
         {builds !== null && problem ? (
-          <ProblemNotice compact problem={problem} {...problemActions} />
+          <ProblemNotice layout="banner" problem={problem} {...problemActions} />
         ) : null}
       </div>
 
@@ -240,7 +293,7 @@ function BuildsSkeleton() {
         <span>Platform</span>
         <span>Uploaded</span>
         <span>Status</span>
-        <span>TestFlight (Internal · External)</span>
+        <span>Internal · External</span>
         <span>Expires</span>
       </div>
       {Array.from({ length: 10 }, (_, index) => (

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { TriangleAlert } from 'lucide-react'
+import { LoaderCircle, TriangleAlert } from 'lucide-react'
 import { forwardRef, useEffect, useImperativeHandle, useRef, type KeyboardEvent } from 'react'
 import type { BuildRow } from '../../shared/contract'
 import { attentionReasons, ATTENTION_LABELS } from '../../shared/attention'
@@ -21,12 +21,25 @@ export interface BuildsTableHandle {
   focus: () => void
 }
 
+/** The row after the loaded ones while the list is not complete. */
+export interface TableFooter {
+  /** "Loading more builds… 400 of 5,000", "Filtering 400 of 5,000 loaded…". */
+  text: string
+  /** Set when the last page could not be loaded: the row offers to try again. */
+  onRetry: (() => void) | null
+}
+
 export interface BuildsTableProps {
   items: BuildItem[]
   selectedBuildId: string | null
   now: number
-  /** Rows still loading after these: shown as skeleton rows at the end. */
-  loadingMore: boolean
+  /** Whether every build of the app is loaded (the End key waits for it). */
+  complete: boolean
+  footer: TableFooter | null
+  /** The rows in view reach the last two screens of what is loaded. */
+  onNearEnd: () => void
+  /** The End key on a list still loading: load all of it. */
+  onLoadAll: () => void
   onSelect: (buildId: string) => void
   /** Return: open the selected build's details. */
   onOpen: () => void
@@ -36,18 +49,22 @@ export interface BuildsTableProps {
 }
 
 const rowId = (key: string) => `build-row-${key}`
+const FOOTER_KEY = 'builds-footer'
 
 /**
  * Every build of the app in one virtualized grid: only the rows in view (plus a few) are in the
- * DOM, whatever the app's size. ↑/↓ move the selection, Return opens it.
+ * DOM, whatever the app's size; the next page is asked for as the end of what is loaded comes
+ * near. ↑/↓ move the selection, Home/End (⌘↑/⌘↓) go to the first or last build, Return opens it.
  */
 export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
   function BuildsTable(props, ref) {
     const gridRef = useRef<HTMLDivElement>(null)
     const clicking = useRef(false)
     const scrollRef = useRef<HTMLDivElement>(null)
-    const { items, selectedBuildId } = props
-    const count = items.length + (props.loadingMore ? 3 : 0)
+    /** End was pressed on a list still loading: the last build is selected once it is in. */
+    const endPending = useRef(false)
+    const { items, selectedBuildId, footer, complete, onNearEnd } = props
+    const count = items.length + (footer ? 1 : 0)
     // The virtualizer's functions change without React knowing; this component is not memoized.
     // eslint-disable-next-line react-hooks/incompatible-library
     const virtualizer = useVirtualizer({
@@ -55,8 +72,15 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
       getScrollElement: () => scrollRef.current,
       estimateSize: () => ROW_HEIGHT,
       overscan: OVERSCAN,
-      getItemKey: (index) => items[index]?.key ?? `loading-${index}`,
+      getItemKey: (index) => items[index]?.key ?? FOOTER_KEY,
     })
+    const virtualItems = virtualizer.getVirtualItems()
+    const screenRows = Math.ceil((virtualizer.scrollRect?.height ?? 0) / ROW_HEIGHT)
+    const nearEnd =
+      footer !== null && (virtualItems.at(-1)?.index ?? 0) >= items.length - 2 * screenRows
+    useEffect(() => {
+      if (nearEnd) onNearEnd()
+    }, [nearEnd, items.length, onNearEnd])
     useImperativeHandle(ref, () => ({ focus: () => gridRef.current?.focus() }), [])
     const { autoFocus, onAutoFocused } = props
     useEffect(() => {
@@ -86,13 +110,28 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
       return null
     }
 
+    const lastBuild = nextBuild(items.length, -1)
+    const { onSelect } = props
+    useEffect(() => {
+      if (!endPending.current || !complete) return
+      endPending.current = false
+      const item = lastBuild === null ? undefined : items[lastBuild]
+      if (item?.kind === 'build') onSelect(item.build.id)
+    }, [complete, lastBuild, items, onSelect])
+
     const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
       const page = Math.max(
         1,
         Math.floor((scrollRef.current?.clientHeight ?? 280) / ROW_HEIGHT) - 1,
       )
       let target: number | null = null
-      switch (event.key) {
+      const key =
+        event.metaKey && event.key === 'ArrowDown'
+          ? 'End'
+          : event.metaKey && event.key === 'ArrowUp'
+            ? 'Home'
+            : event.key
+      switch (key) {
         case 'ArrowDown':
           target = nextBuild(selectedIndex, 1)
           break
@@ -109,7 +148,9 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
           target = nextBuild(-1, 1)
           break
         case 'End':
-          target = nextBuild(items.length, -1)
+          // The last loaded build now; the app's last one once all of them are in.
+          target = lastBuild
+          if (!complete) props.onLoadAll()
           break
         case 'Enter':
           if (selectedIndex >= 0) {
@@ -121,6 +162,7 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
           return
       }
       event.preventDefault()
+      endPending.current = key === 'End' && !complete
       if (target !== null) select(target)
     }
 
@@ -130,7 +172,8 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
         className="builds-grid"
         role="grid"
         aria-label="Builds"
-        aria-rowcount={items.length + 1}
+        aria-rowcount={count + 1}
+        aria-busy={footer !== null && footer.onRetry === null}
         aria-activedescendant={selectedIndex >= 0 ? rowId(items[selectedIndex]!.key) : undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
@@ -148,7 +191,13 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
             <span role="columnheader">Platform</span>
             <span role="columnheader">Uploaded</span>
             <span role="columnheader">Status</span>
-            <span role="columnheader">TestFlight (Internal · External)</span>
+            <span
+              role="columnheader"
+              aria-label="TestFlight: internal · external testing"
+              title="TestFlight: internal testing · external testing"
+            >
+              Internal · External
+            </span>
             <span role="columnheader">Expires</span>
           </div>
         </div>
@@ -158,25 +207,40 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
             className="builds-body"
             style={{ height: virtualizer.getTotalSize() }}
           >
-            {virtualizer.getVirtualItems().map((virtual) => {
+            {virtualItems.map((virtual) => {
               const item = items[virtual.index]
               const style = { transform: `translateY(${virtual.start}px)` }
               if (!item) {
-                return (
+                return footer ? (
                   <div
                     key={virtual.key}
-                    className="build-row build-row-loading"
+                    role="row"
+                    aria-rowindex={virtual.index + 2}
+                    className="build-row build-row-footer"
                     style={style}
-                    aria-hidden="true"
                   >
-                    <span className="skeleton skeleton-line" />
-                    <span className="skeleton skeleton-line" />
-                    <span className="skeleton skeleton-line" />
-                    <span className="skeleton skeleton-line" />
-                    <span className="skeleton skeleton-line" />
-                    <span className="skeleton skeleton-line" />
+                    <span role="gridcell" className="build-footer-cell">
+                      {footer.onRetry ? (
+                        <>
+                          <TriangleAlert size={12} aria-hidden="true" />
+                          {footer.text}
+                          <button
+                            type="button"
+                            className="button-secondary button-small"
+                            onClick={footer.onRetry}
+                          >
+                            Try Again
+                          </button>
+                        </>
+                      ) : (
+                        <>
+                          <LoaderCircle size={12} className="spin" aria-hidden="true" />
+                          {footer.text}
+                        </>
+                      )}
+                    </span>
                   </div>
-                )
+                ) : null
               }
               if (item.kind === 'group') {
                 return (
@@ -243,6 +307,8 @@ function BuildRowView(props: {
   const expiry = expiryLabel(build, now)
   const reasons = attentionReasons(build, now)
   const compliance = reasons.includes('compliance')
+  const internal = betaStateLabel(build.internalState)
+  const external = betaStateLabel(build.externalState)
   return (
     <div
       id={rowId(build.id)}
@@ -275,23 +341,25 @@ function BuildRowView(props: {
       <span
         role="gridcell"
         className="build-testflight"
-        title={`Internal: ${betaStateLabel(build.internalState)} · External: ${betaStateLabel(build.externalState)}`}
+        title={`Internal: ${internal} · External: ${external}${compliance ? ' · Export compliance missing' : ''}`}
       >
         {compliance ? (
-          <span className="compliance-missing">
-            <TriangleAlert size={12} aria-hidden="true" /> Compliance missing
-            <span className="visually-hidden"> (export compliance)</span>
+          <span className="compliance-badge" title="Export compliance missing">
+            <TriangleAlert size={12} aria-hidden="true" />
+            <span className="visually-hidden">Compliance missing: </span>
           </span>
-        ) : (
-          `${betaStateLabel(build.internalState)} · ${betaStateLabel(build.externalState)}`
-        )}
+        ) : null}
+        <span className="build-testflight-states">
+          {internal} · {external}
+        </span>
       </span>
       <span
         role="gridcell"
         className={expiry.expired ? 'expiry-expired' : expiry.soon ? 'expiry-soon' : undefined}
+        title={expiry.text}
       >
         {expiry.soon ? <TriangleAlert size={12} aria-hidden="true" /> : null}
-        {expiry.text}
+        {expiry.short}
       </span>
     </div>
   )

@@ -90,18 +90,24 @@ export function versionStateLabel(state: string | null): string {
 }
 
 export interface ExpiryLabel {
+  /** "Expires in 89 days", "Expires today", "Expired". */
   text: string
+  /** For the table's Expires column: "89 days", "Today", "Expired". */
+  short: string
   /** Amber from 7 days left, when the build starts to need attention. */
   soon: boolean
   expired: boolean
 }
 
 export function expiryLabel(build: AttentionFacts, now: number): ExpiryLabel {
-  if (isExpired(build, now)) return { text: 'Expired', soon: false, expired: true }
+  if (isExpired(build, now)) {
+    return { text: 'Expired', short: 'Expired', soon: false, expired: true }
+  }
   const days = daysUntilExpiry(build, now)
-  if (days === null) return { text: '—', soon: false, expired: false }
-  const text = days <= 0 ? 'Expires today' : `Expires in ${days} day${days === 1 ? '' : 's'}`
-  return { text, soon: days <= EXPIRY_WARNING_DAYS, expired: false }
+  if (days === null) return { text: '—', short: '—', soon: false, expired: false }
+  const short = days <= 0 ? 'Today' : `${days} day${days === 1 ? '' : 's'}`
+  const text = days <= 0 ? 'Expires today' : `Expires in ${short}`
+  return { text, short, soon: days <= EXPIRY_WARNING_DAYS, expired: false }
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })

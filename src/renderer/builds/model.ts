@@ -1,4 +1,4 @@
-import type { BuildRow } from '../../shared/contract'
+import type { BuildRow, BuildsAnswer } from '../../shared/contract'
 import { isExpired, needsAttention } from '../../shared/attention'
 import { versionAndBuild } from './format'
 
@@ -102,4 +102,59 @@ export function buildView(
     for (const build of members) items.push({ kind: 'build', key: build.id, build })
   }
   return { items, shown: shown.length, attention, platforms: platformList }
+}
+
+/**
+ * Whether `answer` knows less than the list shown, so it must not replace it: answers may cross
+ * (a page, all of them, a quiet refresh), and a shorter list, or an unfinished one as long as a
+ * whole list shown, was read before what is shown.
+ */
+export function isBehind(
+  answer: Pick<BuildsAnswer, 'builds' | 'complete'>,
+  shown: Pick<BuildsAnswer, 'builds' | 'complete'>,
+): boolean {
+  const had = shown.builds?.length ?? 0
+  const has = answer.builds?.length ?? 0
+  return !answer.complete && (had > has || (shown.complete && had === has))
+}
+
+/** "400 of 5,000", or "400" when Apple did not say how many there are. */
+function progress(loaded: number, total: number | null): string {
+  return total === null
+    ? loaded.toLocaleString()
+    : `${loaded.toLocaleString()} of ${total.toLocaleString()}`
+}
+
+/** "5,000 builds · loaded 400" while paging in; "5,000 builds · 12 match" once filtered. */
+export function buildsSummary(
+  count: number,
+  loaded: number,
+  complete: boolean,
+  matching: number | null,
+): string {
+  const builds = `${count.toLocaleString()} build${count === 1 ? '' : 's'}`
+  if (!complete) return `${builds} · loaded ${loaded.toLocaleString()}`
+  return matching === null ? builds : `${builds} · ${matching.toLocaleString()} match`
+}
+
+export interface LoadingState {
+  loaded: number
+  total: number | null
+  /** A filter is set: it waits for every build. */
+  filtered: boolean
+  paging: 'more' | 'all' | null
+  /** The last load failed and nothing is on its way. */
+  failed: boolean
+}
+
+/** What the row after the loaded builds says while the list is not complete. */
+export function loadingText(state: LoadingState): string {
+  const count = progress(state.loaded, state.total)
+  if (state.failed) {
+    return state.filtered
+      ? `Filtered ${count} builds; the rest could not be loaded.`
+      : 'More builds could not be loaded.'
+  }
+  if (state.filtered) return `Filtering ${count} loaded…`
+  return state.paging === 'all' ? `Loading all builds… ${count}` : `Loading more builds… ${count}`
 }

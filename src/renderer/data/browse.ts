@@ -22,11 +22,11 @@ import type {
   TeamUsage,
 } from '../../shared/contract'
 import type { IpcError, Result } from '../../shared/result'
+import { isBehind } from '../builds/model'
 import { ascent } from './bridge'
 
 export interface Step {
   refresh: RefreshMode
-  until?: 'first' | 'complete'
 }
 
 export interface Resource<A extends Freshness> {
@@ -40,15 +40,29 @@ export interface Resource<A extends Freshness> {
   refresh: () => void
 }
 
+/** What is being added to a list: its next page, or all the rest. */
+export type Paging = 'more' | 'all'
+
+export interface BuildsResource extends Resource<BuildsAnswer> {
+  /** A page (or the rest) is being loaded; the list shown is still whole up to its end. */
+  paging: Paging | null
+  /** Adds the next page (one request); a page already on its way makes this do nothing. */
+  more: () => void
+  /** Loads every build still missing (the End key, a filter over the whole list). */
+  all: () => void
+}
+
 /** Main canceled the request because another team was opened: nothing to show. */
 const CANCELED = 'browse.canceled'
 /** Quiet refreshes are offered this often; main's rate-limit policy decides what goes to Apple. */
 const POLL_MS = 60_000
 const REMEMBERED = 48
 
-// The renderer's copy, most recently used last; and the keys with a request running.
+// The renderer's copy, most recently used last; the keys with a request running; the lists
+// being paged in (the next page, or all the rest).
 const memory = new Map<string, Freshness>()
 const loading = new Set<string>()
+const paging = new Map<string, Paging>()
 const watchers = new Map<string, Set<() => void>>()
 const everyChange = new Set<() => void>()
 
@@ -70,6 +84,13 @@ function setLoading(key: string, running: boolean): void {
   else loading.delete(key)
   for (const watcher of watchers.get(key) ?? []) watcher()
   for (const watcher of everyChange) watcher()
+}
+
+function setPaging(key: string, mode: Paging | null): void {
+  if ((paging.get(key) ?? null) === mode) return
+  if (mode) paging.set(key, mode)
+  else paging.delete(key)
+  for (const watcher of watchers.get(key) ?? []) watcher()
 }
 
 function watch(key: string, watcher: () => void): () => void {
@@ -115,14 +136,28 @@ export function useBrowseMemory(): number {
 
 interface Plan<A extends Freshness> {
   load: (step: Step) => Promise<Result<A>>
-  /** What to ask next after `answer` (the rest of a list, a quiet refresh), or nothing. */
+  /** What to ask next after `answer` (a quiet refresh), or nothing. */
   next: (answer: A, step: Step) => Step | null
   /** Whether the answer carries data; one without keeps the data shown, with its problem. */
   hasData: (answer: A) => boolean
+  /** Whether the answer knows less than what is shown (a list since grown); kept like no data. */
+  outdated?: (answer: A, shown: A) => boolean
   /** Whether the answer is for what was asked (the team is checked for every answer). */
   matches?: (answer: A) => boolean
   /** A list that fills in a screen already shown: asked for once that screen has painted. */
   secondary?: boolean
+}
+
+/** Keeps `value` under `key`, or only its problem when it would lose what is shown. */
+function keep<A extends Freshness>(
+  key: string,
+  value: A,
+  plan: Pick<Plan<A>, 'hasData' | 'outdated'>,
+): void {
+  const shown = memory.get(key) as A | undefined
+  const lesser =
+    shown && (plan.outdated?.(value, shown) || (!plan.hasData(value) && plan.hasData(shown)))
+  remember(key, lesser ? { ...shown, problem: value.problem } : value)
 }
 
 /** Resolves once the frame showing what was just stored has painted. */
@@ -177,11 +212,9 @@ function useResource<A extends Freshness>(
           // Never keep another team's answer, nor one for another item.
           if (value.teamId !== teamId || !(planRef.current.matches?.(value) ?? true)) break
           setFailure(null)
-          const shown = memory.get(key) as A | undefined
-          const keep = !planRef.current.hasData(value) && shown && planRef.current.hasData(shown)
-          remember(key, keep ? { ...shown, problem: value.problem } : value)
+          keep(key, value, planRef.current)
           step = planRef.current.next(value, step)
-          // The rest (of a list, or a quiet refresh) is asked for once this answer is on screen.
+          // A quiet refresh is asked for once this answer is on screen.
           if (step) await afterPaint()
           if (token !== run.current) return
         }
@@ -233,20 +266,66 @@ export function useActivity(teamId: string, ready: boolean): Resource<AppsActivi
   })
 }
 
-export function useBuilds(teamId: string, appId: string | null): Resource<BuildsAnswer> {
-  return useResource(appId ? `${teamId}|builds|${appId}` : null, teamId, {
-    load: ({ refresh, until }) =>
-      ascent.builds.list({ teamId, appId: appId ?? '', refresh, until: until ?? 'first' }),
-    // First the newest builds (one request), then all of them; then a quiet refresh if due.
-    next: (answer, step) =>
-      !answer.complete && !answer.problem
-        ? { refresh: step.refresh === 'force' ? 'force' : 'cached', until: 'complete' }
-        : step.until === 'complete'
-          ? null
-          : nextAfter(answer, step),
-    hasData: (answer) => answer.builds !== null,
+const buildsPlan: Pick<Plan<BuildsAnswer>, 'hasData' | 'outdated'> = {
+  hasData: (answer) => answer.builds !== null,
+  outdated: isBehind,
+}
+
+/**
+ * An app's builds: the first screen with one request, then a page at a time as the table asks
+ * (`more`), or all of them at once (`all`: a filter, the End key). A quiet refresh or ⌘R asks
+ * for the newest page only.
+ */
+export function useBuilds(teamId: string, appId: string | null): BuildsResource {
+  const key = appId ? `${teamId}|builds|${appId}` : null
+  const resource = useResource(key, teamId, {
+    load: ({ refresh }) =>
+      ascent.builds.list({ teamId, appId: appId ?? '', refresh, until: 'first' }),
+    next: nextAfter,
+    ...buildsPlan,
     matches: (answer) => answer.appId === appId,
   })
+  const shownKey = useRef(key)
+  useLayoutEffect(() => {
+    shownKey.current = key
+  })
+  const [failure, setFailure] = useState<{ key: string; error: IpcError } | null>(null)
+
+  const page = useCallback(
+    (mode: Paging) => {
+      if (!key || !appId) return
+      const running = paging.get(key)
+      if (running === 'all' || running === mode) return
+      setPaging(key, mode)
+      const until = mode === 'all' ? 'complete' : 'more'
+      void ascent.builds
+        .list({ teamId, appId, refresh: 'cached', until })
+        .then((result) => {
+          if (shownKey.current !== key) return
+          if (!result.ok) {
+            if (result.error.code !== CANCELED) setFailure({ key, error: result.error })
+            return
+          }
+          const value = result.value
+          if (value.teamId !== teamId || value.appId !== appId) return
+          setFailure(null)
+          keep(key, value, buildsPlan)
+        })
+        .finally(() => {
+          if (paging.get(key) === mode) setPaging(key, null)
+        })
+    },
+    [key, teamId, appId],
+  )
+  const more = useCallback(() => page('more'), [page])
+  const all = useCallback(() => page('all'), [page])
+  return {
+    ...resource,
+    error: resource.error ?? (key !== null && failure?.key === key ? failure.error : null),
+    paging: key ? (paging.get(key) ?? null) : null,
+    more,
+    all,
+  }
 }
 
 export function useBuildDetail(

@@ -4,8 +4,49 @@ const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
 
 /**
- * A sheet over the window, like a macOS sheet: modal, traps focus, Esc closes, and focus returns
- * to where it was when the sheet closes.
+ * Makes everything but `element` and its ancestors inert, up to <body>: the window behind a sheet
+ * takes no focus, no clicks and no screen-reader visits. Returns the undo.
+ */
+function makeRestInert(element: HTMLElement): () => void {
+  const changed: HTMLElement[] = []
+  for (let node = element; node.parentElement && node !== document.body;) {
+    const parent: HTMLElement = node.parentElement
+    for (const sibling of parent.children) {
+      if (sibling === node || !(sibling instanceof HTMLElement) || sibling.inert) continue
+      sibling.inert = true
+      changed.push(sibling)
+    }
+    node = parent
+  }
+  return () => {
+    for (const sibling of changed) sibling.inert = false
+  }
+}
+
+/** Where Tab goes when it must not leave the sheet; null to let the browser move focus. */
+function wrapTarget(dialog: HTMLElement, backwards: boolean): HTMLElement | null {
+  const focusable = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)]
+  const first = focusable[0]
+  const last = focusable[focusable.length - 1]
+  if (!first || !last) return dialog
+  const active = document.activeElement
+  if (!active || !dialog.contains(active)) return backwards ? last : first
+  // Focus may sit outside the tab order (a step's heading, the sheet itself): wrap when nothing
+  // focusable lies that way inside the sheet, or the browser would take focus out of it.
+  const ahead = focusable.filter((element) => {
+    if (element === active) return false
+    const position = active.compareDocumentPosition(element)
+    return backwards
+      ? (position & Node.DOCUMENT_POSITION_PRECEDING) !== 0
+      : (position & Node.DOCUMENT_POSITION_FOLLOWING) !== 0
+  })
+  if (ahead.length > 0) return null
+  return backwards ? last : first
+}
+
+/**
+ * A sheet over the window, like a macOS sheet: modal (the window behind is inert), traps focus,
+ * Esc closes, and focus returns to where it was when the sheet closes.
  */
 export function Sheet(props: {
   title: string
@@ -15,13 +56,33 @@ export function Sheet(props: {
 }) {
   const { onClose } = props
   const dialogRef = useRef<HTMLDivElement>(null)
+  const closeRef = useRef(onClose)
+  useEffect(() => {
+    closeRef.current = onClose
+  })
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null
     const dialog = dialogRef.current
-    const first = dialog?.querySelector<HTMLElement>('[autofocus], ' + FOCUSABLE)
-    ;(first ?? dialog)?.focus()
-    return () => previous?.focus()
+    if (!dialog) return
+    const restore = makeRestInert(dialog.parentElement ?? dialog)
+    const first = dialog.querySelector<HTMLElement>('[autofocus], ' + FOCUSABLE)
+    ;(first ?? dialog).focus()
+
+    // Focus that fell to <body> (its element went away) is outside the sheet's own handler.
+    const onBodyKey = (event: KeyboardEvent) => {
+      if (event.target !== document.body) return
+      if (event.key === 'Escape') closeRef.current()
+      if (event.key !== 'Tab') return
+      event.preventDefault()
+      wrapTarget(dialog, event.shiftKey)?.focus()
+    }
+    document.addEventListener('keydown', onBodyKey)
+    return () => {
+      document.removeEventListener('keydown', onBodyKey)
+      restore()
+      previous?.focus()
+    }
   }, [])
 
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -31,16 +92,10 @@ export function Sheet(props: {
       return
     }
     if (event.key !== 'Tab' || !dialogRef.current) return
-    const focusable = [...dialogRef.current.querySelectorAll<HTMLElement>(FOCUSABLE)]
-    const first = focusable[0]
-    const last = focusable[focusable.length - 1]
-    if (!first || !last) return
-    if (event.shiftKey && document.activeElement === first) {
+    const target = wrapTarget(dialogRef.current, event.shiftKey)
+    if (target) {
       event.preventDefault()
-      last.focus()
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault()
-      first.focus()
+      target.focus()
     }
   }
 

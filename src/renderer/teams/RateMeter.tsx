@@ -1,10 +1,5 @@
 import type { TeamUsage } from '../../shared/contract'
-
-const NOTES: Record<TeamUsage['backgroundRefresh'], string> = {
-  normal: '',
-  slowed: 'Quiet refreshes slowed to save requests.',
-  paused: 'Quiet refreshes paused until more requests are free.',
-}
+import { rateWords } from './rateWords'
 
 /** The key's requests left this hour (`X-Rate-Limit`), as a small meter in the toolbar. */
 export function RateMeter(props: { usage: TeamUsage | null }) {
@@ -13,10 +8,9 @@ export function RateMeter(props: { usage: TeamUsage | null }) {
   const { limit, remaining } = rateLimit
   const share = limit > 0 ? remaining / limit : 0
   const state = props.usage.backgroundRefresh
-  const label = `${remaining.toLocaleString()} of ${limit.toLocaleString()} requests left this hour`
-  const note = NOTES[state]
+  const words = rateWords(rateLimit, state)
   return (
-    <div className={`rate-meter rate-${state}`} title={note ? `${label}. ${note}` : label}>
+    <div className={`rate-meter rate-${state}`} title={words.full}>
       <span
         className="rate-bar"
         role="meter"
@@ -24,11 +18,13 @@ export function RateMeter(props: { usage: TeamUsage | null }) {
         aria-valuemin={0}
         aria-valuemax={limit}
         aria-valuenow={remaining}
-        aria-valuetext={note ? `${label}. ${note}` : label}
+        aria-valuetext={words.full}
       >
         <span className="rate-fill" style={{ width: `${Math.round(share * 100)}%` }} />
       </span>
-      <span className="rate-text">{remaining.toLocaleString()}</span>
+      <span className="rate-text" aria-hidden="true">
+        {words.short}
+      </span>
     </div>
   )
 }

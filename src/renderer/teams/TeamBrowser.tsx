@@ -1,5 +1,5 @@
 import { RefreshCw, Search, TriangleAlert } from 'lucide-react'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react'
 import type { AppActivity, AppCommand, Freshness, TeamSummary } from '../../shared/contract'
 import { AppsPane } from '../apps/AppsPane'
 import { APP_SORT_LABELS, visibleApps, type AppSort } from '../apps/model'
@@ -17,8 +17,9 @@ import {
   type Resource,
 } from '../data/browse'
 import { requestTeamAction } from '../data/teamActions'
+import { PaneSplitter, usePaneWidth, type PaneBounds } from '../shell/PaneSplitter'
 import { useCommands } from '../shell/useCommands'
-import { ProblemNotice } from './ProblemNotice'
+import { ExplainedAboveProvider, ProblemNotice } from './ProblemNotice'
 import { problemOfDiagnosis, problemOfError, type Problem } from '../diagnosis/problem'
 import { RateMeter } from './RateMeter'
 import { saveView, viewOf, type TeamViewState } from './viewState'
@@ -34,6 +35,8 @@ export interface TeamBrowserProps {
 /** Keyboard moves through apps this long before the selected app's builds load. */
 const KEY_SETTLE_MS = 150
 const ASC_BASE = 'https://appstoreconnect.apple.com/'
+/** Wide enough for a bundle ID and a build line; the builds table keeps the rest. */
+const APPS_WIDTH: PaneBounds = { key: 'appsPaneWidth', initial: 300, min: 240, max: 440 }
 
 function problemOf(resource: Resource<Freshness>): Problem | null {
   if (resource.answer?.problem) return problemOfDiagnosis(resource.answer.problem)
@@ -76,6 +79,7 @@ export function TeamBrowser(props: TeamBrowserProps) {
   const searchRef = useRef<HTMLInputElement>(null)
   const tableRef = useRef<BuildsTableHandle>(null)
   const now = useMinute()
+  const [appsWidth, setAppsWidth] = usePaneWidth(APPS_WIDTH)
 
   useEffect(() => saveView(teamId, view), [teamId, view])
   useEffect(() => () => clearTimeout(settle.current ?? undefined), [])
@@ -121,6 +125,19 @@ export function TeamBrowser(props: TeamBrowserProps) {
     if (refused || acceptedAgain) onTeamStatusChanged()
   }, [appsProblem, appsFresh, team.status, onTeamStatusChanged])
 
+  // "Check Now" found the key accepted again: the apps shown with Apple's refusal refresh at once.
+  const lastStatus = useRef(team.status)
+  const { refresh: refreshApps } = apps
+  const { refresh: refreshActivity } = activity
+  useEffect(() => {
+    const was = lastStatus.current
+    lastStatus.current = team.status
+    if (was === 'rejected' && team.status === 'verified' && appsProblem === 'auth.rejected') {
+      refreshApps()
+      refreshActivity()
+    }
+  }, [team.status, appsProblem, refreshApps, refreshActivity])
+
   const update = (change: Partial<TeamViewState>) =>
     setView((current) => ({ ...current, ...change }))
 
@@ -162,11 +179,12 @@ export function TeamBrowser(props: TeamBrowserProps) {
   const openExternal = (path: string) => void ascent.app.openExternal({ url: `${ASC_BASE}${path}` })
 
   const appsProblemShown = problemOf(apps)
-  const busy = apps.busy || activity.busy || builds.busy
-  const failure = [apps, activity, builds]
-    .map((resource) => resource.answer?.problem)
-    .find((problem) => problem)
   const hasData = appList !== null
+  // Apps still shown from the cache: the failure to refresh them (or their newest builds and
+  // icons) stands above them, with what to do about it.
+  const cachedAppsProblem = hasData ? (appsProblemShown ?? problemOf(activity)) : null
+  const busy = apps.busy || activity.busy || builds.busy
+  const failed = [apps, activity, builds].some((resource) => resource.answer?.problem)
   // While the keyboard moves through apps, the last app's builds never show under the next one.
   const buildsAnswer =
     loadedAppId === view.appId && builds.answer?.appId === loadedAppId ? builds.answer : undefined
@@ -233,8 +251,8 @@ export function TeamBrowser(props: TeamBrowserProps) {
             <>
               <RefreshCw size={12} className="spin" aria-hidden="true" /> Refreshing…
             </>
-          ) : failure && hasData ? (
-            <span className="status-failed">Couldn’t refresh: {failure.title}</span>
+          ) : failed && hasData && !cachedAppsProblem ? (
+            <span className="status-failed">Couldn’t refresh</span>
           ) : null}
         </p>
         <RateMeter usage={usage} />
@@ -256,64 +274,92 @@ export function TeamBrowser(props: TeamBrowserProps) {
           <ProblemNotice problem={appsProblemShown} onRetry={apps.refresh} {...problemActions} />
         </div>
       ) : (
-        <div className="browser-panes">
-          <section className="apps-pane" aria-label="Apps">
-            <AppsPane
-              apps={shownApps}
-              total={appList?.length ?? 0}
-              activity={activityMap}
-              activityKnown={activity.answer?.activity != null}
-              selectedAppId={view.appId}
-              query={view.query}
-              now={now}
-              onSelect={(appId, fromKeyboard) => selectApp(appId, !fromKeyboard)}
-              onOpen={openBuilds}
-              onClearFilters={() => update({ query: '', attentionOnly: false })}
+        <>
+          {cachedAppsProblem ? (
+            <ProblemNotice
+              layout="banner"
+              problem={cachedAppsProblem}
+              onRetry={refreshAll}
+              {...problemActions}
             />
-            <footer className="apps-footer">
-              {apps.answer?.fetchedAt ? `Updated ${formatAgo(apps.answer.fetchedAt, now)}` : ' '}
-            </footer>
-          </section>
-          <section className="builds-pane" aria-label="Builds">
-            {selectedApp ? (
-              <BuildsPane
-                app={selectedApp}
-                activity={activityMap.get(selectedApp.id)}
-                builds={buildsAnswer?.builds ?? null}
-                complete={buildsAnswer?.complete ?? false}
-                total={buildsAnswer?.total ?? null}
-                problem={buildsAnswer || builds.error ? problemOf(builds) : null}
-                filter={view.buildFilter}
-                selectedBuildId={view.buildId}
-                detail={detail.answer?.detail?.id === view.buildId ? detail.answer.detail : null}
-                detailProblem={problemOf(detail)}
-                detailLoading={detail.busy || settledBuildId !== view.buildId}
-                now={now}
-                tableRef={tableRef}
-                focusTable={focusTableOf === selectedApp.id}
-                onTableFocused={tableFocused}
-                onFilterChange={(buildFilter) => update({ buildFilter })}
-                onSelectBuild={(buildId) => update({ buildId })}
-                onRetry={builds.refresh}
-                onRetryDetail={detail.refresh}
-                onOpenExternal={openExternal}
-                {...problemActions}
+          ) : null}
+          <ExplainedAboveProvider problem={cachedAppsProblem}>
+            <div
+              className="browser-panes"
+              style={{ '--apps-width': `${appsWidth}px` } as CSSProperties}
+            >
+              <section className="apps-pane" aria-label="Apps">
+                <AppsPane
+                  apps={shownApps}
+                  total={appList?.length ?? 0}
+                  activity={activityMap}
+                  activityKnown={activity.answer?.activity != null}
+                  selectedAppId={view.appId}
+                  query={view.query}
+                  now={now}
+                  onSelect={(appId, fromKeyboard) => selectApp(appId, !fromKeyboard)}
+                  onOpen={openBuilds}
+                  onClearFilters={() => update({ query: '', attentionOnly: false })}
+                />
+                <footer className="apps-footer">
+                  {apps.answer?.fetchedAt
+                    ? `Updated ${formatAgo(apps.answer.fetchedAt, now)}`
+                    : ' '}
+                </footer>
+              </section>
+              <PaneSplitter
+                label="Apps list width"
+                width={appsWidth}
+                bounds={APPS_WIDTH}
+                onResize={setAppsWidth}
               />
-            ) : (
-              <div className="pane-empty pane-empty-large">
-                <p className="pane-empty-title">
-                  {appList === null ? 'Loading apps…' : 'Select an app to see its builds'}
-                </p>
-                {teamAttention > 0 ? (
-                  <p>
-                    <TriangleAlert size={12} aria-hidden="true" /> {teamAttention} build
-                    {teamAttention === 1 ? '' : 's'} in this team need attention.
-                  </p>
-                ) : null}
-              </div>
-            )}
-          </section>
-        </div>
+              <section className="builds-pane" aria-label="Builds">
+                {selectedApp ? (
+                  <BuildsPane
+                    app={selectedApp}
+                    activity={activityMap.get(selectedApp.id)}
+                    builds={buildsAnswer?.builds ?? null}
+                    complete={buildsAnswer?.complete ?? false}
+                    total={buildsAnswer?.total ?? null}
+                    paging={builds.paging}
+                    onLoadMore={builds.more}
+                    onLoadAll={builds.all}
+                    problem={buildsAnswer || builds.error ? problemOf(builds) : null}
+                    filter={view.buildFilter}
+                    selectedBuildId={view.buildId}
+                    detail={
+                      detail.answer?.detail?.id === view.buildId ? detail.answer.detail : null
+                    }
+                    detailProblem={problemOf(detail)}
+                    detailLoading={detail.busy || settledBuildId !== view.buildId}
+                    now={now}
+                    tableRef={tableRef}
+                    focusTable={focusTableOf === selectedApp.id}
+                    onTableFocused={tableFocused}
+                    onFilterChange={(buildFilter) => update({ buildFilter })}
+                    onSelectBuild={(buildId) => update({ buildId })}
+                    onRetry={builds.refresh}
+                    onRetryDetail={detail.refresh}
+                    onOpenExternal={openExternal}
+                    {...problemActions}
+                  />
+                ) : (
+                  <div className="pane-empty pane-empty-large">
+                    <p className="pane-empty-title">
+                      {appList === null ? 'Loading apps…' : 'Select an app to see its builds'}
+                    </p>
+                    {teamAttention > 0 ? (
+                      <p>
+                        <TriangleAlert size={12} aria-hidden="true" /> {teamAttention} build
+                        {teamAttention === 1 ? '' : 's'} in this team need attention.
+                      </p>
+                    ) : null}
+                  </div>
+                )}
+              </section>
+            </div>
+          </ExplainedAboveProvider>
+        </>
       )}
     </div>
   )

@@ -4,7 +4,7 @@ import type { Notice, OrphanKey, TeamSummary } from '../../shared/contract'
 import { forgetTeam, teamAttention, useBrowseMemory } from '../data/browse'
 import { ascent } from '../data/bridge'
 import { useTeamActionRequests } from '../data/teamActions'
-import { STATUS_LABELS, teamBadge, teamHue, teamMonogram } from './identity'
+import { STATUS_LABELS, statusNote, teamBadge, teamHue, teamMonogram } from './identity'
 import { TeamMenu } from './TeamMenu'
 import { TeamSheets, type TeamSheet } from './TeamSheets'
 import { forgetView } from './viewState'
@@ -171,6 +171,7 @@ function TeamRow(props: {
 }) {
   const { team } = props
   const status = STATUS_LABELS[team.status]
+  const note = statusNote(team.status)
   const menuAt = (element: HTMLElement) => {
     const box = element.getBoundingClientRect()
     return { x: box.left + 8, y: box.bottom + 2 }
@@ -204,12 +205,15 @@ function TeamRow(props: {
           onKeyDown={onKeyDown}
           title={team.statusDetail ?? status}
         >
-          <span
-            className="monogram"
-            aria-hidden="true"
-            style={{ '--hue': teamHue(team) } as React.CSSProperties}
-          >
-            {teamMonogram(team.name)}
+          <span className="team-avatar">
+            <span
+              className="monogram"
+              aria-hidden="true"
+              style={{ '--hue': teamHue(team) } as React.CSSProperties}
+            >
+              {teamMonogram(team.name)}
+            </span>
+            <span className={`status-dot status-${team.status}`} role="img" aria-label={status} />
           </span>
           <span className="team-text">
             <span className="team-name" id={`team-name-${team.id}`}>
@@ -224,8 +228,12 @@ function TeamRow(props: {
                 </span>
               ) : null}
             </span>
+            {note ? (
+              <span className={`team-status team-status-${team.status}`} aria-hidden="true">
+                {note}
+              </span>
+            ) : null}
           </span>
-          <span className={`status-dot status-${team.status}`} role="img" aria-label={status} />
         </button>
       )}
       <button

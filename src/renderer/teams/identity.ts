@@ -35,3 +35,8 @@ export const STATUS_LABELS: Record<TeamSummary['status'], string> = {
   needs_reimport: 'Needs re-import',
   rejected: 'Rejected by Apple',
 }
+
+/** The status in words under the team's name, for every state but verified (the usual one). */
+export function statusNote(status: TeamSummary['status']): string | null {
+  return status === 'verified' ? null : STATUS_LABELS[status]
+}

@@ -6,34 +6,37 @@ import {
   LoaderCircle,
   TriangleAlert,
 } from 'lucide-react'
-import { useEffect, useRef, type RefObject } from 'react'
+import { useEffect, useRef } from 'react'
 import type { CheckStep as CheckStepRow } from '../../shared/contract'
 import type { Diagnosis } from '../../shared/diagnosis'
-import { DiagnosisCallout, RetryButton } from './DiagnosisCallout'
+import { describeRole } from '../../shared/diagnosis'
+import { DiagnosisCallout } from './DiagnosisCallout'
 import { STEP_STATE_LABELS } from './model'
 import { Problem } from './Problem'
 import { StepFrame } from './StepFrame'
 import type { CheckRun } from './useCheck'
 
-/** Step 3: the live check against Apple, one row per step, and its outcome. */
+/**
+ * Step 3: the live check against Apple, one row per step, and its outcome. The footer's primary
+ * button stays in one place: Continue once the key passed, Try Again after anything else.
+ */
 export function CheckStep(props: {
   run: CheckRun
   announcement: string
   onRetry: () => void
-  onCancelCheck: () => void
+  onStopCheck: () => void
   onContinue: () => void
   onBack: () => void
   onCancel: () => void
 }) {
   const { run } = props
-  const continueRef = useRef<HTMLButtonElement>(null)
-  const retryRef = useRef<HTMLButtonElement>(null)
+  const primaryRef = useRef<HTMLButtonElement>(null)
   const passed = run.phase === 'finished' && run.report.canSave
   const settled = run.phase !== 'running' && run.phase !== 'idle'
 
   useEffect(() => {
-    // The Cancel Check button the focus may be on is gone: put focus on what comes next.
-    if (settled) (passed ? continueRef : retryRef).current?.focus()
+    // The Stop Check button the focus may be on is gone: put focus on what comes next.
+    if (settled) primaryRef.current?.focus()
   }, [settled, passed])
 
   return (
@@ -41,15 +44,15 @@ export function CheckStep(props: {
       title="Check with Apple"
       lead="Ascent signs a token with the key and asks App Store Connect what the key may do."
       onSubmit={passed ? props.onContinue : props.onRetry}
-      primaryLabel={passed || !settled ? 'Continue' : null}
+      primaryLabel={settled && !passed ? 'Try Again' : 'Continue'}
       primaryDisabled={!settled}
-      primaryRef={continueRef}
+      primaryRef={primaryRef}
       onBack={run.phase === 'running' ? undefined : props.onBack}
       onCancel={props.onCancel}
       extraActions={
         run.phase === 'running' ? (
-          <button type="button" className="button-secondary" onClick={props.onCancelCheck}>
-            Cancel Check
+          <button type="button" className="button-secondary" onClick={props.onStopCheck}>
+            Stop Check
           </button>
         ) : null
       }
@@ -66,7 +69,7 @@ export function CheckStep(props: {
       <p className="visually-hidden" aria-live="polite">
         {props.announcement}
       </p>
-      <Outcome run={run} retryRef={retryRef} />
+      <Outcome run={run} />
     </StepFrame>
   )
 }
@@ -94,45 +97,41 @@ function ChecklistRow(props: { step: CheckStepRow }) {
   )
 }
 
-function Outcome(props: { run: CheckRun; retryRef: RefObject<HTMLButtonElement | null> }) {
-  const { run, retryRef } = props
+function Outcome(props: { run: CheckRun }) {
+  const { run } = props
   switch (run.phase) {
     case 'idle':
     case 'running':
       return null
     case 'canceled':
-      return (
-        <div className="wizard-outcome">
-          <p>The check was canceled; nothing was saved.</p>
-          <RetryButton retryRef={retryRef} />
-        </div>
-      )
+      return <p className="wizard-stopped">The check was stopped; nothing was saved.</p>
     case 'error':
-      return (
-        <>
-          <Problem message={run.error.message} />
-          <div className="wizard-outcome">
-            <RetryButton retryRef={retryRef} />
-          </div>
-        </>
-      )
-    case 'finished':
-      return run.report.canSave ? (
+      return <Problem message={run.error.message} />
+    case 'finished': {
+      const { report } = run
+      return report.canSave ? (
         <>
           <div className="wizard-passed">
             <CircleCheck size={16} className="wizard-passed-icon" aria-hidden="true" />
-            <p>
-              <strong>{run.report.diagnosis.title}</strong> {run.report.diagnosis.detail}
-            </p>
+            <div>
+              <h3 className="wizard-passed-title">{report.diagnosis.title}</h3>
+              <p>{report.diagnosis.detail}</p>
+              {report.role ? (
+                <p className="wizard-passed-role">
+                  Role: {describeRole(report.role, report.roleVerified)}
+                </p>
+              ) : null}
+            </div>
           </div>
-          <Warnings warnings={run.report.warnings} />
+          <Warnings warnings={report.warnings} />
         </>
       ) : (
         <>
-          <DiagnosisCallout diagnosis={run.report.diagnosis} retryRef={retryRef} />
-          <Warnings warnings={run.report.warnings} />
+          <DiagnosisCallout diagnosis={report.diagnosis} />
+          <Warnings warnings={report.warnings} />
         </>
       )
+    }
   }
 }
 

@@ -171,8 +171,9 @@ function RoleField(props: { role: Role | null; onChange: (role: Role | null) => 
         ))}
       </select>
       <p id="wizard-role-help" className="wizard-help">
-        The check finds out what the key can do either way. Developer is enough for Ascent; App
-        Manager also edits metadata and submits for review; Admin also manages users.
+        Developer is enough for Ascent; App Manager also edits metadata and submits for review;
+        Admin also manages users. The check can confirm Admin only: it changes nothing, and only a
+        change would tell App Manager from Developer.
       </p>
     </div>
   )

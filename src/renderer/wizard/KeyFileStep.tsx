@@ -16,6 +16,8 @@ export function KeyFileStep(props: {
   const { intake } = props
   const continueRef = useRef<HTMLButtonElement>(null)
   const draftId = intake.draft?.draftId
+  // With a key in, or a refusal to read, the drop zone gives its room to what was found.
+  const compact = intake.draft !== null || intake.problem !== null
 
   useEffect(() => {
     // A key just came in: Return goes on from here.
@@ -34,12 +36,12 @@ export function KeyFileStep(props: {
     >
       {intake.draft ? null : <KeyGuide />}
       <div
-        className={`wizard-dropzone${props.dragging ? ' wizard-dropzone-active' : ''}${intake.draft ? ' wizard-dropzone-compact' : ''}`}
+        className={`wizard-dropzone${props.dragging ? ' wizard-dropzone-active' : ''}${compact ? ' wizard-dropzone-compact' : ''}`}
         aria-busy={intake.busy}
       >
-        <FileUp size={intake.draft ? 18 : 30} className="wizard-dropzone-icon" aria-hidden="true" />
+        <FileUp size={compact ? 18 : 30} className="wizard-dropzone-icon" aria-hidden="true" />
         <p className="wizard-dropzone-label">
-          {intake.draft ? (
+          {compact ? (
             'Drop another key file here, or'
           ) : (
             <>
@@ -67,7 +69,7 @@ export function KeyFileStep(props: {
             <ClipboardPaste size={14} aria-hidden="true" /> Paste from Clipboard
           </button>
         </div>
-        {intake.draft ? null : (
+        {compact ? null : (
           <p className="wizard-dropzone-hint">
             A fastlane API key <code>.json</code> works too. ⌘V pastes a key you copied.
           </p>

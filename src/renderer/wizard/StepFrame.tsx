@@ -16,7 +16,7 @@ export interface StepFrameProps {
   initialFocus?: RefObject<HTMLElement | null>
   onBack?: () => void
   onCancel: () => void
-  /** Buttons shown before Back, such as "Cancel Check". */
+  /** Buttons shown before Back, such as "Stop Check". */
   extraActions?: ReactNode
 }
 
@@ -42,8 +42,8 @@ export function StepFrame({ initialFocus, primaryRef, ...props }: StepFrameProps
   }, [])
 
   useEffect(() => {
-    // A button that just went away (Try Again, Cancel Check) leaves focus on <body>, outside the
-    // sheet: Esc and Tab would stop working. Bring it back to the step.
+    // A button that just went away or was disabled (Stop Check, Try Again) leaves focus on <body>,
+    // outside the sheet: Esc and Tab would stop working. Bring it back to the step.
     if (document.activeElement === document.body) headingRef.current?.focus()
   })
 
@@ -72,11 +72,14 @@ export function StepFrame({ initialFocus, primaryRef, ...props }: StepFrameProps
       }}
     >
       <div className="wizard-body">
-        <h2 className="wizard-heading" id={headingId} ref={headingRef} tabIndex={-1}>
-          {props.title}
-        </h2>
-        <p className="wizard-lead">{props.lead}</p>
-        {props.children}
+        {/* Outside the scrolling part: a long diagnosis scrolls under it, never the heading. */}
+        <div className="wizard-intro">
+          <h2 className="wizard-heading" id={headingId} ref={headingRef} tabIndex={-1}>
+            {props.title}
+          </h2>
+          <p className="wizard-lead">{props.lead}</p>
+        </div>
+        <div className="wizard-content">{props.children}</div>
       </div>
       <div className="wizard-footer">
         <button type="button" className="button-secondary" onClick={props.onCancel}>

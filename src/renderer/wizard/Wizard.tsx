@@ -83,7 +83,7 @@ export function Wizard(props: {
           run={check.run}
           announcement={check.announcement}
           onRetry={startCheck}
-          onCancelCheck={check.cancel}
+          onStopCheck={check.cancel}
           onContinue={() => setStep('name')}
           onBack={() => setStep('ids')}
           onCancel={props.onClose}

@@ -85,7 +85,7 @@ export function useCheck(): Check {
     currentId.current = null
     void ascent.keys.cancelCheck({ checkId })
     setRun((previous) => ({ phase: 'canceled', checkId, steps: previous.steps }))
-    setAnnouncement('Check canceled.')
+    setAnnouncement('Check stopped.')
   }, [])
 
   return { run, announcement, start, cancel }

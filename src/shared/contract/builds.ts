@@ -28,8 +28,8 @@ export interface BuildsAnswer extends Freshness {
   /** Newest first; null when nothing could be loaded. */
   builds: BuildRow[] | null
   /**
-   * False while main is still loading the rest (or a fresher copy): ask again with
-   * `until: 'complete'` to get it.
+   * False while only the newest builds are loaded: ask with `until: 'more'` for the next page
+   * (as the user scrolls), or `until: 'complete'` for all of them (a filter, the End key).
    */
   complete: boolean
   /** How many builds Apple says the app has; null when it did not say. */
@@ -67,7 +67,8 @@ const id = z.string().min(1).max(100)
 export const buildsOperations = {
   /**
    * An app's builds. `until: 'first'` answers with what is at hand (the cache, or the newest
-   * builds in one request) and starts loading the rest; `until: 'complete'` waits for all of them.
+   * builds in one request); `until: 'more'` adds the next page to what is loaded; `until:
+   * 'complete'` waits for all of them. Asking for another app's builds cancels this app's loads.
    */
   'builds:list': operation<BuildsAnswer>()(
     z
@@ -75,7 +76,7 @@ export const buildsOperations = {
         teamId: id,
         appId: id,
         refresh: refreshMode,
-        until: z.enum(['first', 'complete']).default('first'),
+        until: z.enum(['first', 'more', 'complete']).default('first'),
       })
       .strict(),
   ),

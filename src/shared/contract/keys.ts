@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Diagnosis } from '../diagnosis'
-import type { KeyType } from '../keys'
+import type { KeyType, Role } from '../keys'
 import type { TeamSummary } from './teams'
 import { event, operation } from './define'
 
@@ -63,6 +63,9 @@ export interface CheckReport {
   /** True only when Apple accepted the key; `keys:save` refuses anything else. */
   canSave: boolean
   suggestedName: string | null
+  /** The role to save: confirmed by Apple (`roleVerified`, Admin only) or as the user said. */
+  role: Role | null
+  roleVerified: boolean
 }
 
 export interface CheckProgress {

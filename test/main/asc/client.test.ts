@@ -9,7 +9,7 @@ import { startSandbox } from '../../sandbox/index'
 import type { Sandbox, SandboxKey } from '../../sandbox/index'
 import { ApiClient } from '../../sandbox/support'
 import type { JsonResource } from '../../sandbox/support'
-import { clientFor, failureOf, identityOf } from './support'
+import { clientFor, expectSpecKept, failureOf, identityOf } from './support'
 import type { TestClient } from './support'
 
 let sandbox: Sandbox
@@ -42,10 +42,7 @@ function another(options: Parameters<typeof clientFor>[1] = {}): TestClient {
 let checkedResponses = 0
 
 afterEach(async () => {
-  for (const each of [client, ...extraClients]) {
-    await each.spec.settle()
-    expect(each.spec.problems).toEqual([])
-  }
+  for (const each of [client, ...extraClients]) await expectSpecKept(each.spec)
   for (const each of extraClients.splice(0)) checkedResponses += each.spec.checkedResponses()
 })
 
@@ -184,6 +181,49 @@ describe('builds', () => {
     expect(missing.length).toBeGreaterThan(0)
     for (const build of missing)
       expect(sandbox.fixtures.builds.missingCompliance).toContain(build.id)
+  })
+
+  it('pages through every build of an app one request at a time, from the cursor it gave', async () => {
+    const team = sandbox.teams.find((candidate) => candidate.name === 'Northwind Labs')
+    const appId = team?.appIds.find((id) => id !== bigApp) ?? ''
+    const walk = await reference.all(
+      `/v1/builds?filter[app]=${appId}&limit=200&fields[builds]=version`,
+      admin,
+    )
+    const expectedIds = walk.data.map((build) => build.id).sort()
+    const limit = Math.max(1, Math.ceil(expectedIds.length / 4))
+    sandbox.admin.resetRequestLog()
+    const first = await api.listBuilds(appId, { limit })
+    const pages = [first]
+    for (let next = first.next; next; next = pages.at(-1)?.next ?? null) {
+      expect(next.origin).toBe(new URL(sandbox.url).origin)
+      pages.push(await api.listBuildsAfter(next))
+    }
+    const ids = pages.flatMap((page) => page.builds.map((build) => build.id))
+    expect(expectedIds.length).toBeGreaterThan(3)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(ids.sort()).toEqual(expectedIds)
+    // One request a page: the first, then each `links.next` exactly as the sandbox wrote it.
+    const log = sent()
+    expect(pages.length).toBe(Math.ceil(expectedIds.length / limit))
+    expect(log).toHaveLength(pages.length)
+    expect(log.slice(1).every((line) => line.startsWith('GET /v1/builds?cursor='))).toBe(true)
+    expect(pages.slice(0, -1).every((page) => page.hasMore && page.total === ids.length)).toBe(true)
+    expect(pages.at(-1)).toMatchObject({ hasMore: false, next: null })
+    const times = pages.flatMap((page) => page.builds.map((build) => build.uploadedAt))
+    expect(times).toEqual([...times].sort((a, b) => b - a))
+  })
+
+  it('never sends a request for a cursor off the API’s origin', async () => {
+    sandbox.admin.resetRequestLog()
+    const first = await api.listBuilds(bigApp, { limit: 5 })
+    const elsewhere = new URL(first.next?.href ?? '')
+    elsewhere.host = 'example.com'
+    expect(await failureOf(api.listBuildsAfter(elsewhere))).toMatchObject({
+      kind: 'bad_response',
+      reason: 'foreign_link',
+    })
+    expect(sandbox.admin.requestLog()).toHaveLength(1)
   })
 
   it("lists an app's builds still in TestFlight, every page, newest first", async () => {
@@ -377,7 +417,7 @@ describe('tokens and usage', () => {
     const unused = identityOf(sandbox.findKey({ team: 'fabrikam', revoked: false }))
     expect(client.asc.usage({ ...unused, keyId: 'UNUSEDKEY1' })).toEqual({
       rateLimit: null,
-      clockOffsetSeconds: null,
+      clockOffsetSeconds: second.clockOffsetSeconds,
     })
     expect(client.asc.counts(identity).requests).toBeGreaterThan(2)
   })

@@ -1,12 +1,12 @@
 /**
  * The client under the sandbox's fault switches: retries, time-outs, a fresh token after a 401,
- * 429 with Retry-After, cancellation, and the per-key concurrency bound.
+ * 429 with and without Retry-After, cancellation, and the per-key concurrency bound.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AscKeyClient } from '../../../src/main/asc'
 import { startSandbox } from '../../sandbox/index'
 import type { FaultRule, RequestLogEntry, Sandbox, SandboxKey } from '../../sandbox/index'
-import { clientFor, failureOf, identityOf } from './support'
+import { clientFor, expectSpecKept, failureOf, identityOf } from './support'
 import type { TestClient } from './support'
 
 let sandbox: Sandbox
@@ -32,10 +32,7 @@ afterAll(() => sandbox.close())
 afterEach(async () => {
   sandbox.admin.clearFaults()
   sandbox.admin.resetRequestLog()
-  for (const each of [client, ...extraClients.splice(0)]) {
-    await each.spec.settle()
-    expect(each.spec.problems).toEqual([])
-  }
+  for (const each of [client, ...extraClients.splice(0)]) await expectSpecKept(each.spec)
 })
 
 function fault(rule: FaultRule): void {
@@ -102,6 +99,8 @@ describe('fault switches', () => {
       status: 200,
     })
     expect(sandbox.admin.requestLog()).toHaveLength(1)
+    await client.spec.settle()
+    expect(client.spec.take(/→ 200: a JSON answer that does not parse/)).toHaveLength(1)
   })
 
   it("an HTML error page: retried like Apple's 5xx, reported without an Apple code", async () => {
@@ -116,6 +115,7 @@ describe('fault switches', () => {
       appleCode: null,
     })
     expect(statuses()).toEqual([503, 503, 503, 503])
+    expect(client.spec.take(/→ 50[23]: not JSON \(Content-Type text\/html\)/)).toHaveLength(5)
   })
 
   it('connection reset: retried, then reported as a reset', async () => {
@@ -212,6 +212,45 @@ describe('429', () => {
     }
   })
 
+  it('backs off on a 429 without Retry-After, then succeeds', async () => {
+    const developer = sandbox.findKey({ team: 'northwind', role: 'DEVELOPER' })
+    const identity = identityOf(developer)
+    const waits: number[] = []
+    const patient = another({
+      random: () => 0.5,
+      sleep: (ms) => {
+        waits.push(ms)
+        // The key's hour rolls over while the client waits.
+        sandbox.admin.resetRateLimits()
+        return Promise.resolve()
+      },
+    })
+    const impatient = another({ retry: { maxRetries: 0 } })
+    sandbox.admin.resetRateLimits()
+    sandbox.admin.setHourlyLimit(1)
+    sandbox.admin.setRetryAfter(false)
+    try {
+      expect(await patient.asc.forKey(identity).probeApps()).toMatchObject({ total: 30 })
+      // The 429 as a client that does not retry sees it: no Retry-After came with it.
+      expect(await failureOf(impatient.asc.forKey(identity).probeApps())).toEqual({
+        kind: 'http',
+        status: 429,
+        appleCode: 'RATE_LIMIT_EXCEEDED',
+        request: 'GET /v1/apps?limit=1',
+        retryAfterSeconds: null,
+      })
+      sandbox.admin.resetRequestLog()
+      expect(await patient.asc.forKey(identity).listApps()).toHaveLength(30)
+      expect(statuses()).toEqual([429, 200])
+      expect(waits).toEqual([1])
+      expect(patient.asc.counts(identity)).toMatchObject({ retries: 1 })
+    } finally {
+      sandbox.admin.setRetryAfter(true)
+      sandbox.admin.setHourlyLimit(3600)
+      sandbox.admin.resetRateLimits()
+    }
+  })
+
   it('waits exactly Retry-After, then succeeds (sandbox clock moved by the wait)', async () => {
     let clock = Date.UTC(2025, 4, 1, 9, 0, 0)
     const timed = await startSandbox({ now: () => clock, hourlyLimit: 1 })
@@ -233,8 +272,7 @@ describe('429', () => {
       expect(await keyApi.probeApps()).toMatchObject({ total: 30 })
       expect(timed.admin.requestLog().map((entry) => entry.status)).toEqual([200, 429, 200])
       expect(waits).toEqual([3_599_000])
-      await timedClient.spec.settle()
-      expect(timedClient.spec.problems).toEqual([])
+      await expectSpecKept(timedClient.spec)
     } finally {
       await timed.close()
     }

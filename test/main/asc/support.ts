@@ -5,6 +5,7 @@
  */
 import { importPKCS8 } from 'jose'
 import { createHash, createPublicKey } from 'node:crypto'
+import { expect } from 'vitest'
 import { AscError, createAscClient } from '../../../src/main/asc'
 import type { AscClient, AscClientOptions, AscFailure } from '../../../src/main/asc'
 import { createTokenSigner } from '../../../src/main/tokens'
@@ -40,55 +41,100 @@ export function signerFor(sandbox: Sandbox, now: () => number = Date.now): Token
 export interface SpecCheck {
   /** Every request sent, as `GET /v1/...?...` (host left out). */
   readonly requests: string[]
-  /** Requests or answers that break Apple's spec. */
+  /**
+   * Requests or answers that break Apple's spec: a request `validateRequest` refuses, an answer
+   * `validateResponse` refuses, an answer that is not JSON (an HTML page) or whose JSON does not
+   * parse (a cut-off body), and any exception a validator throws.
+   */
   readonly problems: string[]
-  /** How many JSON answers were checked against the spec. */
+  /** How many JSON answers `validateResponse` actually judged (valid or not). */
   readonly checkedResponses: () => number
   /** Waits for the answer checks still reading bodies (those that can finish). */
   readonly settle: () => Promise<void>
+  /**
+   * Removes and returns the problems matching `pattern`: for a test that provokes one on purpose
+   * (an HTML error page, a truncated body), so that only what it provoked is excused.
+   */
+  readonly take: (pattern: RegExp) => string[]
   readonly fetch: typeof globalThis.fetch
 }
 
+function decoded(search: string): string {
+  try {
+    return decodeURIComponent(search)
+  } catch {
+    return search
+  }
+}
+
+function thrown(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}
+
 /**
- * A pass-through fetch: the real sandbox answers, unchanged. On the side it checks each request
- * with `validateRequest` and reads a clone of each answer to check it with `validateResponse`.
+ * A pass-through fetch: `inner` (the real fetch by default) answers, unchanged. On the side it
+ * checks each request with `validateRequest` and reads a clone of each answer to check it with
+ * `validateResponse`. Only a body that cannot be read to its end (the client gave up on it, the
+ * connection dropped) goes unjudged; everything else is either checked or recorded as a problem.
  */
-export function specCheckingFetch(): SpecCheck {
+export function specCheckingFetch(inner: typeof globalThis.fetch = fetch): SpecCheck {
   const requests: string[] = []
   const problems: string[] = []
   const pending = new Set<Promise<void>>()
   let checked = 0
+
+  function judge(label: string, method: string, url: URL, status: number, text: string): void {
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      problems.push(
+        `${label} → ${status}: a JSON answer that does not parse (${text.length} chars)`,
+      )
+      return
+    }
+    try {
+      const result = validateResponse(method, url.href, status, body)
+      checked += 1
+      if (!result.valid) {
+        problems.push(`${label} → ${status}: ${result.errors.slice(0, 5).join('; ')}`)
+      }
+    } catch (error) {
+      problems.push(`${label} → ${status}: validateResponse threw ${thrown(error)}`)
+    }
+  }
+
   const specFetch: typeof globalThis.fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input.toString())
-    const method = init?.method ?? 'GET'
-    const label = `${method} ${url.pathname}${decodeURIComponent(url.search)}`
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET')
+    const label = `${method} ${url.pathname}${decoded(url.search)}`
     requests.push(label)
-    const request = validateRequest(method, url.href)
-    if (!request.valid) problems.push(`${label}: ${request.errors.join('; ')}`)
-    const response = await fetch(input, init)
-    if ((response.headers.get('content-type') ?? '').includes('json')) {
-      const check = response
-        .clone()
-        .text()
-        .then((text) => {
-          let body: unknown
-          try {
-            body = JSON.parse(text)
-          } catch {
-            return // A cut-off answer from a fault switch: the client's own tests judge it.
-          }
-          checked += 1
-          const result = validateResponse(method, url.href, response.status, body)
-          if (!result.valid) {
-            problems.push(`${label} → ${response.status}: ${result.errors.slice(0, 5).join('; ')}`)
-          }
-        })
-        .catch(() => undefined)
-        .finally(() => pending.delete(check))
-      pending.add(check)
+    try {
+      const request = validateRequest(method, url.href)
+      if (!request.valid) problems.push(`${label}: ${request.errors.join('; ')}`)
+    } catch (error) {
+      problems.push(`${label}: validateRequest threw ${thrown(error)}`)
     }
+    const response = await inner(input, init)
+    const contentType = response.headers.get('content-type') ?? ''
+    if (!contentType.includes('json')) {
+      problems.push(
+        `${label} → ${response.status}: not JSON (Content-Type ${contentType || 'none'})`,
+      )
+      return response
+    }
+    const check = response
+      .clone()
+      .text()
+      .then(
+        (text) => judge(label, method, url, response.status, text),
+        () => undefined, // The body never arrived whole: nothing to judge.
+      )
+      .finally(() => pending.delete(check))
+    pending.add(check)
     return response
   }
+
   return {
     requests,
     problems,
@@ -96,8 +142,24 @@ export function specCheckingFetch(): SpecCheck {
     settle: async () => {
       await Promise.all([...pending])
     },
+    take: (pattern) => {
+      const taken = problems.filter((problem) => pattern.test(problem))
+      const kept = problems.filter((problem) => !pattern.test(problem))
+      problems.splice(0, problems.length, ...kept)
+      return taken
+    },
     fetch: specFetch,
   }
+}
+
+/**
+ * Waits for `spec`'s answer checks, then expects that nothing broke Apple's spec. The problems are
+ * drained, so one test's failure is not reported again by the next.
+ */
+export async function expectSpecKept(spec: SpecCheck): Promise<void> {
+  await spec.settle()
+  const found = spec.problems.splice(0)
+  expect(found, "requests or answers that break Apple's spec").toEqual([])
 }
 
 export interface TestClient {

@@ -10,7 +10,7 @@ import { createAscClient } from '../../../src/main/asc'
 import { runKeyCheck } from '../../../src/main/diagnosis'
 import type { Sandbox } from '../../sandbox'
 import { startSandbox } from '../../sandbox'
-import { identityOf, signerFor } from '../asc/support'
+import { expectSpecKept, identityOf, signerFor, specCheckingFetch } from '../asc/support'
 import { createMemorySecretStore } from '../fakes'
 import type { TestApp, TestAppOptions } from './support'
 import {
@@ -319,7 +319,7 @@ describe('access codes: the token was accepted', () => {
     const users = report.steps.find((step) => step.id === 'users')
     expect(users?.state).toBe('skipped')
     expect(users?.detail).toContain('Developer')
-    expect(report.suggestedName).toBe(`Team ${northwind().issuerId.slice(0, 8)} — Developer`)
+    expect(report.suggestedName).toBe(`Team ${northwind().issuerId.slice(0, 8)}`)
   })
 
   it('access.agreements: a team with unsigned agreements', async () => {
@@ -345,7 +345,8 @@ describe('access codes: the token was accepted', () => {
     const key = admin()
     const otherTeamsApp = sandbox.teams.find((team) => team.name.startsWith('Fabrikam'))!.appIds[0]!
     const tokens = signerFor(sandbox)
-    const asc = createAscClient({ fetch: globalThis.fetch, baseUrl: sandbox.url, tokens })
+    const spec = specCheckingFetch()
+    const asc = createAscClient({ fetch: spec.fetch, baseUrl: sandbox.url, tokens })
     const outcome = await runKeyCheck(
       {
         keyType: 'team',
@@ -363,6 +364,8 @@ describe('access codes: the token was accepted', () => {
     expect(outcome.diagnosis.title).toContain(otherTeamsApp)
     expect(outcome.accepted).toBe(false)
     expect(outcome.authenticated).toBe(true)
+    await expectSpecKept(spec)
+    expect(spec.checkedResponses()).toBeGreaterThan(0)
   })
 })
 
@@ -420,6 +423,9 @@ describe('Apple’s own trouble', () => {
         request: 'GET /v1/apps?limit=1',
       })
       await expectNothingSaved(target, report)
+      expect(target.spec.take(/→ 200: not JSON \(Content-Type text\/html\)$/)).toEqual([
+        'GET /v1/apps?limit=1 → 200: not JSON (Content-Type text/html)',
+      ])
     } finally {
       await portal.close()
     }
@@ -435,6 +441,8 @@ describe('Apple’s own trouble', () => {
     })
     expect(report.diagnosis.code).toBe('apple.bad_response')
     await expectNothingSaved(target, report)
+    await target.spec.settle()
+    expect(target.spec.take(/→ 200: a JSON answer that does not parse/)).toHaveLength(1)
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { inferRole, suggestedName } from '../../../src/main/diagnosis'
+import { inferRole, isRoleVerified, suggestedName } from '../../../src/main/diagnosis'
 
 describe('inferRole', () => {
   it.each([
@@ -19,13 +19,38 @@ describe('inferRole', () => {
   })
 })
 
+describe('isRoleVerified', () => {
+  it.each([
+    ['Admin that listed users → confirmed', 'ADMIN', true, true],
+    ['said Admin, users not known (network) → not confirmed', 'ADMIN', null, false],
+    ['said App Manager, users forbidden → not confirmed', 'APP_MANAGER', false, false],
+    ['said Developer, users forbidden → not confirmed', 'DEVELOPER', false, false],
+    ['no role → not confirmed', null, false, false],
+  ] as const)('%s', (_name, role, users, expected) => {
+    expect(isRoleVerified(role, { testFlight: true, users })).toBe(expected)
+  })
+})
+
 describe('suggestedName', () => {
-  it('names a team key by its issuer ID and role, an individual key by its key ID', () => {
-    const issuer = '57246542-96fe-1a63-e053-0824d011072a'
-    expect(suggestedName('team', issuer, '2X9R4HXF34', 'APP_MANAGER')).toBe(
-      'Team 57246542 — App Manager',
+  const issuer = '57246542-96fe-1a63-e053-0824d011072a'
+
+  it('names a team key by its issuer ID and confirmed role, an individual key by its key ID', () => {
+    expect(suggestedName('team', issuer, '2X9R4HXF34', { role: 'ADMIN', verified: true })).toBe(
+      'Team 57246542 — Admin',
     )
-    expect(suggestedName('team', issuer, '2X9R4HXF34', null)).toBe('Team 57246542')
-    expect(suggestedName('individual', null, '2X9R4HXF34', null)).toBe('Individual key 2X9R4HXF34')
+    expect(suggestedName('team', issuer, '2X9R4HXF34', { role: null, verified: false })).toBe(
+      'Team 57246542',
+    )
+    expect(suggestedName('individual', null, '2X9R4HXF34', { role: null, verified: false })).toBe(
+      'Individual key 2X9R4HXF34',
+    )
+  })
+
+  it('leaves out a role that was only said, not confirmed by Apple', () => {
+    for (const role of ['APP_MANAGER', 'DEVELOPER', 'ADMIN'] as const) {
+      expect(suggestedName('team', issuer, '2X9R4HXF34', { role, verified: false })).toBe(
+        'Team 57246542',
+      )
+    }
   })
 })

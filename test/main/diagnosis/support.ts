@@ -1,6 +1,8 @@
 /**
  * Ascent's real main process (createAscent, the real dispatcher and handlers) on a memory secret
- * store and a temp data folder, talking to the Apple sandbox, for the check → save tests.
+ * store and a temp data folder, talking to the Apple sandbox, for the check → save tests. Its fetch
+ * checks every request and answer against Apple's spec; `close` expects that nothing broke it, so
+ * a test that provokes a non-spec answer on purpose takes just that out first (`app.spec.take`).
  */
 import { randomUUID } from 'node:crypto'
 import { copyFile, mkdtemp, rm } from 'node:fs/promises'
@@ -25,6 +27,8 @@ import { createDispatcher } from '../../../src/main/ipc'
 import { silentLogger } from '../../../src/main/log'
 import type { Platform } from '../../../src/main/platform'
 import type { SandboxKey } from '../../sandbox'
+import { expectSpecKept, specCheckingFetch } from '../asc/support'
+import type { SpecCheck } from '../asc/support'
 import type { MemoryClipboard, MemorySecretStore } from '../fakes'
 import { createMemoryClipboard, createMemorySecretStore } from '../fakes'
 
@@ -39,6 +43,9 @@ export interface TestApp {
   clipboard: MemoryClipboard
   progress: CheckProgress[]
   dataDir: string
+  /** What the app sent and got, checked against Apple's spec. */
+  spec: SpecCheck
+  /** Disposes of the app, then expects no problem left in `spec`. */
   close: () => Promise<void>
 }
 
@@ -56,12 +63,13 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
   const secrets = options.secrets ?? createMemorySecretStore()
   const clipboard = createMemoryClipboard()
   const progress: CheckProgress[] = []
+  const spec = specCheckingFetch()
   const platform: Platform = {
     secrets,
     clipboard,
     dialog: { chooseKeyFile: () => Promise.resolve(null) },
     shell: { openExternal: () => Promise.resolve() },
-    fetch: globalThis.fetch,
+    fetch: spec.fetch,
     now: options.now ?? (() => Date.now()),
     dataDir,
     apiBase: options.apiBase,
@@ -99,9 +107,11 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
     clipboard,
     progress,
     dataDir,
+    spec,
     close: async () => {
       await ascent.dispose()
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+      await expectSpecKept(spec)
     },
   }
 }

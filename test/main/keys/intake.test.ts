@@ -7,6 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { IntakeOutcome, KeyDraft } from '../../../src/shared/contract/keys'
 import type { Keys } from '../../../src/main/keys'
 import { MAX_INPUT_BYTES, createKeys } from '../../../src/main/keys'
+import { createDraftStore } from '../../../src/main/keys/drafts'
+import type { DraftStore } from '../../../src/main/keys/drafts'
+import { createIntake } from '../../../src/main/keys/intake'
 import { silentLogger } from '../../../src/main/log'
 import type { FakeClock, MemoryClipboard, MemorySecretStore } from '../fakes'
 import {
@@ -155,8 +158,13 @@ describe('accepted inputs', () => {
     ['a PEM whose line breaks became spaces', () => key.pem.replace(/\n/g, ' '), /spaces/],
     [
       'a PEM that lost only its END line',
-      () => key.pem.replace('-----END PRIVATE KEY-----\n', ''),
+      () => key.pem.replace(`${pemArmor('PRIVATE KEY').end}\n`, ''),
       /missing -----END/,
+    ],
+    [
+      'a PEM that lost only its BEGIN line',
+      () => key.pem.replace(`${pemArmor('PRIVATE KEY').begin}\n`, ''),
+      /missing BEGIN line/,
     ],
   ]
 
@@ -175,6 +183,40 @@ describe('accepted inputs', () => {
     const draft = imported(await importFile('quoted.p8', text))
     expect(draft.fingerprint).toBe(key.fingerprint)
     expect(draft.notes).toHaveLength(2)
+  })
+
+  it('reads a key file that lost its BEGIN line or its END line, in every form it comes in', async () => {
+    const { begin, end } = pemArmor('PRIVATE KEY')
+    const noBegin = key.pem.replace(`${begin}\n`, '')
+    const noEnd = key.pem.replace(`${end}\n`, '')
+    const inputs: Array<[string, RegExp]> = [
+      [noBegin, /missing BEGIN line/],
+      [noBegin.replace(/\n/g, '\r\n'), /missing BEGIN line/],
+      [`"${noBegin.replace(/\n/g, '\\n')}"`, /missing BEGIN line/],
+      [Buffer.from(noBegin).toString('base64'), /missing BEGIN line/],
+      [noEnd, /missing -----END/],
+      [noEnd.replace(/\n/g, '\r\n'), /missing -----END/],
+    ]
+    for (const [text, note] of inputs) {
+      const draft = imported(await importFile(`AuthKey_${KEY_ID}.p8`, text))
+      expect(draft.fingerprint, text).toBe(key.fingerprint)
+      expect(draft.notes.join(' ')).toMatch(note)
+      keys.discardDraft(draft.draftId)
+    }
+  })
+
+  it('reads a SEC1 "EC PRIVATE KEY" that lost its BEGIN or its END line', async () => {
+    const sec1 = key.privateKey.export({ type: 'sec1', format: 'pem' }) as string
+    const { begin, end } = pemArmor('EC PRIVATE KEY')
+    for (const [text, note] of [
+      [sec1.replace(`${begin}\n`, ''), /missing BEGIN line/],
+      [sec1.replace(`${end}\n`, ''), /missing -----END/],
+    ] as const) {
+      const draft = imported(await importFile('key.pem', text))
+      expect(draft.fingerprint).toBe(key.fingerprint)
+      expect(draft.notes.join(' ')).toMatch(note)
+      expect(draft.notes.join(' ')).toMatch(/SEC1.*PKCS#8/)
+    }
   })
 
   it('converts a P-256 SEC1 "EC PRIVATE KEY" to PKCS#8 and notes it', async () => {
@@ -224,6 +266,30 @@ describe('accepted inputs', () => {
     const draft = imported(await paste(text))
     expect(draft.fingerprint).toBe(key.fingerprint)
     expect(draft.prefill.keyId).toBe(KEY_ID)
+  })
+
+  it('reads an In-House (Enterprise) fastlane file, and says what in_house means', async () => {
+    const inHouse = imported(
+      await importFile(
+        'api_key.json',
+        fastlaneJson({ key_id: KEY_ID, issuer_id: ISSUER_ID, key: key.pem, in_house: true }),
+      ),
+    )
+    expect(inHouse.fingerprint).toBe(key.fingerprint)
+    expect(inHouse.prefill).toEqual({ keyId: KEY_ID, issuerId: ISSUER_ID, keyType: 'team' })
+    expect(inHouse.notes.join(' ')).toMatch(/In-House.*Enterprise/)
+    const notes = inHouse.notes.filter((note) => /in_house/.test(note))
+    expect(notes).toHaveLength(1)
+    expect(notes[0]).toMatch(/App Store Connect will most likely refuse it/)
+
+    for (const value of [false, undefined]) {
+      const draft = imported(
+        await paste(
+          fastlaneJson({ key_id: KEY_ID, issuer_id: ISSUER_ID, key: key.pem, in_house: value }),
+        ),
+      )
+      expect(draft.notes.join(' ')).not.toMatch(/In-House|in_house/)
+    }
   })
 
   it('takes a fastlane file without an issuer ID for an individual key', async () => {
@@ -452,6 +518,34 @@ describe('refused inputs', () => {
     expect(refusal.code).toBe('intake.not_a_file')
   })
 
+  it('refuses a drop with no file behind it, saying so', async () => {
+    for (const path of ['', '  ']) {
+      const refusal = refused(await keys.importFromPath(path, 'drop'))
+      expect(refusal.code).toBe('intake.not_on_disk')
+      expect(refusal.message).toMatch(/isn’t a file on your disk/)
+      expect(refusal.message).not.toMatch(/could not be read/)
+      expect(refusal.fix).toMatch(/Save the key as a file first, then drop or choose it/)
+    }
+  })
+
+  it('refuses PEMs that lost their BEGIN line by what their END line says they are', async () => {
+    const rsa = rsaKeys().pkcs1
+    const certificate = selfSignedCertificate()
+    const withoutBegin = (pem: string, label: string) =>
+      pem.replace(`${pemArmor(label).begin}\n`, '')
+    expect((await refusalFor(withoutBegin(rsa, 'RSA PRIVATE KEY'))).code).toBe('intake.rsa_key')
+    expect((await refusalFor(withoutBegin(certificate, 'CERTIFICATE'))).code).toBe(
+      'intake.certificate',
+    )
+    const p384 = await refusalFor(withoutBegin(ecPkcs8('P-384'), 'PRIVATE KEY'))
+    expect(p384.code).toBe('intake.wrong_curve')
+    // Its first line of base64 went with it: not a key that can be read.
+    const lines = key.pem.split('\n')
+    const refusal = await refusalFor(lines.slice(2).join('\n'))
+    expect(refusal.code).not.toBe('intake.not_a_key')
+    expect(['intake.damaged', 'intake.truncated']).toContain(refusal.code)
+  })
+
   it('refuses a relative path', async () => {
     const refusal = refused(await keys.importFromPath('AuthKey_2X9R4HXF34.p8', 'drop'))
     expect(refusal.code).toBe('intake.file_unreadable')
@@ -472,11 +566,49 @@ describe('refused inputs', () => {
     expect(refusal.message).toMatch(/not allowed to read/)
   })
 
-  it('stores nothing for any refusal', async () => {
-    await refusalFor(rsaKeys().pkcs8)
-    await paste('nothing')
-    expect(secrets.calls.set).toBe(0)
-    expect(secrets.items.size).toBe(0)
+  it('keeps no draft for any refusal, even of an input holding the key', async () => {
+    const drafts = createDraftStore({ now: clock.now })
+    const added: KeyDraft[] = []
+    const watched: DraftStore = {
+      ...drafts,
+      add: (input) => {
+        const draft = drafts.add(input)
+        added.push(draft)
+        return draft
+      },
+    }
+    const intake = createIntake({ clipboard, drafts: watched })
+    const write = async (name: string, text: string) => {
+      const path = join(folder, name)
+      await writeFile(path, text)
+      return path
+    }
+    const refusals: Array<() => Promise<IntakeOutcome>> = [
+      async () => intake.importFromPath(await write('rsa.p8', rsaKeys().pkcs8), 'file'),
+      async () => intake.importFromPath(await write('two.p8', key.pem + p256().pem), 'file'),
+      async () => intake.importFromPath(await write('locked.p8', encryptedPkcs8(key)), 'drop'),
+      async () => intake.importFromPath(await write('cut.p8', key.pem.slice(0, 120)), 'file'),
+      async () => intake.importFromPath(join(folder, 'AuthKey_GONE123456.p8'), 'file'),
+      () => intake.importFromPath('', 'drop'),
+      () => {
+        clipboard.text = `${key.pem}${key.pem}`
+        return intake.importFromClipboard()
+      },
+      () => {
+        clipboard.text = ' '
+        return intake.importFromClipboard()
+      },
+    ]
+    for (const refuse of refusals) {
+      const outcome = await refuse()
+      expect(outcome.status).toBe('refused')
+      expect(added).toEqual([])
+      expect(drafts.findByFingerprint(key.fingerprint)).toBeNull()
+    }
+    clipboard.text = key.pem
+    expect((await intake.importFromClipboard()).status).toBe('imported')
+    expect(added).toHaveLength(1)
+    expect(drafts.findByFingerprint(key.fingerprint)).not.toBeNull()
   })
 })
 

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { BuildRow } from '../../../src/shared/contract'
 import { DAY_MS, HOUR_MS } from '../../../src/shared/attention'
-import { buildView, DEFAULT_BUILD_FILTER, isFiltered } from '../../../src/renderer/builds/model'
+import {
+  buildsSummary,
+  buildView,
+  DEFAULT_BUILD_FILTER,
+  isBehind,
+  isFiltered,
+  loadingText,
+} from '../../../src/renderer/builds/model'
 
 const NOW = Date.UTC(2026, 4, 1)
 
@@ -77,5 +84,66 @@ describe('the builds table', () => {
     expect(keys({ attentionOnly: true })).toEqual(['30', '29', '27'])
     expect(isFiltered({ ...DEFAULT_BUILD_FILTER, groupByVersion: false })).toBe(false)
     expect(isFiltered({ ...DEFAULT_BUILD_FILTER, expiry: 'current' })).toBe(true)
+  })
+})
+
+describe('a list paged in', () => {
+  const list = (count: number, complete: boolean) => ({
+    builds: Array.from({ length: count }, (_, index) => build(String(count - index), '1.0', 0)),
+    complete,
+  })
+
+  it('keeps what is shown when an answer read before it lands after it', () => {
+    // A page that crossed with all of them, or a refresh read before the last page.
+    expect(isBehind(list(400, false), list(5000, true))).toBe(true)
+    expect(isBehind(list(200, false), list(400, false))).toBe(true)
+    // An unfinished answer as long as the whole list shown (a forced refresh) keeps it whole.
+    expect(isBehind(list(5000, false), list(5000, true))).toBe(true)
+  })
+
+  it('takes an answer that knows as much or more', () => {
+    expect(isBehind(list(400, false), list(200, false))).toBe(false)
+    expect(isBehind(list(200, false), list(200, false))).toBe(false)
+    expect(isBehind(list(5000, true), list(400, false))).toBe(false)
+    // Whole and newer, even if shorter: Apple's answer wins.
+    expect(isBehind(list(4999, true), list(5000, true))).toBe(false)
+    expect(isBehind({ builds: null, complete: false }, list(0, false))).toBe(false)
+  })
+
+  it('says how far it is loaded, and how many match a filter', () => {
+    const n = (value: number) => value.toLocaleString()
+    expect(buildsSummary(5000, 400, false, null)).toBe(`${n(5000)} builds · loaded 400`)
+    expect(buildsSummary(5000, 400, false, 3)).toBe(`${n(5000)} builds · loaded 400`)
+    expect(buildsSummary(5000, 5000, true, null)).toBe(`${n(5000)} builds`)
+    expect(buildsSummary(5000, 5000, true, 1234)).toBe(`${n(5000)} builds · ${n(1234)} match`)
+    expect(buildsSummary(1, 1, true, null)).toBe('1 build')
+  })
+
+  it('says what the row after the loaded builds waits for', () => {
+    const state = { loaded: 400, total: 5000, filtered: false, paging: null, failed: false }
+    const of = `400 of ${(5000).toLocaleString()}`
+    expect(loadingText(state)).toBe(`Loading more builds… ${of}`)
+    expect(loadingText({ ...state, paging: 'more' })).toBe(`Loading more builds… ${of}`)
+    expect(loadingText({ ...state, paging: 'all' })).toBe(`Loading all builds… ${of}`)
+    expect(loadingText({ ...state, filtered: true, paging: 'all' })).toBe(`Filtering ${of} loaded…`)
+    expect(loadingText({ ...state, total: null })).toBe('Loading more builds… 400')
+    expect(loadingText({ ...state, failed: true })).toBe('More builds could not be loaded.')
+    expect(loadingText({ ...state, filtered: true, failed: true })).toBe(
+      `Filtered ${of} builds; the rest could not be loaded.`,
+    )
+  })
+
+  it('groups what is loaded so far, and a group grows as pages come in', () => {
+    const first = buildView(builds.slice(0, 3), DEFAULT_BUILD_FILTER, NOW)
+    expect(first.items.filter((item) => item.kind === 'group')).toMatchObject([
+      { version: '2.1', count: 2 },
+      { version: '2.0', count: 1 },
+    ])
+    const more = buildView(builds, DEFAULT_BUILD_FILTER, NOW)
+    expect(more.items.filter((item) => item.kind === 'group')).toMatchObject([
+      { version: '2.1', count: 2 },
+      { version: '2.0', count: 2 },
+      { version: '1.9', count: 1 },
+    ])
   })
 })
