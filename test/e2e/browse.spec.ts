@@ -290,6 +290,13 @@ test.describe('builds', () => {
       expect(requestsForApp()).toHaveLength(loaded / 200)
       expect(askedNow().filter((until) => until === 'more')).toHaveLength(loaded / 200 - 1)
     }
+    // The wheel scrolled the table alone: the window's content never scrolls away under it.
+    expect(
+      await app.evaluate(() => {
+        const content = document.querySelector('main.content')
+        return content ? [content.scrollTop, content.scrollHeight - content.clientHeight] : null
+      }),
+    ).toEqual([0, 0])
     // While a page is on its way, the row after the loaded ones says so.
     sandbox.admin.addFaults({
       kind: 'latency',
