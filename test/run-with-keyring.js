@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const command = process.argv.slice(2)
 if (command.length === 0) {
@@ -24,8 +25,8 @@ if (process.platform !== 'linux' || process.env.ASCENT_PRIVATE_KEYRING === '1') 
     }
   }
   const dataHome = mkdtempSync(join(tmpdir(), 'ascent-keyring-'))
-  const script =
-    'printf "\\n" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"'
+  const ready = fileURLToPath(new URL('keyring-ready.js', import.meta.url))
+  const script = `printf "\\n" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && node "${ready}" && exec "$@"`
   const env = { ...process.env, XDG_DATA_HOME: dataHome, ASCENT_PRIVATE_KEYRING: '1' }
   const cleanup = () => rmSync(dataHome, { recursive: true, force: true })
   run('dbus-run-session', ['--', 'sh', '-c', script, 'sh', ...command], env, cleanup)

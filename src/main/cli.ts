@@ -95,7 +95,6 @@ async function doctor(command: DoctorCommand, env: Environment, io: CliIo): Prom
     io.stderr(`Note: checking with ${command.apiBase}, not Apple’s API (${APPLE_API_BASE}).\n`)
   }
   for (const note of key.notes) io.stderr(`Note: ${note}\n`)
-  if (command.role && command.role !== 'ADMIN') io.stderr(`Note: ${UNVERIFIABLE_ROLE}\n`)
 
   const now = io.now ?? Date.now
   const tokens = signerFor(key, now)
@@ -119,6 +118,10 @@ async function doctor(command: DoctorCommand, env: Environment, io: CliIo): Prom
     { asc, tokens, surface: 'cli' },
   )
   let { diagnosis, warnings } = outcome
+  const roleTakenAsGiven = command.role !== null && command.role !== 'ADMIN'
+  if (key.keyType === 'team' && roleTakenAsGiven && !outcome.roleVerified) {
+    io.stderr(`Note: ${UNVERIFIABLE_ROLE}\n`)
+  }
   // With --role, a read the role should allow but the key may not do is the finding, not a note.
   const shortfall = command.role ? warnings.find((w) => w.code === 'access.forbidden') : undefined
   if (diagnosis.ok && shortfall) {

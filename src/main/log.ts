@@ -8,17 +8,22 @@ export interface Logger {
 const PEM_BLOCK = /-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g
 const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g
 const BEARER = /(Bearer\s+)\S+/gi
-/** A key body that lost its BEGIN line: the base64 lines (or escaped newlines) before an END line. */
-const PEM_TAIL = /[A-Za-z0-9+/=\s\\]*-----END [A-Z ]+-----/g
+/**
+ * A key body that lost its BEGIN line: the base64 lines (or escaped newlines) before an END line.
+ * Each pattern starts where a run starts (the lookbehind), so a long line is scanned once.
+ */
+const PEM_TAIL = /(?<![A-Za-z0-9+/=\r\n\\])[A-Za-z0-9+/=\r\n\\]*-----END [A-Z ]+-----/g
 /** Base64 in lines, as a key body is, whose short last line a long-run match would miss. */
-const BASE64_LINES = /(?:[A-Za-z0-9+/=]{16,}(?:\\r|\r)?(?:\\n|\n)){2,}[A-Za-z0-9+/=]*/g
+const BASE64_LINES =
+  /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/=]{16,}(?:\\r|\r)?(?:\\n|\n)){2,}[A-Za-z0-9+/=]*/g
 /** Long base64 runs: a key body without its header lines, or base64 of a whole PEM. */
 const LONG_BASE64 = /[A-Za-z0-9+/=_-]{64,}/g
+const NEVER = /(?!)/g
 
 export function redact(text: string): string {
   return text
     .replace(PEM_BLOCK, '[private key redacted]')
-    .replace(PEM_TAIL, '[private key redacted]')
+    .replace(text.includes('-----END') ? PEM_TAIL : NEVER, '[private key redacted]')
     .replace(BASE64_LINES, '[redacted]')
     .replace(BEARER, '$1[token redacted]')
     .replace(JWT, '[token redacted]')

@@ -69,7 +69,6 @@ export interface TokenSigner {
   recordServerDate: (
     identity: SigningIdentity,
     dateHeader: string,
-    requestSentAt: number,
     responseAt: number,
   ) => number | null
   /**
@@ -209,12 +208,13 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       }
     },
 
-    recordServerDate(_identity, dateHeader, requestSentAt, responseAt) {
+    recordServerDate(_identity, dateHeader, responseAt) {
       const serverMs = Date.parse(dateHeader)
       if (Number.isNaN(serverMs)) return null
-      // The header has whole seconds, so this reads Apple's clock up to a second early: the safe
+      // Apple stamps `Date` when it answers, after its own work, and in whole seconds: against the
+      // moment the answer arrived, this reads Apple's clock early, never late. That is the safe
       // side, since an `iat` in Apple's future is what gets a token refused.
-      const measured = serverMs - (requestSentAt + (responseAt - requestSentAt) / 2)
+      const measured = serverMs - responseAt
       // Every cached token, of every key, was signed with the old offset.
       if (Math.abs(measured - (offsetMs ?? 0)) > OFFSET_CHANGE_INVALIDATES_MS) {
         for (const state of keys.values()) clear(state)

@@ -26,11 +26,17 @@ export function App() {
     return focusAppsListWhenShown(() => setFocusAppsOf(null))
   }, [savedTeamShown])
 
+  /** The user picks a team: a saved team's pending focus is no longer wanted. */
+  const selectTeam = (teamId: string) => {
+    setFocusAppsOf(null)
+    teams.activate(teamId)
+  }
+
   useCommands((command: AppCommand) => {
     if (command.type === 'addKey') openWizard()
     if (command.type === 'selectTeam') {
       const team = list[command.index]
-      if (team) teams.activate(team.id)
+      if (team) selectTeam(team.id)
     }
   })
 
@@ -39,7 +45,7 @@ export function App() {
       <TeamSidebar
         teams={list}
         activeTeamId={teams.activeTeamId}
-        onSelect={teams.activate}
+        onSelect={selectTeam}
         onAddKey={() => openWizard()}
         orphans={teams.state?.orphans}
         notices={teams.state?.notices}

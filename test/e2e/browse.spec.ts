@@ -649,8 +649,13 @@ test.describe('problems and team actions', () => {
     await app.getByRole('menuitem', { name: 'Remove…' }).click()
     const sheet = app.getByRole('dialog', { name: 'Remove Contoso Games' })
     await expect(sheet).toContainText('Remove “Contoso Games”?')
+    // A sheet is modal: the app's commands wait (no wizard over it), the window behind is inert.
+    await app.keyboard.press('Control+N')
+    await expect(app.getByRole('dialog')).toHaveCount(1)
+    await expect(app.locator('main.content')).toHaveJSProperty('inert', true)
     await sheet.getByRole('button', { name: 'Remove' }).click()
     await expect(sheet).toHaveCount(0)
+    await expect(app.locator('main.content')).toHaveJSProperty('inert', false)
     await expect(teamButton(app, 'Contoso Games')).toHaveCount(0)
     const accounts = await saved.secrets.accounts()
     expect(accounts.some((account) => account.startsWith(saved.teams[2]!.issuerId ?? '-'))).toBe(

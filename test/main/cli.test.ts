@@ -331,6 +331,9 @@ describe('ascent doctor', () => {
     expect(json(admitted).key).toMatchObject({ role: 'ADMIN', roleVerified: true })
     expect(admitted.stderr).not.toContain('only --role admin')
     expect((await doctor(developer())).stdout).toContain('"roleVerified":false')
+    // An individual key has no role to take as given: no note.
+    const individualRun = await doctor(individual(), '--role', 'developer')
+    expect(individualRun.stderr).not.toContain('only --role admin')
   })
 
   it.each([

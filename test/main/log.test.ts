@@ -40,6 +40,11 @@ describe('redact', () => {
     expect(redact(`body ${body.join('\n')} end`)).not.toContain(last)
   })
 
+  it('keeps the words before a lone END line', () => {
+    const { end } = pemArmor('PRIVATE KEY')
+    expect(redact(`could not import: ${end}`)).toBe('could not import: [private key redacted]')
+  })
+
   it('keeps ordinary words and IDs', () => {
     expect(redact('key 2X9R4HXF34 of team 57246542-96fe-1a63-e053-0824d011072a')).toBe(
       'key 2X9R4HXF34 of team 57246542-96fe-1a63-e053-0824d011072a',

@@ -152,7 +152,6 @@ export function createTransport(options: TransportOptions): Transport {
       return failed({ kind: 'network', request, ...classifyNetworkError(error) })
     }
     try {
-      const sentAt = options.now()
       state.counts.requests += 1
       let response: Response
       try {
@@ -167,7 +166,7 @@ export function createTransport(options: TransportOptions): Transport {
       }
       const receivedAt = options.now()
       const date = response.headers.get('date')
-      if (date) options.tokens.recordServerDate(identity, date, sentAt, receivedAt)
+      if (date) options.tokens.recordServerDate(identity, date, receivedAt)
       const rateLimit = parseRateLimit(response.headers.get('x-rate-limit'))
       if (rateLimit) state.rateLimit = rateLimit
       let text: string

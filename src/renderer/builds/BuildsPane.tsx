@@ -26,6 +26,8 @@ export interface BuildsPaneProps extends ProblemActions {
   total: number | null
   /** What is being added to the list: its next page, or all the rest. */
   paging: 'more' | 'all' | null
+  /** The last page asked for added nothing: Try Again rather than a spinner. */
+  stalled: boolean
   problem: Problem | null
   filter: BuildFilter
   selectedBuildId: string | null
@@ -83,11 +85,15 @@ export function BuildsPane(props: BuildsPaneProps) {
   // Main counted every build's attention; the loaded ones may not have them all yet.
   const attention = complete ? view.attention : (props.activity?.attention.total ?? view.attention)
 
-  // Each list length is asked to grow once: a page that adds nothing (or fails) stops the
-  // asking until the user tries again.
+  // Each list length is asked to grow once per visit: a page that adds nothing stops the asking
+  // and offers Try Again; a page canceled because another app was opened is asked again here.
   const mark = `${app.id}:${loaded}`
   const askedMore = useRef<string | null>(null)
   const askedAll = useRef<string | null>(null)
+  useEffect(() => {
+    askedMore.current = null
+    askedAll.current = null
+  }, [app.id])
   const loading = builds !== null && !complete
   const nearEnd = useCallback(() => {
     // A filter asks for all of them instead.
@@ -104,7 +110,7 @@ export function BuildsPane(props: BuildsPaneProps) {
     if (wantsAll && paging !== 'all' && askedAll.current !== mark) loadAll()
   }, [wantsAll, paging, mark, loadAll])
 
-  const failed = paging === null && problem !== null
+  const failed = paging === null && (problem !== null || props.stalled)
   const footer: TableFooter | null = loading
     ? {
         text: loadingText({ loaded, total: props.total, filtered, paging, failed }),

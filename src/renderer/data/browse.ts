@@ -46,6 +46,8 @@ export type Paging = 'more' | 'all'
 export interface BuildsResource extends Resource<BuildsAnswer> {
   /** A page (or the rest) is being loaded; the list shown is still whole up to its end. */
   paging: Paging | null
+  /** The last page asked for added nothing: asking again is up to the user (Try Again). */
+  stalled: boolean
   /** Adds the next page (one request); a page already on its way makes this do nothing. */
   more: () => void
   /** Loads every build still missing (the End key, a filter over the whole list). */
@@ -63,6 +65,8 @@ const REMEMBERED = 48
 const memory = new Map<string, Freshness>()
 const loading = new Set<string>()
 const paging = new Map<string, Paging>()
+/** Lists whose last page added nothing, with the length they stopped at. */
+const stalledAt = new Map<string, number>()
 const watchers = new Map<string, Set<() => void>>()
 const everyChange = new Set<() => void>()
 
@@ -90,6 +94,16 @@ function setPaging(key: string, mode: Paging | null): void {
   if ((paging.get(key) ?? null) === mode) return
   if (mode) paging.set(key, mode)
   else paging.delete(key)
+  for (const watcher of watchers.get(key) ?? []) watcher()
+}
+
+function loadedLength(key: string): number {
+  return (memory.get(key) as BuildsAnswer | undefined)?.builds?.length ?? 0
+}
+
+function setStalled(key: string, stalled: boolean): void {
+  if (stalled) stalledAt.set(key, loadedLength(key))
+  else if (!stalledAt.delete(key)) return
   for (const watcher of watchers.get(key) ?? []) watcher()
 }
 
@@ -185,7 +199,13 @@ function useResource<A extends Freshness>(
     planRef.current = plan
   })
   // Kept with the key it is about, so a new key starts clean.
-  const [failure, setFailure] = useState<{ key: string; error: IpcError } | null>(null)
+  // A page's failure, with the answer it failed to add to: any later answer (a Retry, a refresh)
+  // supersedes it.
+  const [failure, setFailure] = useState<{
+    key: string
+    error: IpcError
+    answer: BuildsAnswer | undefined
+  } | null>(null)
   const [, setVersion] = useState(0)
   const run = useRef(0)
   const answer = key ? (memory.get(key) as A | undefined) : undefined
@@ -205,7 +225,9 @@ function useResource<A extends Freshness>(
           const result = await planRef.current.load(step)
           if (token !== run.current) return
           if (!result.ok) {
-            if (result.error.code !== CANCELED) setFailure({ key, error: result.error })
+            if (result.error.code !== CANCELED) {
+              setFailure({ key, error: result.error, answer: memory.get(key) as BuildsAnswer })
+            }
             break
           }
           const value = result.value
@@ -289,7 +311,13 @@ export function useBuilds(teamId: string, appId: string | null): BuildsResource 
   useLayoutEffect(() => {
     shownKey.current = key
   })
-  const [failure, setFailure] = useState<{ key: string; error: IpcError } | null>(null)
+  // A page's failure, with the answer it failed to add to: any later answer (a Retry, a refresh)
+  // supersedes it.
+  const [failure, setFailure] = useState<{
+    key: string
+    error: IpcError
+    answer: BuildsAnswer | undefined
+  } | null>(null)
 
   const page = useCallback(
     (mode: Paging) => {
@@ -297,19 +325,25 @@ export function useBuilds(teamId: string, appId: string | null): BuildsResource 
       const running = paging.get(key)
       if (running === 'all' || running === mode) return
       setPaging(key, mode)
+      setStalled(key, false)
+      const before = loadedLength(key)
       const until = mode === 'all' ? 'complete' : 'more'
       void ascent.builds
         .list({ teamId, appId, refresh: 'cached', until })
         .then((result) => {
           if (shownKey.current !== key) return
           if (!result.ok) {
-            if (result.error.code !== CANCELED) setFailure({ key, error: result.error })
+            if (result.error.code !== CANCELED) {
+              setFailure({ key, error: result.error, answer: memory.get(key) as BuildsAnswer })
+            }
             return
           }
           const value = result.value
           if (value.teamId !== teamId || value.appId !== appId) return
           setFailure(null)
           keep(key, value, buildsPlan)
+          const shown = memory.get(key) as BuildsAnswer | undefined
+          if (shown && !shown.complete && loadedLength(key) <= before) setStalled(key, true)
         })
         .finally(() => {
           if (paging.get(key) === mode) setPaging(key, null)
@@ -321,8 +355,13 @@ export function useBuilds(teamId: string, appId: string | null): BuildsResource 
   const all = useCallback(() => page('all'), [page])
   return {
     ...resource,
-    error: resource.error ?? (key !== null && failure?.key === key ? failure.error : null),
+    error:
+      resource.error ??
+      (key !== null && failure?.key === key && failure.answer === resource.answer
+        ? failure.error
+        : null),
     paging: key ? (paging.get(key) ?? null) : null,
+    stalled: key !== null && stalledAt.get(key) === loadedLength(key),
     more,
     all,
   }

@@ -8,7 +8,10 @@ const STORAGE_PREFIX = 'ascent.'
 function storedWidth(bounds: PaneBounds): number {
   try {
     const saved = localStorage.getItem(STORAGE_PREFIX + bounds.key)
-    return saved === null ? bounds.initial : clampWidth(Number(saved), bounds)
+    // An empty value would read as 0, the narrowest width, rather than as nothing set.
+    return saved === null || saved.trim() === ''
+      ? bounds.initial
+      : clampWidth(Number(saved), bounds)
   } catch {
     return bounds.initial
   }

@@ -3,23 +3,45 @@ import { useEffect, useRef, type ReactNode } from 'react'
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
 
+/** How many open sheets hold each element inert, for the elements a sheet made inert. */
+const inertHolds = new Map<HTMLElement, number>()
+
+function holdInert(element: HTMLElement): boolean {
+  const holds = inertHolds.get(element) ?? 0
+  // Inert for a reason of its own: not a sheet's to change.
+  if (holds === 0 && element.inert) return false
+  element.inert = true
+  inertHolds.set(element, holds + 1)
+  return true
+}
+
+function releaseInert(element: HTMLElement): void {
+  const holds = inertHolds.get(element) ?? 0
+  if (holds > 1) {
+    inertHolds.set(element, holds - 1)
+    return
+  }
+  inertHolds.delete(element)
+  element.inert = false
+}
+
 /**
  * Makes everything but `element` and its ancestors inert, up to <body>: the window behind a sheet
- * takes no focus, no clicks and no screen-reader visits. Returns the undo.
+ * takes no focus, no clicks and no screen-reader visits. Sheets may stack: an element stays inert
+ * until every sheet that held it has closed. Returns the undo.
  */
 function makeRestInert(element: HTMLElement): () => void {
-  const changed: HTMLElement[] = []
+  const held: HTMLElement[] = []
   for (let node = element; node.parentElement && node !== document.body;) {
     const parent: HTMLElement = node.parentElement
     for (const sibling of parent.children) {
-      if (sibling === node || !(sibling instanceof HTMLElement) || sibling.inert) continue
-      sibling.inert = true
-      changed.push(sibling)
+      if (sibling === node || !(sibling instanceof HTMLElement)) continue
+      if (holdInert(sibling)) held.push(sibling)
     }
     node = parent
   }
   return () => {
-    for (const sibling of changed) sibling.inert = false
+    for (const sibling of held) releaseInert(sibling)
   }
 }
 

@@ -33,14 +33,19 @@ export function useCommands(onCommand: (command: AppCommand) => void): void {
   })
 
   useEffect(() => {
+    // A sheet is modal, as on a Mac: while one is open the app's commands wait.
+    const run = (command: AppCommand) => {
+      if (document.querySelector('[aria-modal="true"]')) return
+      handlerRef.current(command)
+    }
     const onKeyDown = (event: KeyboardEvent) => {
       const command = commandFor(event)
       if (!command) return
       event.preventDefault()
-      handlerRef.current(command)
+      run(command)
     }
     window.addEventListener('keydown', onKeyDown)
-    const unsubscribe = ascent.app.onCommand((command) => handlerRef.current(command))
+    const unsubscribe = ascent.app.onCommand(run)
     return () => {
       window.removeEventListener('keydown', onKeyDown)
       unsubscribe()

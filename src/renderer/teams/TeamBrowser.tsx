@@ -322,6 +322,7 @@ export function TeamBrowser(props: TeamBrowserProps) {
                     complete={buildsAnswer?.complete ?? false}
                     total={buildsAnswer?.total ?? null}
                     paging={builds.paging}
+                    stalled={builds.stalled}
                     onLoadMore={builds.more}
                     onLoadAll={builds.all}
                     problem={buildsAnswer || builds.error ? problemOf(builds) : null}

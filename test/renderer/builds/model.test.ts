@@ -110,6 +110,15 @@ describe('a list paged in', () => {
     expect(isBehind({ builds: null, complete: false }, list(0, false))).toBe(false)
   })
 
+  it('takes a shorter list that starts with newer builds: more arrived than a page holds', () => {
+    const newer = {
+      builds: Array.from({ length: 200 }, (_, index) => build(`n${index}`, '1.1', -HOUR_MS)),
+      complete: false,
+    }
+    expect(isBehind(newer, list(5000, true))).toBe(false)
+    expect(isBehind(newer, list(400, false))).toBe(false)
+  })
+
   it('says how far it is loaded, and how many match a filter', () => {
     const n = (value: number) => value.toLocaleString()
     expect(buildsSummary(5000, 400, false, null)).toBe(`${n(5000)} builds · loaded 400`)
