@@ -50,6 +50,16 @@ describe('latency', () => {
     expect(sandbox.admin.faults()).toEqual([])
   })
 
+  it('lets a request whose client gave up during the delay use up no later fault', async () => {
+    sandbox.admin.setFaults([{ kind: 'latency', ms: 200, match: { keyId: northwind.keyId } }])
+    await expect(raw('/v1/apps?limit=1', northwind, AbortSignal.timeout(50))).rejects.toThrow()
+    sandbox.admin.setFaults([{ kind: 'error', status: 503, times: 1 }])
+    // The abandoned request wakes up on the server meanwhile, and must leave the fault alone.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(sandbox.admin.faults()).toEqual([{ kind: 'error', status: 503, times: 1 }])
+    expect((await raw('/v1/apps?limit=1', fabrikam)).status).toBe(503)
+  })
+
   it('takes latencyMs at start as a latency rule', async () => {
     const slowBox = await startSandbox({ latencyMs: 150 })
     try {

@@ -219,6 +219,8 @@ export class SandboxServer {
 
     const delay = this.faults.latency(claimedKeyId, url.pathname)
     if (delay > 0) await this.sleep(delay)
+    // A client that gave up during the delay is gone: its request must not use up a later fault.
+    if (request.socket.destroyed) return
     const fault = this.faults.take(NETWORK_FAULTS, claimedKeyId, url.pathname)
     if (fault) entry.fault = fault.kind
     if (fault?.kind === 'reset') {

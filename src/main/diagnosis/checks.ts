@@ -60,6 +60,7 @@ interface FinishedCheck {
   /** Normalized IDs; null when the IDs were not valid. */
   identity: SigningIdentity | null
   role: Role | null
+  roleVerified: boolean
   passed: boolean
   finishedAt: number
 }
@@ -145,6 +146,7 @@ export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
           fingerprint,
           identity: outcome.identity,
           role: outcome.role,
+          roleVerified: outcome.roleVerified,
           passed: outcome.accepted,
           finishedAt: now(),
         })
@@ -210,6 +212,7 @@ export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
           keyId: identity.keyId,
           name,
           role: checked.role,
+          roleVerified: checked.roleVerified,
         })
       }
       records.delete(checkId)

@@ -22,6 +22,8 @@ const teamRecord = z
     issuerId: z.string().nullable(),
     keyId: z.string().min(1),
     role: z.enum(['ADMIN', 'APP_MANAGER', 'DEVELOPER']).nullable(),
+    /** Absent in files written before it was kept: such roles count as the user's word. */
+    roleVerified: z.boolean().optional(),
     fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
     createdAt: z.string(),
     lastValidatedAt: z.string().nullable(),

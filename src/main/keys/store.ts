@@ -29,6 +29,8 @@ export interface SaveKeyInput {
   keyId: string
   name: string
   role: Role | null
+  /** Apple confirmed `role` in the check before saving; absent, the role is the user's word. */
+  roleVerified?: boolean
 }
 
 export interface KeyStoreCounters {
@@ -172,6 +174,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
       issuerId: record.issuerId,
       keyId: record.keyId,
       role: record.role,
+      roleVerified: record.roleVerified ?? false,
       fingerprintShort: shortFingerprint(record.fingerprint),
       createdAt: record.createdAt,
       lastValidatedAt: record.lastValidatedAt,
@@ -334,6 +337,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
           issuerId: ids.issuerId,
           keyId: ids.keyId,
           role: input.role,
+          roleVerified: input.role !== null && input.roleVerified === true,
           fingerprint,
           createdAt: at,
           lastValidatedAt: at,

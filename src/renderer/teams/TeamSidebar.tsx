@@ -4,7 +4,7 @@ import type { Notice, OrphanKey, TeamSummary } from '../../shared/contract'
 import { forgetTeam, teamAttention, useBrowseMemory } from '../data/browse'
 import { ascent } from '../data/bridge'
 import { useTeamActionRequests } from '../data/teamActions'
-import { STATUS_LABELS, statusNote, teamBadge, teamHue, teamMonogram } from './identity'
+import { roleNote, STATUS_LABELS, statusNote, teamBadge, teamHue, teamMonogram } from './identity'
 import { TeamMenu } from './TeamMenu'
 import { TeamSheets, type TeamSheet } from './TeamSheets'
 import { forgetView } from './viewState'
@@ -200,7 +200,7 @@ function TeamRow(props: {
           className="team-row"
           aria-current={props.active ? 'page' : undefined}
           aria-keyshortcuts={props.shortcut ? `Meta+${props.shortcut}` : undefined}
-          aria-description={`${teamBadge(team)}, ${status}${props.attention ? `, ${props.attention} builds need attention` : ''}`}
+          aria-description={`${teamBadge(team)}${roleNote(team) ? ` (${roleNote(team)})` : ''}, ${status}${props.attention ? `, ${props.attention} builds need attention` : ''}`}
           onClick={props.onSelect}
           onKeyDown={onKeyDown}
           title={team.statusDetail ?? status}
@@ -219,7 +219,7 @@ function TeamRow(props: {
             <span className="team-name" id={`team-name-${team.id}`}>
               {team.name}
             </span>
-            <span className="team-badge">
+            <span className="team-badge" title={roleNote(team) ?? undefined}>
               {teamBadge(team)}
               {props.attention ? (
                 <span className="team-attention" aria-hidden="true">

@@ -29,6 +29,14 @@ export function teamBadge(team: Pick<TeamSummary, 'keyType' | 'role'>): string {
   return team.role ? ROLE_LABELS[team.role] : 'Team key'
 }
 
+/** Said of a role Apple did not confirm (it can confirm Admin only): it is the user's word. */
+export function roleNote(
+  team: Pick<TeamSummary, 'keyType' | 'role' | 'roleVerified'>,
+): string | null {
+  if (team.keyType === 'individual' || team.role === null || team.roleVerified) return null
+  return 'Role as you entered it: Apple can confirm only Admin.'
+}
+
 export const STATUS_LABELS: Record<TeamSummary['status'], string> = {
   verified: 'Verified',
   unchecked: 'Not checked yet',

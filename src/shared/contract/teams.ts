@@ -13,6 +13,8 @@ export interface TeamSummary {
   issuerId: string | null
   keyId: string
   role: Role | null
+  /** Apple confirmed the role (only Admin can be); otherwise it is as the user said. */
+  roleVerified: boolean
   fingerprintShort: string
   createdAt: string
   lastValidatedAt: string | null

@@ -88,6 +88,18 @@ async function metadataText(): Promise<string> {
 }
 
 describe('saving', () => {
+  it('keeps whether Apple confirmed the role, and reads older files as the user’s word', async () => {
+    await keys.reconcile()
+    expect((await saveTeam({ role: 'ADMIN', roleVerified: true })).roleVerified).toBe(true)
+    const stored = JSON.parse(await metadataText()) as { teams: Record<string, unknown>[] }
+    expect(stored.teams[0]).toMatchObject({ role: 'ADMIN', roleVerified: true })
+
+    delete stored.teams[0]!.roleVerified
+    await writeFile(join(dataDir, 'keys.json'), JSON.stringify(stored))
+    const reread = await keys.reconcile()
+    expect(reread.teams[0]).toMatchObject({ role: 'ADMIN', roleVerified: false })
+  })
+
   it('puts the secret in the keychain and everything else in keys.json', async () => {
     await keys.reconcile()
     const team = await saveTeam({ name: '  Acme  ' })
@@ -98,6 +110,7 @@ describe('saving', () => {
       issuerId: ISSUER_ID,
       keyId: KEY_ID,
       role: 'APP_MANAGER',
+      roleVerified: false,
       fingerprintShort: expect.stringMatching(/^([0-9A-F]{2}:){7}[0-9A-F]{2}$/) as string,
       createdAt: new Date(clock.now()).toISOString(),
       lastValidatedAt: new Date(clock.now()).toISOString(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  roleNote,
   STATUS_LABELS,
   statusNote,
   teamBadge,
@@ -19,5 +20,14 @@ describe('a team in the sidebar', () => {
     expect(teamBadge({ keyType: 'team', role: null })).toBe('Team key')
     expect(teamMonogram('Northwind Labs')).toBe('NL')
     expect(teamMonogram('fabrikam')).toBe('FA')
+  })
+
+  it('says when a role is the user’s word rather than Apple’s', () => {
+    expect(roleNote({ keyType: 'team', role: 'APP_MANAGER', roleVerified: false })).toMatch(
+      /as you entered it/,
+    )
+    expect(roleNote({ keyType: 'team', role: 'ADMIN', roleVerified: true })).toBeNull()
+    expect(roleNote({ keyType: 'team', role: null, roleVerified: false })).toBeNull()
+    expect(roleNote({ keyType: 'individual', role: null, roleVerified: false })).toBeNull()
   })
 })

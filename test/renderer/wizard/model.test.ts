@@ -50,6 +50,7 @@ describe('idsOfTeam', () => {
         issuerId: '57246542-96fe-1a63-e053-0824d011072a',
         keyId: '2X9R4HXF34',
         role: 'DEVELOPER',
+        roleVerified: false,
         fingerprintShort: 'AB:CD',
         createdAt: '2026-01-01T00:00:00.000Z',
         lastValidatedAt: null,
