@@ -15,8 +15,10 @@ import {
 } from '../shared/contract'
 import type { Result } from '../shared/result'
 
+/** How the bridge reaches main: `ipcRenderer` in Electron, loopback HTTP in the harness. */
 export interface Transport {
-  invoke(channel: Channel, request: unknown): Promise<unknown>
+  /** One request to main's handler for `channel`; resolves with its Result. */
+  send(channel: Channel, request: unknown): Promise<unknown>
   /** Returns the function that removes the listener. */
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void
 }
@@ -35,7 +37,7 @@ export function buildBridge(transport: Transport, adapters: Adapters): AscentApi
     namespace(name)[verb] = async (argument?: unknown): Promise<Result<unknown>> => {
       try {
         const request = adapt ? adapt(argument as never) : argument
-        return (await transport.invoke(channel, request)) as Result<unknown>
+        return (await transport.send(channel, request)) as Result<unknown>
       } catch {
         return {
           ok: false,

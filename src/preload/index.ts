@@ -6,7 +6,7 @@ import { buildBridge } from './bridge'
 
 const api = buildBridge(
   {
-    invoke: (channel, request) => ipcRenderer.invoke(channel, request),
+    send: (channel, request) => ipcRenderer.invoke(channel, request),
     subscribe: (event, listener) => {
       const forward = (_event: IpcRendererEvent, payload: unknown) => listener(payload)
       ipcRenderer.on(event, forward)

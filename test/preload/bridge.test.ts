@@ -6,7 +6,7 @@ function fakeTransport() {
   const sent: { channel: string; request: unknown }[] = []
   const subscribers = new Map<string, (payload: unknown) => void>()
   const transport: Transport = {
-    invoke: (channel, request) => {
+    send: (channel, request) => {
       sent.push({ channel, request })
       return Promise.resolve({ ok: true, value: channel })
     },
@@ -44,7 +44,7 @@ describe('buildBridge', () => {
 
   it('answers a typed error when the transport fails', async () => {
     const api = buildBridge(
-      { invoke: () => Promise.reject(new Error('gone')), subscribe: () => () => undefined },
+      { send: () => Promise.reject(new Error('gone')), subscribe: () => () => undefined },
       { 'keys:importDropped': () => ({ path: '' }) },
     )
     expect(await api.app.info()).toEqual({
