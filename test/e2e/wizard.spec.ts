@@ -5,6 +5,7 @@
 import { basename } from 'node:path'
 import type { Page } from '@playwright/test'
 import type { Harness } from '../harness/server'
+import type { Sandbox, SandboxKey } from '../sandbox'
 import {
   COMMAND,
   dropFile,
@@ -22,6 +23,14 @@ async function screenshot(page: Page, step: string) {
   // Let the step's focus move and the spinner settle into a frame first.
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
   await page.screenshot({ path: `${SCREENSHOTS}/wizard-${step}.png`, animations: 'disabled' })
+}
+
+/** A working team key of `role`, its team, and the .p8 file the sandbox wrote for it. */
+function teamKeyWithFile(sandbox: Sandbox, role: NonNullable<SandboxKey['role']>) {
+  const key = sandbox.findKey({ type: 'team', role, revoked: false })
+  const team = sandbox.teams.find((candidate) => candidate.name === key.teamName)
+  if (!key.p8Path || !team) throw new Error('the sandbox wrote no key file')
+  return { key, team, p8Path: key.p8Path }
 }
 
 /** Opens the wizard and imports `path` through the file dialog. */
@@ -271,9 +280,7 @@ test('keyboard only: from ⌘N to the new team’s apps list, focus never leavin
   harness,
   sandbox,
 }) => {
-  const key = sandbox.findKey({ type: 'team', role: 'DEVELOPER', revoked: false })
-  const team = sandbox.teams.find((candidate) => candidate.name === key.teamName)
-  if (!key.p8Path || !team) throw new Error('the sandbox wrote no key file')
+  const { key, team, p8Path } = teamKeyWithFile(sandbox, 'DEVELOPER')
   const wizard = await openWizard(app)
   const focusedName = () =>
     app.evaluate(() => {
@@ -303,7 +310,7 @@ test('keyboard only: from ⌘N to the new team’s apps list, focus never leavin
   await app.keyboard.press('Tab')
   expect(await focusedName()).toBe('Choose File…')
 
-  harness.dialogAnswers.push(key.p8Path)
+  harness.dialogAnswers.push(p8Path)
   await app.keyboard.press('Enter')
   await expect(wizard.getByRole('button', { name: 'Continue' })).toBeFocused()
   await app.keyboard.press('Enter')
@@ -392,11 +399,9 @@ test.describe('check and save', () => {
     harness,
     sandbox,
   }) => {
-    const key = sandbox.findKey({ type: 'team', role: 'DEVELOPER', revoked: false })
-    const team = sandbox.teams.find((candidate) => candidate.name === key.teamName)
-    if (!key.p8Path || !team) throw new Error('the sandbox wrote no key file')
+    const { key, team, p8Path } = teamKeyWithFile(sandbox, 'DEVELOPER')
     const wizard = await openWizard(app)
-    harness.dialogAnswers.push(key.p8Path)
+    harness.dialogAnswers.push(p8Path)
     await wizard.getByRole('button', { name: 'Choose File…' }).click()
     await expect(wizard.getByRole('region', { name: 'Imported key' })).toContainText(
       fingerprintOfPem(key.privateKeyPem),
@@ -494,13 +499,11 @@ test.describe('check and save', () => {
   })
 
   test('Stop Check stops a running check', async ({ app, harness, sandbox }) => {
-    const key = sandbox.findKey({ type: 'team', role: 'APP_MANAGER', revoked: false })
-    const team = sandbox.teams.find((candidate) => candidate.name === key.teamName)
-    if (!key.p8Path || !team) throw new Error('the sandbox wrote no key file')
+    const { key, team, p8Path } = teamKeyWithFile(sandbox, 'APP_MANAGER')
     sandbox.admin.addFaults({ kind: 'hang', match: { keyId: key.keyId } })
     try {
       const wizard = await openWizard(app)
-      harness.dialogAnswers.push(key.p8Path)
+      harness.dialogAnswers.push(p8Path)
       await wizard.getByRole('button', { name: 'Choose File…' }).click()
       await wizard.getByRole('button', { name: 'Continue' }).click()
       await wizard.getByLabel('Issuer ID').fill(team.issuerId)

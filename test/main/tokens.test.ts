@@ -230,7 +230,8 @@ describe('clock skew', () => {
     expect(await opensslVerifies(token, teamKey)).toBe(true)
   })
 
-  it("signs another key's first token with the offset one key measured: it is this Mac's clock", async () => {
+  /** Two keys on a Mac whose clock runs 5 minutes ahead of Apple's. */
+  function twoKeysOnAFastClock() {
     const appleNow = Date.UTC(2026, 4, 1, 12, 0, 0, 0)
     const clock = createFakeClock(appleNow + 5 * 60 * 1000)
     const signer = createTokenSigner({
@@ -239,6 +240,11 @@ describe('clock skew', () => {
     })
     const measuring = identityOf(teamKey)
     const second = identityOf(otherKey, { keyId: OTHER_KEY_ID, issuerId: OTHER_ISSUER })
+    return { appleNow, clock, signer, measuring, second }
+  }
+
+  it("signs another key's first token with the offset one key measured: it is this Mac's clock", async () => {
+    const { appleNow, clock, signer, measuring, second } = twoKeysOnAFastClock()
     expect(signer.clockOffsetSeconds(second)).toBeNull()
 
     signer.recordServerDate(measuring, new Date(appleNow).toUTCString(), clock.now())
@@ -249,14 +255,7 @@ describe('clock skew', () => {
   })
 
   it("drops every key's cached tokens when any key's answer moves the offset", async () => {
-    const appleNow = Date.UTC(2026, 4, 1, 12, 0, 0, 0)
-    const clock = createFakeClock(appleNow + 5 * 60 * 1000)
-    const signer = createTokenSigner({
-      loadKey: loaderFor(teamKey, otherKey).loadKey,
-      now: clock.now,
-    })
-    const measuring = identityOf(teamKey)
-    const second = identityOf(otherKey, { keyId: OTHER_KEY_ID, issuerId: OTHER_ISSUER })
+    const { appleNow, clock, signer, measuring, second } = twoKeysOnAFastClock()
     // Signed before any answer: on this Mac's fast clock.
     const early = await signer.token(second)
     expect((decode(early).payload.iat ?? 0) - appleNow / 1000).toBe(300)

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, type RefObject } from 'react'
 import type { AppActivity, AppRow, BuildDetail, BuildRow } from '../../shared/contract'
 import { ProblemNotice, type ProblemActions } from '../teams/ProblemNotice'
 import type { Problem } from '../diagnosis/problem'
+import { ChoiceSelect } from '../shell/ChoiceSelect'
 import { AttentionToggle } from './AttentionToggle'
 import { BuildInspector } from './BuildInspector'
 import { BuildsTable, type BuildsTableHandle, type TableFooter } from './BuildsTable'
@@ -170,40 +171,27 @@ export function BuildsPane(props: BuildsPaneProps) {
             onChange={(event) => set({ version: event.target.value })}
           />
         </label>
-        <select
-          aria-label="Platform"
+        <ChoiceSelect
+          label="Platform"
           value={filter.platform}
-          onChange={(event) => set({ platform: event.target.value })}
-        >
-          <option value="all">All Platforms</option>
-          {view.platforms.map((platform) => (
-            <option key={platform} value={platform}>
-              {platformLabel(platform)}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label="Status"
+          choices={[
+            ['all', 'All Platforms'],
+            ...view.platforms.map((platform) => [platform, platformLabel(platform)] as const),
+          ]}
+          onChange={(platform) => set({ platform })}
+        />
+        <ChoiceSelect
+          label="Status"
           value={filter.state}
-          onChange={(event) => set({ state: event.target.value as StateFilter })}
-        >
-          {STATE_OPTIONS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label="Expiry"
+          choices={STATE_OPTIONS}
+          onChange={(state) => set({ state })}
+        />
+        <ChoiceSelect
+          label="Expiry"
           value={filter.expiry}
-          onChange={(event) => set({ expiry: event.target.value as ExpiryFilter })}
-        >
-          {EXPIRY_OPTIONS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
+          choices={EXPIRY_OPTIONS}
+          onChange={(expiry) => set({ expiry })}
+        />
         <AttentionToggle
           pressed={filter.attentionOnly}
           count={attention}

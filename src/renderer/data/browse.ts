@@ -199,13 +199,7 @@ function useResource<A extends Freshness>(
     planRef.current = plan
   })
   // Kept with the key it is about, so a new key starts clean.
-  // A page's failure, with the answer it failed to add to: any later answer (a Retry, a refresh)
-  // supersedes it.
-  const [failure, setFailure] = useState<{
-    key: string
-    error: IpcError
-    answer: BuildsAnswer | undefined
-  } | null>(null)
+  const [failure, setFailure] = useState<{ key: string; error: IpcError } | null>(null)
   const [, setVersion] = useState(0)
   const run = useRef(0)
   const answer = key ? (memory.get(key) as A | undefined) : undefined
@@ -225,9 +219,7 @@ function useResource<A extends Freshness>(
           const result = await planRef.current.load(step)
           if (token !== run.current) return
           if (!result.ok) {
-            if (result.error.code !== CANCELED) {
-              setFailure({ key, error: result.error, answer: memory.get(key) as BuildsAnswer })
-            }
+            if (result.error.code !== CANCELED) setFailure({ key, error: result.error })
             break
           }
           const value = result.value

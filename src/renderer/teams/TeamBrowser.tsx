@@ -17,6 +17,7 @@ import {
   type Resource,
 } from '../data/browse'
 import { requestTeamAction } from '../data/teamActions'
+import { ChoiceSelect } from '../shell/ChoiceSelect'
 import { PaneSplitter, usePaneWidth, type PaneBounds } from '../shell/PaneSplitter'
 import { useCommands } from '../shell/useCommands'
 import { ExplainedAboveProvider, ProblemNotice } from './ProblemNotice'
@@ -36,6 +37,9 @@ export interface TeamBrowserProps {
 const KEY_SETTLE_MS = 150
 const ASC_BASE = 'https://appstoreconnect.apple.com/'
 /** Wide enough for a bundle ID and a build line; the builds table keeps the rest. */
+const SORT_CHOICES = Object.entries(APP_SORT_LABELS).map(
+  ([sort, label]) => [sort as AppSort, `Sort by ${label}`] as const,
+)
 const APPS_WIDTH: PaneBounds = { key: 'appsPaneWidth', initial: 300, min: 240, max: 440 }
 
 function problemOf(resource: Resource<Freshness>): Problem | null {
@@ -226,17 +230,12 @@ export function TeamBrowser(props: TeamBrowserProps) {
                 }}
               />
             </label>
-            <select
-              aria-label="Sort apps"
+            <ChoiceSelect
+              label="Sort apps"
               value={view.sort}
-              onChange={(event) => update({ sort: event.target.value as AppSort })}
-            >
-              {Object.entries(APP_SORT_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  Sort by {label}
-                </option>
-              ))}
-            </select>
+              choices={SORT_CHOICES}
+              onChange={(sort) => update({ sort })}
+            />
             <AttentionToggle
               pressed={view.attentionOnly}
               count={teamAttention}
