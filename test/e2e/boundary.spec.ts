@@ -4,6 +4,7 @@
  */
 import { channels, eventNames, eventBridgeName, splitChannel } from '../../src/shared/contract'
 import { expect, test } from './fixtures'
+import { screenshot } from './screenshots'
 
 test('window.ascent exposes exactly the contract, as functions, and nothing else', async ({
   app,
@@ -76,6 +77,5 @@ test('the first run shows the empty state', async ({ app }) => {
   ).toBeVisible()
   await expect(app.getByText('No key is added yet')).toBeVisible()
   // The README's first screenshot.
-  await app.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
-  await app.screenshot({ path: 'docs/screenshots/first-run.png', animations: 'disabled' })
+  await screenshot(app, 'first-run')
 })

@@ -3,7 +3,6 @@
  * sandbox, with three saved teams (Northwind: Admin key, 30 apps, one with 5,000 builds; Fabrikam:
  * Developer key; Contoso: unsigned agreements).
  */
-import type { Page } from '@playwright/test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,14 +21,9 @@ import {
   test,
   toolbarTitle,
 } from './browse-fixtures'
+import { screenshot } from './screenshots'
 
-const SCREENSHOTS = 'docs/screenshots'
 const MAX_ROWS = 150
-
-async function screenshot(page: Page, name: string) {
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, animations: 'disabled' })
-}
 
 function appleRequests(
   sandbox: { admin: { requestLog(): { path: string; keyId: string | null }[] } },

@@ -15,15 +15,12 @@ import {
   requestsOn,
   test,
 } from './wizard-fixtures'
+import { screenshot } from './screenshots'
 
 const ISSUER = '57246542-96fe-1a63-e053-0824d011072a'
-const SCREENSHOTS = 'docs/screenshots'
 
-async function screenshot(page: Page, step: string) {
-  // Let the step's focus move and the spinner settle into a frame first.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
-  await page.screenshot({ path: `${SCREENSHOTS}/wizard-${step}.png`, animations: 'disabled' })
-}
+/** The wizard's screenshots are named after their step. */
+const screenshotStep = (page: Page, step: string) => screenshot(page, `wizard-${step}`)
 
 /** A working team key of `role`, its team, and the .p8 file the sandbox wrote for it. */
 function teamKeyWithFile(sandbox: Sandbox, role: NonNullable<SandboxKey['role']>) {
@@ -88,7 +85,7 @@ test.describe('key file', () => {
   }) => {
     const key = await keyFiles.p256File('AuthKey_DROP123456.p8')
     const wizard = await openWizard(app)
-    await screenshot(app, 'key-file')
+    await screenshotStep(app, 'key-file')
 
     // Not on the drop zone: on the window's sidebar, behind the sheet.
     await dropFile(app, '.sidebar', basename(key.path), key.path)
@@ -98,7 +95,7 @@ test.describe('key file', () => {
     )
     expect(requestsOn(harness, 'keys:importDropped')).toEqual([{ path: key.path }])
     expect(new URL(app.url()).pathname).toBe('/')
-    await screenshot(app, 'key-file-imported')
+    await screenshotStep(app, 'key-file-imported')
   })
 
   test('the clipboard is read by main, from the button and from ⌘V, and can be cleared', async ({
@@ -153,7 +150,7 @@ test.describe('key file', () => {
       ratio: 1,
     })
     await expect(alert).toBeInViewport({ ratio: 1 })
-    await screenshot(app, 'key-file-refused')
+    await screenshotStep(app, 'key-file-refused')
 
     harness.clipboard.text = 'not a key at all'
     await app.keyboard.press(`${COMMAND}+v`)
@@ -164,11 +161,11 @@ test.describe('key file', () => {
     await app.emulateMedia({ colorScheme: 'dark' })
     const key = await keyFiles.p256File('AuthKey_DARK123456.p8')
     const wizard = await openWizard(app)
-    await screenshot(app, 'key-file-dark')
+    await screenshotStep(app, 'key-file-dark')
     harness.dialogAnswers.push(key.path)
     await wizard.getByRole('button', { name: 'Choose File…' }).click()
     await expect(wizard.getByRole('region', { name: 'Imported key' })).toBeVisible()
-    await screenshot(app, 'key-file-imported-dark')
+    await screenshotStep(app, 'key-file-imported-dark')
   })
 })
 
@@ -201,7 +198,7 @@ test.describe('IDs', () => {
     await expect(wizard.getByText('look swapped')).toBeVisible()
     await expect(issuer).toHaveAttribute('aria-invalid', 'true')
     await expect(keyId).toHaveAttribute('aria-invalid', 'true')
-    await screenshot(app, 'ids-swapped')
+    await screenshotStep(app, 'ids-swapped')
 
     await wizard.getByRole('button', { name: 'Swap' }).click()
     await expect(issuer).toHaveValue(ISSUER)
@@ -209,7 +206,7 @@ test.describe('IDs', () => {
     await expect(wizard.getByText('look swapped')).toHaveCount(0)
     await expect(issuer).toHaveAttribute('aria-invalid', 'false')
     await expect(keyId).toHaveAttribute('aria-invalid', 'false')
-    await screenshot(app, 'ids')
+    await screenshotStep(app, 'ids')
   })
 
   test('a key ID other than the file’s is a warning, not a block', async ({
@@ -225,7 +222,7 @@ test.describe('IDs', () => {
 
     await expect(keyId).toHaveAccessibleDescription(/named for key ABCDE12345/)
     await expect(keyId).toHaveAttribute('aria-invalid', 'false')
-    await screenshot(app, 'ids-mismatch')
+    await screenshotStep(app, 'ids-mismatch')
 
     await wizard.getByRole('button', { name: 'Use ABCDE12345' }).click()
     await expect(keyId).toHaveValue('ABCDE12345')
@@ -246,7 +243,7 @@ test.describe('IDs', () => {
     await expect(wizard.getByLabel('Issuer ID')).toHaveCount(0)
     await expect(wizard.getByLabel('Role you picked (optional)')).toHaveCount(0)
     await expect(wizard.getByText('Individual keys belong to one person')).toBeVisible()
-    await screenshot(app, 'ids-individual')
+    await screenshotStep(app, 'ids-individual')
 
     await wizard.getByRole('button', { name: 'Check Key' }).click()
     await expect.poll(() => requestsOn(harness, 'keys:check')).toHaveLength(1)
@@ -430,7 +427,7 @@ test.describe('check and save', () => {
     await expect(
       wizard.getByText('Role: App Manager (as you said; Apple can’t confirm it)'),
     ).toBeVisible()
-    await screenshot(app, 'check')
+    await screenshotStep(app, 'check')
 
     const [check] = requestsOn(harness, 'keys:check') as { checkId: string }[]
     await wizard.getByRole('button', { name: 'Continue' }).click()
@@ -438,7 +435,7 @@ test.describe('check and save', () => {
     await expect(name).toBeFocused()
     // The suggested name carries no role Apple did not confirm.
     await expect(name).toHaveValue(`Team ${team.issuerId.slice(0, 8)}`)
-    await screenshot(app, 'name')
+    await screenshotStep(app, 'name')
 
     await name.fill('Northwind CI')
     await app.keyboard.press('Enter')
@@ -483,7 +480,7 @@ test.describe('check and save', () => {
       ratio: 1,
     })
     await expect(alert.getByRole('heading')).toBeInViewport({ ratio: 1 })
-    await screenshot(app, 'check-failed')
+    await screenshotStep(app, 'check-failed')
 
     await wizard.getByRole('button', { name: 'Open App Store Connect' }).click()
     await expect
@@ -508,7 +505,7 @@ test.describe('check and save', () => {
       await wizard.getByRole('button', { name: 'Continue' }).click()
       await wizard.getByLabel('Issuer ID').fill(team.issuerId)
       await wizard.getByRole('button', { name: 'Check Key' }).click()
-      await screenshot(app, 'check-running')
+      await screenshotStep(app, 'check-running')
 
       // Stop Check, not a second "Cancel" next to the wizard's own.
       await expect(wizard.getByRole('button', { name: 'Cancel', exact: true })).toHaveCount(1)
