@@ -5,6 +5,7 @@
  * trace and no secret. Transport-free: the Electron entry and the browser harness both call it.
  */
 import { operations, type Channel, type ParsedRequestOf, type ResponseOf } from '../shared/contract'
+import type { ErrorCode } from '../shared/errors'
 import { IpcErrorCode, type Result } from '../shared/result'
 import { isAppError } from './errors'
 import type { Logger } from './log'
@@ -118,6 +119,6 @@ export function createDispatcher(options: {
   }
 }
 
-function failure(code: string, message: string): Result<never> {
+function failure(code: ErrorCode, message: string): Result<never> {
   return { ok: false, error: { code, message } }
 }

@@ -1,4 +1,5 @@
 import type * as Keyring from '@napi-rs/keyring'
+import type { CodesOf } from '../shared/errors'
 import { AppError } from './errors'
 
 /**
@@ -24,7 +25,7 @@ export interface SecretStore {
  * - `keychain.locked`: the keychain is locked and was not unlocked.
  * - `keychain.denied`: the user (or the system) refused Ascent access to the item.
  */
-export type KeychainErrorCode = 'keychain.unavailable' | 'keychain.locked' | 'keychain.denied'
+export type KeychainErrorCode = CodesOf<'keychain'>
 
 /**
  * A keychain failure. `platformMessage` is the platform's own words, for the redacting log only:

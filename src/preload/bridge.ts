@@ -13,7 +13,7 @@ import {
   type Channel,
   type EventName,
 } from '../shared/contract'
-import type { Result } from '../shared/result'
+import { IpcErrorCode, type Result } from '../shared/result'
 
 /** How the bridge reaches main: `ipcRenderer` in Electron, loopback HTTP in the harness. */
 export interface Transport {
@@ -41,7 +41,10 @@ export function buildBridge(transport: Transport, adapters: Adapters): AscentApi
       } catch {
         return {
           ok: false,
-          error: { code: 'ipc.transport', message: 'Ascent could not reach its main process.' },
+          error: {
+            code: IpcErrorCode.transport,
+            message: 'Ascent could not reach its main process.',
+          },
         }
       }
     }

@@ -124,12 +124,12 @@ describe('createDispatcher', () => {
   it('passes an AppError through as a typed error', async () => {
     const dispatch = dispatcherWith({
       'teams:activate': () => {
-        throw new AppError('team.unknown', 'There is no such team.')
+        throw new AppError('keys.team_not_found', 'There is no such team.')
       },
     })
     await expect(dispatch('teams:activate', { teamId: 'a' }, top)).resolves.toEqual({
       ok: false,
-      error: { code: 'team.unknown', message: 'There is no such team.' },
+      error: { code: 'keys.team_not_found', message: 'There is no such team.' },
     })
   })
 

@@ -1,4 +1,5 @@
 import type { IntakeRefusal } from '../../shared/contract/keys'
+import type { CodesOf } from '../../shared/errors'
 
 /**
  * Why intake turned an input away. Codes are stable (the UI and tests branch on them):
@@ -25,27 +26,7 @@ import type { IntakeRefusal } from '../../shared/contract/keys'
  * - `intake.not_on_disk`          a dropped item with no file behind it (from a browser or an app
  *                                 that hands over contents only): the drop gave no path
  */
-export type IntakeRefusalCode =
-  | 'intake.not_a_key'
-  | 'intake.clipboard_empty'
-  | 'intake.certificate'
-  | 'intake.certificate_request'
-  | 'intake.public_key'
-  | 'intake.rsa_key'
-  | 'intake.wrong_curve'
-  | 'intake.unsupported_key'
-  | 'intake.encrypted_key'
-  | 'intake.sec1_unreadable'
-  | 'intake.truncated'
-  | 'intake.damaged'
-  | 'intake.multiple_keys'
-  | 'intake.fastlane_json_invalid'
-  | 'intake.too_large'
-  | 'intake.file_missing'
-  | 'intake.file_unreadable'
-  | 'intake.is_directory'
-  | 'intake.not_a_file'
-  | 'intake.not_on_disk'
+export type IntakeRefusalCode = CodesOf<'intake'>
 
 export interface Refusal extends IntakeRefusal {
   code: IntakeRefusalCode

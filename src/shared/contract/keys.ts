@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Diagnosis } from '../diagnosis'
+import type { CodesOf } from '../errors'
 import type { KeyType, Role } from '../keys'
 import type { TeamSummary } from './teams'
 import { event, operation } from './define'
@@ -8,7 +9,7 @@ export type IntakeSource = 'file' | 'drop' | 'clipboard'
 
 /** Why a key file was refused; `code` is stable (`intake.rsa_key`, `intake.too_large`, ...). */
 export interface IntakeRefusal {
-  code: string
+  code: CodesOf<'intake'>
   message: string
   /** How to fix it, when there is something the user can do. */
   fix: string | null

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Diagnosis, RateLimitFigures } from '../diagnosis'
+import type { ErrorCode } from '../errors'
 import type { KeyType, Role } from '../keys'
 import { operation } from './define'
 
@@ -32,7 +33,7 @@ export interface OrphanKey {
 }
 
 export interface Notice {
-  code: string
+  code: ErrorCode
   message: string
 }
 
