@@ -138,22 +138,26 @@ async function browsePath(
       log: silentLogger,
     })
     const appId = sandbox.fixtures.bigApp.id
-    const apps = await browse.apps({ teamId, refresh: 'cached' })
-    await browse.activity({ teamId, refresh: 'cached' })
-    let builds = await browse.builds({ teamId, appId, refresh: 'cached', until: 'first' })
-    while (!builds.complete && !builds.problem) {
-      builds = await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+    const apps = await browse.read({ teamId, resource: 'apps', params: {} })
+    await browse.read({ teamId, resource: 'activity', params: {} })
+    let loaded = 0
+    let page = await browse.read({ teamId, resource: 'builds', params: { appId } })
+    loaded += page.value?.builds.length ?? 0
+    while (page.value?.next != null && !page.problem) {
+      const from = page.value.next
+      page = await browse.read({ teamId, resource: 'builds', params: { appId, from } })
+      loaded += page.value?.builds.length ?? 0
     }
     browse.dispose()
-    if (builds.builds?.length !== sandbox.fixtures.bigApp.buildCount) {
-      throw new Error(`paging gave ${builds.builds?.length ?? 0} builds, not all of them`)
+    if (loaded !== sandbox.fixtures.bigApp.buildCount) {
+      throw new Error(`paging gave ${loaded} builds, not all of them`)
     }
     const requests = asc.counts(await keys.identityOf(teamId)).requests
     const { signatures } = tokens.counters()
     const per100 = (count: number) => (count * 100) / requests
     return [
       {
-        label: `browsing (${apps.apps?.length ?? 0} apps, activity, all builds page by page): requests`,
+        label: `browsing (${apps.value?.length ?? 0} apps, activity, all builds page by page): requests`,
         value: requests,
         unit: '',
       },

@@ -52,6 +52,7 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     cache: createBrowseCache(),
     now: () => platform.now(),
     log: platform.log,
+    onChanged: (change) => platform.notify('browse:changed', change),
   })
   void keys.reconcile().catch((error: unknown) => {
     platform.log.error('reconciling saved keys failed', { error: String(error) })

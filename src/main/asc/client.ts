@@ -94,8 +94,32 @@ export interface ProbeResult {
   total: number | null
 }
 
+/** A collection read to its end: the resources, mapped, and Apple's count of them. */
+export interface Collection<R> {
+  items: R[]
+  /** How many resources Apple says there are; null when it did not say. */
+  total: number | null
+}
+
 /** Everything the screens and the key check read, for one key. */
 export interface AscKeyClient {
+  /**
+   * Every page of a collection request (following `links.next` as Apple wrote it), each resource
+   * read with `schema` and mapped: how a resource declared outside this module reads Apple.
+   */
+  collection<S extends z.ZodType, R>(
+    request: AscRequest,
+    schema: S,
+    map: (item: z.infer<S>, included: Included) => R,
+    options?: CallOptions,
+  ): Promise<Collection<R>>
+  /** One resource (`GET /v1/{type}/{id}`), read with `schema` and mapped. */
+  instance<S extends z.ZodType, R>(
+    request: AscRequest,
+    schema: S,
+    map: (item: z.infer<S>, included: Included) => R,
+    options?: CallOptions,
+  ): Promise<R>
   /** Every app of the team (one request up to 200 apps), sorted by name. */
   listApps(options?: CallOptions): Promise<AppSummary[]>
   getApp(appId: string, options?: CallOptions): Promise<AppSummary>
@@ -283,6 +307,14 @@ function keyClient(
   }
 
   return {
+    async collection(request, schema, map, call = {}) {
+      const { items, total } = await fetchPages(urlOf(request), schema, map, call)
+      return { items, total }
+    },
+    async instance(request, schema, map, call = {}) {
+      const { data, included } = await fetchInstance(request, schema, call)
+      return map(data, included)
+    },
     listApps: (call = {}) => fetchAll(requests.apps(pageLimit), appSchema, toAppSummary, call),
     async getApp(appId, call = {}) {
       const { data, included } = await fetchInstance(requests.app(appId), appSchema, call)

@@ -119,10 +119,14 @@ export function parseBody<T extends z.ZodType>(
   return parsed.data
 }
 
+/** A resource schema: `type` is one literal, so an included resource is read by type and id. */
+export type ResourceSchema = z.ZodObject<{ type: z.ZodLiteral<string>; id: z.ZodString }>
+
 /** The `included` array of one response, read by type and id. */
 export class Included {
   private readonly raw = new Map<string, IncludedResource>()
-  private readonly parsed = new Map<string, unknown>()
+  /** Per schema (a resource may be read by a narrow schema of its own), by `type:id`. */
+  private readonly parsed = new Map<z.ZodType, Map<string, unknown>>()
 
   constructor(
     included: readonly IncludedResource[] | undefined,
@@ -135,19 +139,30 @@ export class Included {
     type: T,
     ref: { type: string; id: string } | null | undefined,
   ): ResourceOf<T> | null {
+    return this.read(
+      RESOURCE_SCHEMAS[type] as unknown as ResourceSchema,
+      ref,
+    ) as ResourceOf<T> | null
+  }
+
+  /** The resource `ref` points at, read with `schema`; null when it is not included. */
+  read<S extends ResourceSchema>(
+    schema: S,
+    ref: { type: string; id: string } | null | undefined,
+  ): z.infer<S> | null {
+    const type = schema.shape.type.value
     if (!ref || ref.type !== type) return null
     const key = `${type}:${ref.id}`
-    const done = this.parsed.get(key)
-    if (done) return done as ResourceOf<T>
+    let parsed = this.parsed.get(schema)
+    if (!parsed) {
+      parsed = new Map()
+      this.parsed.set(schema, parsed)
+    }
+    if (parsed.has(key)) return parsed.get(key) as z.infer<S>
     const raw = this.raw.get(key)
     if (!raw) return null
-    const resource = parseBody(
-      RESOURCE_SCHEMAS[type],
-      raw,
-      this.context,
-      `included(${type}:${ref.id})`,
-    ) as ResourceOf<T>
-    this.parsed.set(key, resource)
+    const resource = parseBody(schema, raw, this.context, `included(${key})`)
+    parsed.set(key, resource)
     return resource
   }
 

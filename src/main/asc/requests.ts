@@ -54,7 +54,11 @@ const BETA_GROUP_FIELDS = [
   'feedbackEnabled',
 ]
 
-function get(path: string, query: Record<string, string | number | readonly string[]>): AscRequest {
+/** `GET path?query`, lists written comma-separated as Apple's `form, explode: false` wants. */
+export function get(
+  path: string,
+  query: Record<string, string | number | readonly string[]>,
+): AscRequest {
   return {
     method: 'GET',
     path,

@@ -37,6 +37,8 @@ export interface CallOptions {
   signal?: AbortSignal
   /** Request strings the token is limited to (see `requestScope`); none for a full token. */
   scope?: readonly string[]
+  /** Work the user did not ask for: it waits behind the user's requests (see queue.ts). */
+  background?: boolean
 }
 
 export interface JsonResponse {
@@ -252,6 +254,7 @@ export function createTransport(options: TransportOptions): Transport {
         () => attempt(identity, state, url, request, call),
         call.signal,
         canceled,
+        call.background ? 'background' : 'user',
       )
       if (outcome.ok) return outcome.response
       const failure = outcome.failure

@@ -1,29 +1,5 @@
-import { z } from 'zod'
 import type { AttentionCounts } from '../attention'
-import type { Diagnosis } from '../diagnosis'
-import { operation } from './define'
-
-/**
- * How an answer may be served: `cached` paints from main's cache when it has the data (any age),
- * `background` refreshes from Apple if the rate-limit policy says a refresh is due, `force`
- * refreshes now (the refresh button, ⌘R).
- */
-export type RefreshMode = 'cached' | 'background' | 'force'
-
-export const refreshMode = z.enum(['cached', 'background', 'force']).default('cached')
-
-/** What every browsing answer says about itself. Times are ms since the epoch. */
-export interface Freshness {
-  /** The team the data belongs to; the renderer drops an answer for any other team. */
-  teamId: string
-  /** When the data came from Apple; null when there is none. */
-  fetchedAt: number | null
-  fromCache: boolean
-  /** Old enough that a quiet refresh is due (sooner or later, by the rate-limit policy). */
-  stale: boolean
-  /** Why the data could not be (re)loaded; the cached data, if any, is still in the answer. */
-  problem: Diagnosis | null
-}
+import { resource } from './define'
 
 export interface AppStoreVersionBrief {
   versionString: string
@@ -41,11 +17,6 @@ export interface AppRow {
   platforms: string[]
   /** The newest App Store version of each platform. */
   appStoreVersions: AppStoreVersionBrief[]
-}
-
-export interface AppsAnswer extends Freshness {
-  /** Sorted by name; null when nothing could be loaded. */
-  apps: AppRow[] | null
 }
 
 export interface LatestBuild {
@@ -70,18 +41,12 @@ export interface AppActivity {
   countedAt: number
 }
 
-export interface AppsActivityAnswer extends Freshness {
-  /** One per app of the team, in no particular order; null when nothing could be loaded. */
-  activity: AppActivity[] | null
-}
-
-const teamId = z.string().min(1).max(100)
-
-export const appsOperations = {
-  /** The team's apps: one request to Apple when not cached. */
-  'apps:list': operation<AppsAnswer>()(z.object({ teamId, refresh: refreshMode }).strict()),
-  /** Each app's newest build, icon and needs-attention counts (one request per app). */
-  'apps:activity': operation<AppsActivityAnswer>()(
-    z.object({ teamId, refresh: refreshMode }).strict(),
-  ),
+export const appsResources = {
+  /** The team's apps, sorted by name: one request to Apple. */
+  apps: resource<AppRow[]>()({}),
+  /**
+   * Each app's newest build, icon and needs-attention counts, one per app in no particular
+   * order: one or two requests per app, asked for once the apps are on screen.
+   */
+  activity: resource<AppActivity[]>()({}),
 }
