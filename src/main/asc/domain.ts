@@ -139,10 +139,7 @@ export class Included {
     type: T,
     ref: { type: string; id: string } | null | undefined,
   ): ResourceOf<T> | null {
-    return this.read(
-      RESOURCE_SCHEMAS[type] as unknown as ResourceSchema,
-      ref,
-    ) as ResourceOf<T> | null
+    return this.read(RESOURCE_SCHEMAS[type], ref) as ResourceOf<T> | null
   }
 
   /** The resource `ref` points at, read with `schema`; null when it is not included. */

@@ -78,7 +78,7 @@ export function createRequestQueue(
             try {
               running = task()
             } catch (error) {
-              running = Promise.reject(error as Error)
+              running = Promise.reject(error)
             }
             running.then(
               (value) => {
@@ -87,7 +87,7 @@ export function createRequestQueue(
               },
               (error: unknown) => {
                 release()
-                reject(error as Error)
+                reject(error)
               },
             )
           },
