@@ -139,7 +139,8 @@ export class Included {
     type: T,
     ref: { type: string; id: string } | null | undefined,
   ): ResourceOf<T> | null {
-    return this.read(RESOURCE_SCHEMAS[type], ref) as ResourceOf<T> | null
+    const schema: ResourceSchema = RESOURCE_SCHEMAS[type]
+    return this.read(schema, ref) as ResourceOf<T> | null
   }
 
   /** The resource `ref` points at, read with `schema`; null when it is not included. */

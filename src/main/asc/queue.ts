@@ -74,22 +74,9 @@ export function createRequestQueue(
               active[lane] -= 1
               pump()
             }
-            let running: Promise<T>
-            try {
-              running = task()
-            } catch (error) {
-              running = Promise.reject(error)
-            }
-            running.then(
-              (value) => {
-                release()
-                resolve(value)
-              },
-              (error: unknown) => {
-                release()
-                reject(error)
-              },
-            )
+            // A task that throws before its first await rejects like one that fails later.
+            const running = (async () => task())()
+            running.finally(release).then(resolve, reject)
           },
         }
         function leave(): void {
