@@ -24,6 +24,27 @@ const rendererBoundary = {
     },
     { group: nodeBuiltins, message: 'The renderer is a web page: no Node APIs.' },
     { group: ['**/main/**', '**/preload/**'], message: 'The renderer may import only src/shared.' },
+    {
+      group: ['**/data/bridge'],
+      message: 'Only src/renderer/data talks to main: use its hooks and functions.',
+    },
+  ],
+}
+
+const windowAscent = {
+  selector: "MemberExpression[object.name='window'][property.name='ascent']",
+  message:
+    'Only src/renderer/data/bridge.ts reads window.ascent: use the hooks in src/renderer/data.',
+}
+
+// The preload ships to every window: the contract's names only, never its zod schemas.
+const preloadBoundary = {
+  patterns: [
+    {
+      regex: '^zod$|/shared/contract(/index)?$',
+      allowTypeImports: true,
+      message: 'The preload reads src/shared/contract/channels.ts; main checks requests with zod.',
+    },
   ],
 }
 
@@ -122,6 +143,15 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': ['error', rendererBoundary],
     },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    ignores: ['src/renderer/data/bridge.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...noLooseElectron, windowAscent] },
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', preloadBoundary] },
   },
   {
     files: ['src/shared/**/*.ts'],

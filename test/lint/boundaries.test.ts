@@ -46,6 +46,43 @@ describe('process boundary lint rules', () => {
     ).toHaveLength(1)
   })
 
+  it('keep the talk with main in src/renderer/data', async () => {
+    const bridge = "import { ascent } from '../data/bridge'\nvoid ascent\n"
+    expect(await restrictedImports('src/renderer/teams/TeamBrowser.tsx', bridge)).toHaveLength(1)
+    expect(
+      await restrictedImports('src/renderer/apps/AppsPane.tsx', 'void window.ascent.teams\n'),
+    ).toHaveLength(1)
+    expect(
+      await restrictedImports(
+        'src/renderer/data/teams.ts',
+        "import { ascent } from './bridge'\nvoid ascent\n",
+      ),
+    ).toEqual([])
+    expect(
+      await restrictedImports(
+        'src/renderer/data/bridge.ts',
+        'export const ascent = window.ascent\n',
+      ),
+    ).toEqual([])
+  })
+
+  it('keep zod out of the preload', async () => {
+    const file = 'src/preload/bridge.ts'
+    expect(await restrictedImports(file, "import { z } from 'zod'\nvoid z\n")).toHaveLength(1)
+    expect(
+      await restrictedImports(
+        file,
+        "import { channels } from '../shared/contract'\nvoid channels\n",
+      ),
+    ).toHaveLength(1)
+    expect(
+      await restrictedImports(
+        file,
+        "import type { Channel } from '../shared/contract'\nimport { CHANNELS } from '../shared/contract/channels'\nexport type C = Channel\nvoid CHANNELS\n",
+      ),
+    ).toEqual([])
+  })
+
   it('keep electron and Node out of src/shared', async () => {
     const file = 'src/shared/result.ts'
     expect(
