@@ -71,8 +71,12 @@ function useTeamsAction<Request, Answer>(
   const client = useQueryClient()
   return useMutation({
     mutationFn: (request: Request) => valueOf(call(request)),
-    onSettled: () => client.invalidateQueries({ queryKey: teamsKey }),
-    onSuccess: (_answer, request) => after?.(client, request),
+    // The list first: a removed team's screens go before what they showed is dropped.
+    onSuccess: async (_answer, request) => {
+      await client.invalidateQueries({ queryKey: teamsKey })
+      after?.(client, request)
+    },
+    onError: () => client.invalidateQueries({ queryKey: teamsKey }),
   })
 }
 
