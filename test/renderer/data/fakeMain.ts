@@ -5,7 +5,6 @@
  * it before anything from src/renderer (src/renderer/data/bridge.ts reads the global once).
  */
 import type {
-  AscentApi,
   ResourceAnswer,
   ResourceChange,
   ResourceName,
