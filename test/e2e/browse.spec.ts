@@ -426,6 +426,51 @@ test.describe('builds', () => {
     await expect(inspector).toContainText(/Testing|Ready to Test/)
   })
 
+  test('TestFlight in the inspector: the groups that have the build, their testers, and What to Test', async ({
+    app,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
+    const big = sandbox.fixtures.bigApp
+    // What Apple says: the newest build of the public beta, its testers and its notes.
+    const api = new ApiClient(sandbox)
+    const groups = await api.request(
+      `/v1/betaGroups?filter[app]=${big.id}&filter[name]=Public Beta&fields[betaGroups]=name`,
+      { key },
+    )
+    const group = groups.json.data[0]!.id
+    const newest = await api.request(
+      `/v1/builds?filter[betaGroups]=${group}&sort=-uploadedDate&limit=1&fields[builds]=version`,
+      { key },
+    )
+    const build = newest.json.data[0]!
+    const testers = await api.request(`/v1/betaGroups/${group}/betaTesters?limit=1`, { key })
+    const notes = await api.request(`/v1/builds/${build.id}/betaBuildLocalizations`, { key })
+    const english = notes.json.data.find((note) => note.attributes?.locale === 'en-US')
+    const whatToTest = String(english?.attributes?.whatsNew)
+
+    await openApp(app, big.name)
+    const number = String(build.attributes?.version)
+    await app
+      .getByRole('searchbox', { name: 'Filter by version or build number' })
+      .fill(`(${number})`)
+    const grid = buildsGrid(app)
+    const row = grid.getByRole('row', { name: new RegExp(`\\(${number}\\)`) })
+    await row.click()
+    const testFlight = app
+      .getByRole('region', { name: 'Build details' })
+      .getByRole('region', { name: 'TestFlight' })
+    const publicBeta = testFlight.getByRole('listitem').filter({ hasText: 'Public Beta' })
+    const count = testers.json.meta?.paging.total ?? 0
+    await expect(publicBeta).toContainText(`External · ${count.toLocaleString('en-US')} testers`)
+    await expect(
+      testFlight.getByRole('listitem').filter({ hasText: 'Internal Testers' }),
+    ).toContainText('Internal ·')
+    await expect(testFlight).toContainText(whatToTest)
+    await expect(testFlight.locator('.skeleton')).toHaveCount(0)
+    await screenshot(app, 'builds-testflight')
+  })
+
   test('every needs-attention case the sandbox seeds is flagged, and nothing else', async ({
     app,
     sandbox,

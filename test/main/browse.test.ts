@@ -404,6 +404,76 @@ describe('builds', () => {
   })
 })
 
+describe('TestFlight for a build', () => {
+  /** The big app's newest build in its public beta group, as Apple lists them. */
+  async function publicBetaBuild(): Promise<{ buildId: string; group: string }> {
+    const api = new ApiClient(sandbox)
+    const appId = sandbox.fixtures.bigApp.id
+    const groups = await api.all(
+      `/v1/betaGroups?filter[app]=${appId}&filter[name]=Public Beta&fields[betaGroups]=name`,
+      northwind,
+    )
+    const group = groups.data[0]!.id
+    const newest = await api.all(
+      `/v1/builds?filter[betaGroups]=${group}&sort=-uploadedDate&limit=1&fields[builds]=version`,
+      northwind,
+    )
+    return { buildId: newest.data[0]!.id, group }
+  }
+
+  it('has the groups that have the build, with their testers, and its What to Test notes', async () => {
+    const teamId = teamOf(northwind)
+    const { buildId, group } = await publicBetaBuild()
+    const answer = await read(teamId, 'testFlight', { buildId })
+    expect(answer).toMatchObject({ teamId, problem: null, fromCache: false })
+    const groups = answer.value?.groups ?? []
+    // Internal groups first, then by name.
+    expect(groups.map((item) => item.name)).toEqual(
+      expect.arrayContaining(['Internal Testers', 'Public Beta']),
+    )
+    expect(groups[0]?.isInternal).toBe(true)
+    expect(groups.findIndex((item) => !item.isInternal)).toBeGreaterThan(0)
+
+    // Tester counts as Apple counts them.
+    const api = new ApiClient(sandbox)
+    for (const item of groups) {
+      const testers = await api.request(`/v1/betaGroups/${item.id}/betaTesters?limit=1`, {
+        key: northwind,
+      })
+      expect(item.testers, item.name).toBe(testers.json.meta?.paging.total)
+    }
+    const beta = groups.find((item) => item.id === group)
+    expect(beta).toMatchObject({ isInternal: false, testers: 640 })
+    expect(beta?.publicLink).toMatch(/^https:\/\/testflight\.apple\.com\/join\//)
+
+    const notes = await api.request(`/v1/betaBuildLocalizations?filter[build]=${buildId}`, {
+      key: northwind,
+    })
+    const english = notes.json.data.find((note) => note.attributes?.locale === 'en-US')
+    expect(answer.value?.whatToTest).toContainEqual({
+      locale: 'en-US',
+      text: english?.attributes?.whatsNew,
+    })
+    // Two requests, side by side, each on a token scoped to it.
+    expect(sent.map((request) => request.path.split('?')[0])).toEqual(
+      expect.arrayContaining(['/v1/betaGroups', `/v1/builds/${buildId}/betaBuildLocalizations`]),
+    )
+    expect(sent).toHaveLength(2)
+    expect(
+      (await browse.status({ teamId, resource: 'testFlight', params: { buildId } })).cost,
+    ).toBe(2)
+  })
+
+  it('an old build is in no group and has no notes', async () => {
+    const teamId = teamOf(northwind)
+    const appId = sandbox.fixtures.bigApp.id
+    const rest = await builds(teamId, appId, 0, true)
+    const oldest = rest.value?.builds.at(-1)
+    const answer = await read(teamId, 'testFlight', { buildId: oldest!.id })
+    expect(answer.value).toEqual({ groups: [], whatToTest: [] })
+  })
+})
+
 describe('builds, a page at a time as the user scrolls', () => {
   it('adds one page per ask, each with one request from the cursor, to the end', async () => {
     const teamId = teamOf(northwind)

@@ -2,8 +2,14 @@
  * The resources of an app's builds screen: its builds, a page at a time or all of them, and one
  * build's details for the inspector.
  */
-import type { BuildRow, BuildsPage } from '../../shared/contract/builds'
-import { requests } from '../asc'
+import { z } from 'zod'
+import type {
+  BuildRow,
+  BuildsPage,
+  BuildTestFlight,
+  TestFlightGroup,
+} from '../../shared/contract/builds'
+import { betaGroupSchema, get, PAGE_LIMIT, requests, toMany } from '../asc'
 import { defineResource, type LoadContext } from './resource'
 import { appendPage, mergeNewest, toBuildDetail, toBuildRow } from './rows'
 
@@ -76,6 +82,86 @@ async function allBuilds(context: BuildsContext, appId: string): Promise<StoredB
   return { rows, total: rows.length, complete: true, next: null }
 }
 
+/** A TestFlight group as its tester count comes: one included tester makes Apple count them. */
+export const testFlightGroupSchema = betaGroupSchema.extend({
+  relationships: z.object({ betaTesters: toMany }).optional(),
+})
+
+export const whatToTestSchema = z.object({
+  type: z.literal('betaBuildLocalizations'),
+  id: z.string(),
+  attributes: z.object({ locale: z.string(), whatsNew: z.string().nullish() }),
+})
+
+export const testFlightRequests = {
+  /** The groups that have the build, each with the count of its testers. */
+  groups: (buildId: string) =>
+    get('/v1/betaGroups', {
+      'filter[builds]': buildId,
+      'fields[betaGroups]': [
+        'name',
+        'isInternalGroup',
+        'hasAccessToAllBuilds',
+        'publicLinkEnabled',
+        'publicLink',
+        'betaTesters',
+      ],
+      include: ['betaTesters'],
+      'fields[betaTesters]': ['inviteType'],
+      'limit[betaTesters]': 1,
+      sort: 'name',
+      limit: PAGE_LIMIT,
+    }),
+  /** The build's What to Test notes, one per language. */
+  notes: (buildId: string) =>
+    get(`/v1/builds/${encodeURIComponent(buildId)}/betaBuildLocalizations`, {
+      'fields[betaBuildLocalizations]': ['locale', 'whatsNew'],
+      limit: PAGE_LIMIT,
+    }),
+}
+
+function toTestFlightGroup(group: z.infer<typeof testFlightGroupSchema>): TestFlightGroup {
+  const { attributes } = group
+  return {
+    id: group.id,
+    name: attributes.name,
+    isInternal: attributes.isInternalGroup ?? false,
+    testers: group.relationships?.betaTesters?.meta?.paging.total ?? null,
+    hasAccessToAllBuilds: attributes.hasAccessToAllBuilds ?? false,
+    publicLink: attributes.publicLinkEnabled ? (attributes.publicLink ?? null) : null,
+  }
+}
+
+async function testFlightOf(
+  context: LoadContext<unknown>,
+  buildId: string,
+): Promise<BuildTestFlight> {
+  const groupsRequest = testFlightRequests.groups(buildId)
+  const notesRequest = testFlightRequests.notes(buildId)
+  const [groups, notes] = await Promise.all([
+    context.client.collection(
+      groupsRequest,
+      testFlightGroupSchema,
+      toTestFlightGroup,
+      context.call(groupsRequest),
+    ),
+    context.client.collection(
+      notesRequest,
+      whatToTestSchema,
+      (note) => ({ locale: note.attributes.locale, text: note.attributes.whatsNew?.trim() ?? '' }),
+      context.call(notesRequest),
+    ),
+  ])
+  return {
+    groups: groups.items.sort(
+      (a, b) => Number(b.isInternal) - Number(a.isInternal) || a.name.localeCompare(b.name),
+    ),
+    whatToTest: notes.items
+      .filter((note) => note.text !== '')
+      .sort((a, b) => a.locale.localeCompare(b.locale)),
+  }
+}
+
 /** The rows from `from` on: one page, or all the rest when asked for or already at hand. */
 function pageOf(stored: StoredBuilds, from: number, rest: boolean): BuildsPage | null {
   const { rows, complete, total } = stored
@@ -120,5 +206,11 @@ export const buildsResources = {
     cost: () => 1,
     load: async (context, { buildId }) =>
       toBuildDetail(await context.client.getBuild(buildId, context.call(requests.build(buildId)))),
+  }),
+
+  testFlight: defineResource('testFlight', {
+    key: ({ buildId }) => `testFlight:${buildId}`,
+    cost: () => 2,
+    load: (context, { buildId }) => testFlightOf(context, buildId),
   }),
 }

@@ -5,6 +5,7 @@ import { attentionReasons, ATTENTION_LABELS } from '../../shared/attention'
 import { useResource } from '../data/browse'
 import type { Problem } from '../diagnosis/problem'
 import { useSettled } from '../shell/time'
+import { BuildTestFlight } from './BuildTestFlight'
 import { ProblemLine, useExplainedAbove } from '../teams/ProblemNotice'
 import {
   betaStateLabel,
@@ -149,27 +150,6 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
                 'No non-exempt encryption'
               )}
             </dd>
-            <dt>Beta groups</dt>
-            <dd>
-              {detail ? (
-                detail.betaGroups.length ? (
-                  <ul className="group-list">
-                    {detail.betaGroups.map((group) => (
-                      <li key={group.id} className="chip">
-                        {group.name}
-                        <span className="chip-note">
-                          {group.isInternal ? 'Internal' : 'External'}
-                        </span>
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  'None'
-                )
-              ) : (
-                <DetailPlaceholder loading={loading} />
-              )}
-            </dd>
             <dt>App Store version</dt>
             <dd>
               {detail ? (
@@ -184,6 +164,7 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
             </dd>
           </dl>
         </div>
+        <BuildTestFlight team={team} buildId={build.id} enabled={settled} />
       </section>
     )
   },

@@ -58,6 +58,34 @@ export interface BuildDetail extends BuildRow {
   } | null
 }
 
+/** A TestFlight group that has the build. */
+export interface TestFlightGroup {
+  id: string
+  name: string
+  isInternal: boolean
+  /** Testers in the group, as Apple counts them; null when Apple did not say. */
+  testers: number | null
+  /** An internal group that gets every new build on its own. */
+  hasAccessToAllBuilds: boolean
+  /** The group's public TestFlight link, when it has one turned on. */
+  publicLink: string | null
+}
+
+/** The build's "What to Test" note in one language. */
+export interface WhatToTest {
+  /** `en-US`, `de-DE`, … */
+  locale: string
+  text: string
+}
+
+/** Who tests a build in TestFlight, and what they are asked to test. */
+export interface BuildTestFlight {
+  /** Internal groups first, then external ones, each by name. */
+  groups: TestFlightGroup[]
+  /** One per language, by locale; empty when the build has no notes. */
+  whatToTest: WhatToTest[]
+}
+
 const id = z.string().min(1).max(100)
 /** Apple's largest apps have tens of thousands of builds; a row index past this is no request. */
 const MAX_ROW = 1_000_000
@@ -76,4 +104,6 @@ export const buildsResources = {
   }),
   /** One build with its beta groups and App Store version. */
   build: resource<BuildDetail>()({ buildId: id }),
+  /** The TestFlight groups that have a build, their testers, and its What to Test notes. */
+  testFlight: resource<BuildTestFlight>()({ buildId: id }),
 }
