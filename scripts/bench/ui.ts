@@ -126,7 +126,7 @@ async function browse(sandbox: Sandbox, browser: Browser): Promise<Browsing> {
   await page.goto(harness.url)
   await waitFor(page, appsShownFor('Fabrikam CI'))
   // Fabrikam's app activity done: nothing else is running.
-  await waitFor(page, `document.querySelectorAll('.app-latest').length === 3`)
+  await waitFor(page, `document.querySelectorAll('[title^="Newest build"]').length === 3`)
   return {
     sandbox,
     page,
@@ -215,7 +215,7 @@ export const uiSection: BenchSection = {
       sandbox.admin.resetRequestLog()
       const cold = await paintAfter(page, pressTeam(2), appsShownFor('Northwind Labs'))
       const coldRequests = requestsBefore(sandbox, cold.at)
-      await waitFor(page, `document.querySelectorAll('.app-latest').length === 30`)
+      await waitFor(page, `document.querySelectorAll('[title^="Newest build"]').length === 30`)
 
       // Warm: away and back.
       await paintAfter(page, pressTeam(1), appsShownFor('Fabrikam CI'))
@@ -268,7 +268,7 @@ export const uiSection: BenchSection = {
       // The 5,000-build app cold again, in a fresh harness: wheel through its first pages.
       const second = await browse(sandbox, browser)
       await paintAfter(second.page, pressTeam(2), appsShownFor('Northwind Labs'))
-      await waitFor(second.page, `document.querySelectorAll('.app-latest').length === 30`)
+      await waitFor(second.page, `document.querySelectorAll('[title^="Newest build"]').length === 30`)
       await openBuilds(second.page, big)
       const wheel = await wheelPages(second.page, sandbox, WHEEL_PAGES)
       most = Math.max(most, wheel.most)

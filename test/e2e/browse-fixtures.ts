@@ -69,6 +69,12 @@ export function teamButton(page: Page, name: string): Locator {
   return page.getByRole('navigation', { name: 'Teams' }).locator('.team-row', { hasText: name })
 }
 
+/**
+ * The apps list rows' newest-build lines (their tooltip names them): one per app once the team's
+ * activity is in. The App Store line beside each looks the same, and is not one of them.
+ */
+export const NEWEST_BUILD = '[title^="Newest build"]'
+
 /** Selects an app by its name in the apps list. */
 export async function openApp(page: Page, name: string): Promise<void> {
   await appOptions(page).filter({ hasText: name }).first().click()

@@ -17,12 +17,14 @@ import {
   changesFor,
   COMMAND,
   expect,
+  NEWEST_BUILD,
   openApp,
   renderedRows,
   teamButton,
   test,
   toolbarTitle,
 } from './browse-fixtures'
+import { platformLabel, versionStateLabel } from '../../src/renderer/builds/format'
 import { screenshot } from './screenshots'
 
 const MAX_ROWS = 150
@@ -111,7 +113,7 @@ test.describe('teams', () => {
     const northwind = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
     const northwindApps = new Set(sandbox.teams[0]!.appIds)
     await expect(appOptions(app)).toHaveCount(30)
-    await expect(app.locator('.app-latest')).toHaveCount(30)
+    await expect(app.locator(NEWEST_BUILD)).toHaveCount(30)
     await app.keyboard.press(`${COMMAND}+2`)
     await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
     await expect(appOptions(app)).toHaveCount(3)
@@ -192,7 +194,7 @@ test.describe('apps', () => {
     await app.reload()
     const mail = appOptions(app).filter({ hasText: 'Northwind Mail' })
     await expect(mail.locator('.attention-count')).toHaveText(/\d+/)
-    await expect(mail.locator('.app-latest')).toContainText('(5000)')
+    await expect(mail.locator(NEWEST_BUILD)).toContainText('(5000)')
     await expect(mail.getByText('visionOS')).toBeVisible()
     // The icon is asked of Apple's CDN with the template filled in. The test machine cannot reach
     // it, so the monogram stays.
@@ -231,7 +233,7 @@ test.describe('builds', () => {
     const big = sandbox.fixtures.bigApp
     await expect(appOptions(app)).toHaveCount(30)
     // Every app's newest build is in: the activity requests are done.
-    await expect(app.locator('.app-latest')).toHaveCount(30)
+    await expect(app.locator(NEWEST_BUILD)).toHaveCount(30)
     sandbox.admin.resetRequestLog()
     const asked = buildsAsks(harness).length
     const askedNow = () => buildsAsks(harness).slice(asked)
@@ -369,7 +371,7 @@ test.describe('builds', () => {
   }) => {
     const key = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
     // Every app's newest build is in: the builds asked from here on are the table's.
-    await expect(app.locator('.app-latest')).toHaveCount(30)
+    await expect(app.locator(NEWEST_BUILD)).toHaveCount(30)
     await openApp(app, sandbox.fixtures.bigApp.name)
     const grid = buildsGrid(app)
     const summary = app.locator('.builds-summary')
@@ -424,6 +426,85 @@ test.describe('builds', () => {
     ).toBeVisible()
     await expect(inspector).toContainText('App Store version')
     await expect(inspector).toContainText(/Testing|Ready to Test/)
+  })
+
+  test('App Store state: the live version and the one on its way, in the app’s row, its header, and the inspector of the build it ships', async ({
+    app,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
+    const big = sandbox.fixtures.bigApp
+    // What Apple says: per platform, the newest live version and the newest one after it.
+    const all = await new ApiClient(sandbox).all(
+      `/v1/apps/${big.id}/appStoreVersions?include=build&limit=200`,
+      key,
+    )
+    const attribute = (
+      resource: { attributes?: Record<string, unknown> } | undefined,
+      name: string,
+    ) => {
+      const value = resource?.attributes?.[name]
+      return typeof value === 'string' ? value : ''
+    }
+    const numbers = new Map(all.included.map((build) => [build.id, attribute(build, 'version')]))
+    const byPlatform = ['IOS', 'MAC_OS', 'TV_OS', 'VISION_OS'].flatMap((platform) => {
+      const mine = all.data
+        .filter((version) => version.attributes?.platform === platform)
+        .sort(
+          (a, b) =>
+            Date.parse(attribute(b, 'createdDate')) - Date.parse(attribute(a, 'createdDate')),
+        )
+      const live = mine.find(
+        (version) => version.attributes?.appVersionState === 'READY_FOR_DISTRIBUTION',
+      )
+      const newest = mine[0]
+      return newest ? [{ platform, live, next: newest === live ? undefined : newest }] : []
+    })
+    const text = (entry: (typeof byPlatform)[number]) => {
+      const next = entry.next
+      const build = (next?.relationships?.build?.data as { id: string } | null)?.id
+      const number = build ? numbers.get(build) : undefined
+      return [
+        entry.live ? `${attribute(entry.live, 'versionString')} on the App Store` : null,
+        next
+          ? `${attribute(next, 'versionString')}${number ? ` (${number})` : ''} ${versionStateLabel(attribute(next, 'appVersionState'))}`
+          : null,
+      ]
+        .filter(Boolean)
+        .join(' · ')
+    }
+    const shipping = byPlatform.find((entry) => entry.next?.relationships?.build?.data)
+    expect(shipping).toBeDefined()
+
+    const row = appOptions(app).filter({ hasText: big.name })
+    const shown = byPlatform.find((entry) => entry.next) ?? byPlatform[0]!
+    await expect(row).toContainText(
+      `${platformLabel(shown.platform)} ${attribute(shown.live, 'versionString')}`,
+    )
+    await expect(row).toContainText(
+      versionStateLabel(attribute(shown.next, 'appVersionState') || 'READY_FOR_DISTRIBUTION'),
+    )
+
+    await openApp(app, big.name)
+    const header = app.getByRole('region', { name: 'Builds' }).locator('.builds-title')
+    for (const entry of byPlatform) {
+      await expect(header).toContainText(`${platformLabel(entry.platform)} ${text(entry)}`)
+    }
+
+    // The build the version on its way ships: the inspector names the version and its state.
+    const buildId = (shipping!.next!.relationships!.build!.data as { id: string }).id
+    const number = numbers.get(buildId) ?? ''
+    await app
+      .getByRole('searchbox', { name: 'Filter by version or build number' })
+      .fill(`(${number})`)
+    await buildsGrid(app)
+      .getByRole('row', { name: new RegExp(`\\(${number}\\)`) })
+      .click()
+    const inspector = app.getByRole('region', { name: 'Build details' })
+    await expect(inspector).toContainText(
+      `${attribute(shipping!.next, 'versionString')} (${platformLabel(shipping!.platform)}) · ${versionStateLabel(attribute(shipping!.next, 'appVersionState'))}`,
+    )
+    await screenshot(app, 'builds-app-store')
   })
 
   test('TestFlight in the inspector: the groups that have the build, their testers, and What to Test', async ({
@@ -717,7 +798,7 @@ test.describe('screenshots', () => {
       await app.emulateMedia({ colorScheme: scheme })
       await expect(appOptions(app)).toHaveCount(30)
       await expect(
-        appOptions(app).filter({ hasText: 'Northwind Mail' }).locator('.app-latest'),
+        appOptions(app).filter({ hasText: 'Northwind Mail' }).locator(NEWEST_BUILD),
       ).toBeVisible()
       await screenshot(app, `apps-${scheme}`)
       await openApp(app, 'Northwind Mail')

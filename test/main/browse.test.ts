@@ -404,6 +404,68 @@ describe('builds', () => {
   })
 })
 
+describe('App Store state of every app', () => {
+  it('has each platform’s live version and the one on its way, as Apple lists them', async () => {
+    const teamId = teamOf(northwind)
+    const answer = await read(teamId, 'appStore', {})
+    expect(answer).toMatchObject({ teamId, problem: null })
+    const states = answer.value ?? []
+    expect(states.map((state) => state.appId).sort()).toEqual([...sandbox.teams[0]!.appIds].sort())
+
+    const api = new ApiClient(sandbox)
+    let inFlight = 0
+    for (const appId of [sandbox.fixtures.bigApp.id, ...sandbox.teams[0]!.appIds.slice(1, 8)]) {
+      const all = await api.all(
+        `/v1/apps/${appId}/appStoreVersions?include=build&limit=200`,
+        northwind,
+      )
+      const builds = new Map(all.included.map((build) => [build.id, build.attributes?.version]))
+      const state = states.find((item) => item.appId === appId)
+      const platforms = [
+        ...new Set(all.data.map((version) => String(version.attributes?.platform))),
+      ]
+      expect(state?.platforms.map((item) => item.platform).sort()).toEqual(platforms.sort())
+      for (const platform of state?.platforms ?? []) {
+        const mine = all.data
+          .filter((version) => version.attributes?.platform === platform.platform)
+          .sort(
+            (a, b) =>
+              Date.parse(String(b.attributes?.createdDate)) -
+              Date.parse(String(a.attributes?.createdDate)),
+          )
+        const live = mine.find(
+          (version) => version.attributes?.appVersionState === 'READY_FOR_DISTRIBUTION',
+        )
+        const newest = mine[0]!
+        const next = newest === live ? undefined : newest
+        expect(platform.live?.id ?? null).toBe(live?.id ?? null)
+        expect(platform.next?.id ?? null).toBe(next?.id ?? null)
+        if (next) {
+          inFlight += 1
+          expect(platform.next?.state).toBe(next.attributes?.appVersionState)
+          const build = (next.relationships?.build?.data as { id: string } | null)?.id
+          expect(platform.next?.buildNumber ?? null).toBe(build ? builds.get(build) : null)
+        }
+      }
+    }
+    expect(inFlight).toBeGreaterThan(0)
+    // Only what is live or on its way is read, never the versions the releases replaced.
+    const asked = sent.filter((request) => request.path.includes('/appStoreVersions'))
+    expect(asked).toHaveLength(30)
+    for (const request of asked) {
+      expect(request.path).toContain('filter[appVersionState]=')
+      expect(request.path).not.toContain('REPLACED_WITH_NEW_VERSION')
+    }
+  })
+
+  it('costs one request per app, as the refresh policy counts it', async () => {
+    const teamId = teamOf(northwind)
+    await read(teamId, 'appStore', {})
+    const status = await browse.status({ teamId, resource: 'appStore', params: {} })
+    expect(status).toMatchObject({ cost: 30, due: false, refreshing: false })
+  })
+})
+
 describe('TestFlight for a build', () => {
   /** The big app's newest build in its public beta group, as Apple lists them. */
   async function publicBetaBuild(): Promise<{ buildId: string; group: string }> {

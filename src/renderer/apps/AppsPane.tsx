@@ -20,6 +20,7 @@ import { useMinute } from '../shell/time'
 import { useFocusWhenShown } from '../shell/useFocusWhenShown'
 import { useTeamView } from '../teams/TeamView'
 import { AppIcon } from './AppIcon'
+import { AppStoreLine } from './AppStoreState'
 import { visibleApps } from './model'
 
 export interface AppsPaneHandle {
@@ -198,6 +199,7 @@ export const AppsPane = forwardRef<AppsPaneHandle, AppsPaneProps>(function AppsP
         {apps.map((app) => (
           <AppOption
             key={app.id}
+            team={team}
             app={app}
             activity={activity.get(app.id)}
             activityKnown={activityResource.value !== null}
@@ -219,6 +221,7 @@ export const AppsPane = forwardRef<AppsPaneHandle, AppsPaneProps>(function AppsP
 })
 
 function AppOption(props: {
+  team: TeamSummary
   app: AppRow
   activity: AppActivity | undefined
   activityKnown: boolean
@@ -290,6 +293,9 @@ function AppOption(props: {
           ) : (
             <span className="skeleton skeleton-text" aria-hidden="true" />
           )}
+        </div>
+        <div className="app-meta">
+          <AppStoreLine team={props.team} appId={app.id} />
         </div>
       </div>
     </div>

@@ -9,6 +9,7 @@ import {
   useState,
 } from 'react'
 import type { AppRow, TeamSummary } from '../../shared/contract'
+import { AppStoreSummary } from '../apps/AppStoreState'
 import { openExternal } from '../data/app'
 import { useBuilds, useResource } from '../data/browse'
 import { ChoiceSelect } from '../shell/ChoiceSelect'
@@ -125,6 +126,7 @@ export const BuildsPane = forwardRef<BuildsPaneHandle, BuildsPaneProps>(
               {app.bundleId}
               {app.sku ? ` · SKU ${app.sku}` : null}
             </p>
+            <AppStoreSummary team={team} appId={app.id} />
           </div>
           <p className="builds-summary" aria-live="polite">
             {builds === null

@@ -41,6 +41,31 @@ export interface AppActivity {
   countedAt: number
 }
 
+/** One App Store version of an app on one platform, as its page in App Store Connect shows it. */
+export interface StoreVersion {
+  id: string
+  versionString: string
+  /** `appVersionState`: `READY_FOR_DISTRIBUTION` when live; `WAITING_FOR_REVIEW`, `IN_REVIEW`, … */
+  state: string
+  /** The build number of the build it ships, when one is attached. */
+  buildNumber: string | null
+}
+
+/** An app on one platform of the App Store: the version live now, and the one on its way. */
+export interface StorePlatform {
+  /** `IOS`, `MAC_OS`, `TV_OS`, `VISION_OS`. */
+  platform: string
+  live: StoreVersion | null
+  /** Newer than the live version and not released yet: in preparation, in review, approved. */
+  next: StoreVersion | null
+}
+
+/** What an app has on the App Store, per platform (in Apple's order); none before its first version. */
+export interface AppStoreState {
+  appId: string
+  platforms: StorePlatform[]
+}
+
 export const appsResources = {
   /** The team's apps, sorted by name: one request to Apple. */
   apps: resource<AppRow[]>()({}),
@@ -49,4 +74,9 @@ export const appsResources = {
    * order: one or two requests per app, asked for once the apps are on screen.
    */
   activity: resource<AppActivity[]>()({}),
+  /**
+   * Each app's App Store versions: the live one and the one on its way, per platform, with the
+   * build each ships: one request per app, asked for once the apps are on screen.
+   */
+  appStore: resource<AppStoreState[]>()({}),
 }

@@ -10,6 +10,11 @@ import { requests, requestTarget } from '../../../src/main/asc'
 import type { AscRequest } from '../../../src/main/asc'
 import { collectionDocument, errorDocument, RESOURCE_SCHEMAS } from '../../../src/main/asc/schemas'
 import {
+  appStoreRequests,
+  storeBuildSchema,
+  storeVersionSchema,
+} from '../../../src/main/browse/apps'
+import {
   testFlightGroupSchema,
   testFlightRequests,
   whatToTestSchema,
@@ -237,6 +242,18 @@ describe('the requests', () => {
  * (src/main/browse/*.ts) rather than in the client: held to the spec the same way.
  */
 const DECLARED: { name: string; request: AscRequest; type: string; schema: Zod }[] = [
+  {
+    name: 'App Store versions of an app',
+    request: appStoreRequests.versions('1234567890'),
+    type: 'appStoreVersions',
+    schema: storeVersionSchema,
+  },
+  {
+    name: 'builds of App Store versions',
+    request: appStoreRequests.versions('1234567890'),
+    type: 'builds',
+    schema: storeBuildSchema,
+  },
   {
     name: 'TestFlight groups of a build',
     request: testFlightRequests.groups('b-1'),
