@@ -909,6 +909,8 @@ test.describe('failures in place, over data still shown', () => {
     sandbox.admin.clearFaults()
     await problem.getByRole('button', { name: 'Retry' }).click()
     await expect(problem).toHaveCount(0)
-    await expect(inspector.locator('dd').last()).toHaveText(/Not attached to a version|\(/)
+    await expect(inspector.locator('dt:text-is("App Store version") + dd')).toHaveText(
+      /Not attached to a version|\(/,
+    )
   })
 })

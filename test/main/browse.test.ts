@@ -386,21 +386,24 @@ describe('builds', () => {
     }
   })
 
-  it('shows a build with its beta groups and App Store version', async () => {
+  it('shows a build with the App Store version it ships in', async () => {
     const teamId = teamOf(northwind)
     const appId = sandbox.fixtures.bigApp.id
-    const all = await builds(teamId, appId, 0, true)
-    const valid = (all.value?.builds ?? []).find(
-      (build) =>
-        build.processingState === 'VALID' &&
-        !build.expired &&
-        build.usesNonExemptEncryption !== null,
+    const versions = await new ApiClient(sandbox).all(
+      `/v1/apps/${appId}/appStoreVersions?include=build&limit=200`,
+      northwind,
     )
-    const answer = await read(teamId, 'build', { buildId: valid!.id })
+    const shipping = versions.data.find((version) => version.relationships?.build?.data)
+    const buildId = (shipping?.relationships?.build?.data as { id: string }).id
+    const answer = await read(teamId, 'build', { buildId })
     expect(answer).toMatchObject({ teamId, problem: null })
-    expect(answer.value?.id).toBe(valid!.id)
-    expect(answer.value?.betaGroups.map((group) => group.name)).toContain('Internal Testers')
-    expect(sent.at(-1)?.scope?.[0]).toMatch(new RegExp(`^GET /v1/builds/${valid!.id}\\?`))
+    expect(answer.value?.id).toBe(buildId)
+    expect(answer.value?.appStoreVersion).toMatchObject({
+      id: shipping?.id,
+      versionString: shipping?.attributes?.versionString,
+      state: shipping?.attributes?.appVersionState,
+    })
+    expect(sent.at(-1)?.scope?.[0]).toMatch(new RegExp(`^GET /v1/builds/${buildId}\\?`))
   })
 })
 

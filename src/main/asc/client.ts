@@ -3,31 +3,14 @@ import { z } from 'zod'
 import type { Logger } from '../log'
 import { silentLogger } from '../log'
 import type { SigningIdentity, TokenSigner } from '../tokens'
-import type {
-  AppStoreVersionSummary,
-  AppSummary,
-  BetaGroupSummary,
-  BuildDetail,
-  BuildRow,
-  ResponseContext,
-} from './domain'
-import {
-  Included,
-  newestFirst,
-  parseBody,
-  toAppStoreVersion,
-  toAppSummary,
-  toBetaGroup,
-  toBuildDetail,
-  toBuildRow,
-} from './domain'
+import type { AppSummary, BuildDetail, BuildRow, ResponseContext } from './domain'
+import { Included, newestFirst, parseBody, toAppSummary, toBuildDetail, toBuildRow } from './domain'
 import type { AscRequest } from './requests'
 import { PAGE_LIMIT, requests, requestTarget } from './requests'
 import type { RetryPolicy } from './retry'
 import { DEFAULT_RETRY_POLICY } from './retry'
 import {
   appSchema,
-  appStoreVersionSchema,
   betaGroupSchema,
   buildSchema,
   collectionDocument,
@@ -137,10 +120,8 @@ export interface AscKeyClient {
    * their build counts, then loads the builds of groups of versions side by side.
    */
   listAllBuilds(appId: string, options?: CallOptions): Promise<BuildRow[]>
-  /** One build with its beta groups, pre-release version, beta detail and App Store version. */
+  /** One build with its pre-release version, beta detail and App Store version. */
   getBuild(buildId: string, options?: CallOptions): Promise<BuildDetail>
-  listBetaGroups(appId: string, options?: CallOptions): Promise<BetaGroupSummary[]>
-  listAppStoreVersions(appId: string, options?: CallOptions): Promise<AppStoreVersionSummary[]>
   /** `GET /v1/apps?limit=1`: any working key may do this. */
   probeApps(options?: CallOptions): Promise<ProbeResult>
   /** `GET /v1/betaGroups?limit=1`: TestFlight access. */
@@ -332,15 +313,6 @@ function keyClient(
       const { data, included } = await fetchInstance(requests.build(buildId), buildSchema, call)
       return toBuildDetail(data, included)
     },
-    listBetaGroups: (appId, call = {}) =>
-      fetchAll(requests.betaGroups(appId, pageLimit), betaGroupSchema, toBetaGroup, call),
-    listAppStoreVersions: (appId, call = {}) =>
-      fetchAll(
-        requests.appStoreVersions(appId, pageLimit),
-        appStoreVersionSchema,
-        toAppStoreVersion,
-        call,
-      ),
     probeApps: (call) =>
       probe(requests.probeApps(), appSchema.pick({ type: true, id: true }), call),
     probeTestFlight: (call) =>

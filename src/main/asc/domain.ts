@@ -69,21 +69,9 @@ export interface BuildRow {
   iconTemplateUrl: string | null
 }
 
-export interface BetaGroupSummary {
-  id: string
-  name: string
-  isInternal: boolean
-  hasAccessToAllBuilds: boolean | null
-  publicLinkEnabled: boolean | null
-  publicLink: string | null
-  feedbackEnabled: boolean | null
-  createdAt: number | null
-}
-
 export interface BuildDetail extends BuildRow {
   lsMinimumSystemVersion: string | null
   autoNotifyEnabled: boolean | null
-  betaGroups: BetaGroupSummary[]
   appStoreVersion: AppStoreVersionSummary | null
 }
 
@@ -243,20 +231,6 @@ export function toBuildRow(resource: ResourceOf<'builds'>, included: Included): 
   }
 }
 
-export function toBetaGroup(resource: ResourceOf<'betaGroups'>): BetaGroupSummary {
-  const attributes = resource.attributes
-  return {
-    id: resource.id,
-    name: attributes.name,
-    isInternal: attributes.isInternalGroup ?? false,
-    hasAccessToAllBuilds: attributes.hasAccessToAllBuilds ?? null,
-    publicLinkEnabled: attributes.publicLinkEnabled ?? null,
-    publicLink: attributes.publicLink ?? null,
-    feedbackEnabled: attributes.feedbackEnabled ?? null,
-    createdAt: time(attributes.createdDate),
-  }
-}
-
 export function toBuildDetail(resource: ResourceOf<'builds'>, included: Included): BuildDetail {
   const relationships = resource.relationships
   const betaDetail = included.get('buildBetaDetails', relationships?.buildBetaDetail?.data)
@@ -265,7 +239,6 @@ export function toBuildDetail(resource: ResourceOf<'builds'>, included: Included
     ...toBuildRow(resource, included),
     lsMinimumSystemVersion: resource.attributes.lsMinimumSystemVersion ?? null,
     autoNotifyEnabled: betaDetail?.attributes?.autoNotifyEnabled ?? null,
-    betaGroups: included.all('betaGroups', relationships?.betaGroups?.data).map(toBetaGroup),
     appStoreVersion: appStoreVersion ? toAppStoreVersion(appStoreVersion) : null,
   }
 }

@@ -22,7 +22,6 @@ export type {
   AppStoreVersionSummary,
   AppSummary,
   AppVersionState,
-  BetaGroupSummary,
   BuildAudienceType,
   BuildDetail,
   BuildRow,

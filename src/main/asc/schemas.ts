@@ -106,7 +106,6 @@ export const buildSchema = z.object({
     .object({
       preReleaseVersion: toOne,
       buildBetaDetail: toOne,
-      betaGroups: toMany,
       appStoreVersion: toOne,
     })
     .optional(),

@@ -1,13 +1,6 @@
 import type { AttentionCounts } from '../attention'
 import { resource } from './define'
 
-export interface AppStoreVersionBrief {
-  versionString: string
-  platform: string
-  /** `appVersionState`, e.g. `READY_FOR_DISTRIBUTION`. */
-  state: string | null
-}
-
 export interface AppRow {
   id: string
   name: string
@@ -15,8 +8,6 @@ export interface AppRow {
   sku: string | null
   /** `IOS`, `MAC_OS`, `TV_OS`, `VISION_OS`, in that order. */
   platforms: string[]
-  /** The newest App Store version of each platform. */
-  appStoreVersions: AppStoreVersionBrief[]
 }
 
 export interface LatestBuild {

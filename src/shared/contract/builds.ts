@@ -37,19 +37,10 @@ export interface BuildsPage {
   complete: boolean
 }
 
-export interface BetaGroupBrief {
-  id: string
-  name: string
-  isInternal: boolean
-  publicLinkEnabled: boolean | null
-  publicLink: string | null
-}
-
 export interface BuildDetail extends BuildRow {
   lsMinimumSystemVersion: string | null
   autoNotifyEnabled: boolean | null
   iconTemplateUrl: string | null
-  betaGroups: BetaGroupBrief[]
   appStoreVersion: {
     id: string
     versionString: string
@@ -102,7 +93,7 @@ export const buildsResources = {
     from: z.int().min(0).max(MAX_ROW).default(0),
     rest: z.boolean().default(false),
   }),
-  /** One build with its beta groups and App Store version. */
+  /** One build with its App Store version. */
   build: resource<BuildDetail>()({ buildId: id }),
   /** The TestFlight groups that have a build, their testers, and its What to Test notes. */
   testFlight: resource<BuildTestFlight>()({ buildId: id }),

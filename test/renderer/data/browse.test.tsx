@@ -23,14 +23,7 @@ import {
 const TEAM = 'team-1'
 
 function app(id: string): AppRow {
-  return {
-    id,
-    name: `App ${id}`,
-    bundleId: `com.example.${id}`,
-    sku: null,
-    platforms: ['IOS'],
-    appStoreVersions: [],
-  }
+  return { id, name: `App ${id}`, bundleId: `com.example.${id}`, sku: null, platforms: ['IOS'] }
 }
 
 function build(index: number): BuildRow {
