@@ -119,7 +119,12 @@ test.describe('teams', () => {
     await app.keyboard.press(`${COMMAND}+1`)
     await expect(toolbarTitle(app)).toHaveText('Northwind Labs')
     await app.keyboard.press(`${COMMAND}+r`)
-    await expect.poll(() => appleRequests(sandbox, northwind.keyId, '/v1/apps').length).toBe(2)
+    await sandbox.admin.waitForRequest(
+      (entry) =>
+        entry.keyId === northwind.keyId &&
+        entry.path.startsWith('/v1/apps') &&
+        entry.state === 'held',
+    )
     await app.keyboard.press(`${COMMAND}+2`)
     await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
 
@@ -139,8 +144,13 @@ test.describe('teams', () => {
     )
     expect(canceled?.response).toMatchObject({ ok: false, error: { code: 'browse.canceled' } })
 
-    // Well after Northwind's latency: still Fabrikam's apps, nothing of Northwind.
-    await app.waitForTimeout(3_000)
+    // Once the sandbox is done holding Northwind's requests, it finds their client gone: none is
+    // ever answered, and the window shows Fabrikam's apps, nothing of Northwind.
+    const settled = await sandbox.admin.waitUntilSettled()
+    const refreshed = settled.filter(
+      (entry) => entry.keyId === northwind.keyId && entry.path.startsWith('/v1/apps'),
+    )
+    expect(refreshed.map((entry) => entry.state)).toEqual(['answered', 'dropped'])
     await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
     const shown = await appOptions(app).evaluateAll((options) => options.map((option) => option.id))
     expect(shown).toHaveLength(3)

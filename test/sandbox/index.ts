@@ -14,6 +14,7 @@
  *                                     revokeKey(keyId) · unrevokeKey(keyId)
  *                                     setHourlyLimit(n) · setRetryAfter(send) · resetRateLimits()
  *                                     requestLog() · resetRequestLog()
+ *                                     waitForRequest(test) · waitUntilSettled()   (events, not pauses)
  *   sandbox.describe()                the public summary (no private keys, attention cases as counts),
  *                                     as `GET /__sandbox` and `npm run sandbox -- --json` print it
  *   await sandbox.close()             stops serving, drops hanging connections, deletes key files
@@ -39,7 +40,7 @@ import { SandboxServer } from './server'
 import type { KeyState, RequestLogEntry } from './server'
 
 export type { FaultRule } from './faults'
-export type { RequestLogEntry } from './server'
+export type { RequestLogEntry, RequestState } from './server'
 export type { AttentionBuilds } from './seed'
 
 export interface SandboxOptions {
@@ -108,6 +109,17 @@ export interface SandboxAdmin {
   resetRateLimits(): void
   requestLog(): RequestLogEntry[]
   resetRequestLog(): void
+  /**
+   * The first logged request, now or later, that `test` accepts: await "a request reached the
+   * sandbox and is held", "it was answered", "its client left" instead of pausing. Rejects after
+   * `timeoutMs` (default 10 s), saying what the log held.
+   */
+  waitForRequest(
+    test: (entry: RequestLogEntry) => boolean,
+    timeoutMs?: number,
+  ): Promise<RequestLogEntry>
+  /** The log, once none of its requests is held any more (each answered or dropped). */
+  waitUntilSettled(timeoutMs?: number): Promise<RequestLogEntry[]>
 }
 
 export interface SandboxSummary {
@@ -278,6 +290,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       resetRateLimits: () => server.resetRateLimits(),
       requestLog: () => server.requestLog(),
       resetRequestLog: () => server.resetRequestLog(),
+      waitForRequest: (test, timeoutMs) => server.waitForRequest(test, timeoutMs),
+      waitUntilSettled: (timeoutMs) => server.waitUntilSettled(timeoutMs),
     },
     describe,
     async close() {

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { CheckProgress } from '../../../src/shared/contract'
 import type { Sandbox } from '../../sandbox'
 import { startSandbox } from '../../sandbox'
 import type { TestApp, TestAppOptions } from './support'
@@ -45,14 +44,6 @@ async function errorCode(result: Promise<{ ok: boolean; error?: { code: string }
   return settled.ok ? 'ok' : settled.error?.code
 }
 
-/** Resolves once a progress event satisfies `test`. */
-function progressWhere(target: TestApp, test: (progress: CheckProgress) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const poll = () => (target.progress.some(test) ? resolve() : setTimeout(poll, 5))
-    poll()
-  })
-}
-
 describe('keys:check progress', () => {
   it('reports every step change for its check ID, ending with the report’s steps', async () => {
     const target = await app()
@@ -91,7 +82,7 @@ describe('keys:cancelCheck', () => {
     const draft = await importFile(target, admin().p8Path!)
     const request = checkRequest(draft, adminIds())
     const running = target.invoke('keys:check', request)
-    await progressWhere(target, (event) =>
+    await target.progressWhere((event) =>
       event.steps.some((step) => step.id === 'auth' && step.state === 'running'),
     )
     expect(

@@ -42,6 +42,8 @@ export interface TestApp {
   secrets: MemorySecretStore
   clipboard: MemoryClipboard
   progress: CheckProgress[]
+  /** Resolves with the first progress event, seen or yet to come, that `test` accepts. */
+  progressWhere: (test: (progress: CheckProgress) => boolean) => Promise<CheckProgress>
   dataDir: string
   /** What the app sent and got, checked against Apple's spec. */
   spec: SpecCheck
@@ -63,6 +65,7 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
   const secrets = options.secrets ?? createMemorySecretStore()
   const clipboard = createMemoryClipboard()
   const progress: CheckProgress[] = []
+  const progressWaiters = new Set<(event: CheckProgress) => void>()
   const spec = specCheckingFetch()
   const platform: Platform = {
     secrets,
@@ -75,7 +78,9 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
     apiBase: options.apiBase,
     appVersion: '0.0.0-test',
     notify: (event, payload) => {
-      if (event === 'keys:checkProgress') progress.push(payload as CheckProgress)
+      if (event !== 'keys:checkProgress') return
+      progress.push(payload as CheckProgress)
+      for (const waiter of [...progressWaiters]) waiter(payload as CheckProgress)
     },
     log: silentLogger,
   }
@@ -106,6 +111,18 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
     secrets,
     clipboard,
     progress,
+    progressWhere: (test) => {
+      const seen = progress.find(test)
+      if (seen) return Promise.resolve(seen)
+      return new Promise((resolve) => {
+        const waiter = (event: CheckProgress) => {
+          if (!test(event)) return
+          progressWaiters.delete(waiter)
+          resolve(event)
+        }
+        progressWaiters.add(waiter)
+      })
+    },
     dataDir,
     spec,
     close: async () => {
