@@ -61,16 +61,11 @@ export interface TokenSigner {
   /** Forgets every token of a key that was removed or replaced. */
   forgetKey: (fingerprint: string) => void
   /**
-   * Records Apple's clock from a response's `Date` header (of `identity`'s request), against the
-   * midpoint of when the request left and the response arrived. The offset is this Mac's, so it
-   * applies to every key from then on. Returns it in whole seconds (Apple minus us), or null when
-   * the header is not a date.
+   * Records Apple's clock from the date of a response to `identity`'s request (its `Date` header,
+   * in ms since the epoch), against the moment the response arrived. The offset is this Mac's, so
+   * it applies to every key from then on. Returns it in whole seconds (Apple minus us).
    */
-  recordServerDate: (
-    identity: SigningIdentity,
-    dateHeader: string,
-    responseAt: number,
-  ) => number | null
+  recordServerDate: (identity: SigningIdentity, serverDateMs: number, responseAt: number) => number
   /**
    * The offset `identity`'s tokens are signed with, in whole seconds (Apple minus us): the latest
    * from any key's answer, as it is this Mac's clock; null before any answer.
@@ -208,9 +203,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       }
     },
 
-    recordServerDate(_identity, dateHeader, responseAt) {
-      const serverMs = Date.parse(dateHeader)
-      if (Number.isNaN(serverMs)) return null
+    recordServerDate(_identity, serverMs, responseAt) {
       // Apple stamps `Date` when it answers, after its own work, and in whole seconds: against the
       // moment the answer arrived, this reads Apple's clock early, never late. That is the safe
       // side, since an `iat` in Apple's future is what gets a token refused.

@@ -28,7 +28,7 @@ export type {
 export { newestFirst } from './domain'
 export { AscError, classifyNetworkError, isAscError } from './errors'
 export type { AscFailure, AscFailureKind, BadResponseReason, NetworkReason } from './errors'
-export { parseRateLimit, parseRetryAfter } from './headers'
+export { earliestHttpDate, parseRateLimit, parseRetryAfter } from './headers'
 export { PAGE_LIMIT, requests, requestTarget } from './requests'
 export type { AscRequest } from './requests'
 export { DEFAULT_RETRY_POLICY, retryDelayMs } from './retry'

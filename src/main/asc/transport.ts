@@ -4,7 +4,7 @@ import type { SigningIdentity, TokenSigner } from '../tokens'
 import { identityKey } from '../tokens'
 import type { AscFailure, BadResponseReason } from './errors'
 import { AscError, classifyNetworkError } from './errors'
-import { parseRateLimit, parseRetryAfter } from './headers'
+import { earliestHttpDate, parseRateLimit, parseRetryAfter } from './headers'
 import type { RequestQueue } from './queue'
 import { createRequestQueue } from './queue'
 import type { RetryPolicy } from './retry'
@@ -165,8 +165,8 @@ export function createTransport(options: TransportOptions): Transport {
         return networkFailure(error)
       }
       const receivedAt = options.now()
-      const date = response.headers.get('date')
-      if (date) options.tokens.recordServerDate(identity, date, receivedAt)
+      const serverDate = earliestHttpDate(response.headers.get('date'))
+      if (serverDate !== null) options.tokens.recordServerDate(identity, serverDate, receivedAt)
       const rateLimit = parseRateLimit(response.headers.get('x-rate-limit'))
       if (rateLimit) state.rateLimit = rateLimit
       let text: string
@@ -175,7 +175,7 @@ export function createTransport(options: TransportOptions): Transport {
       } catch (error) {
         return networkFailure(error)
       }
-      return read(response, text, url, request, token)
+      return read(response, text, { url, request, token, serverDate })
     } finally {
       clearTimeout(timer)
       call.signal?.removeEventListener('abort', forwardAbort)
@@ -185,10 +185,9 @@ export function createTransport(options: TransportOptions): Transport {
   function read(
     response: Response,
     text: string,
-    url: URL,
-    request: string,
-    token: string,
+    sent: { url: URL; request: string; token: string; serverDate: number | null },
   ): Attempt {
+    const { url, request, token } = sent
     const status = response.status
     const contentType = response.headers.get('content-type') ?? ''
     const badResponse = (reason: BadResponseReason): Attempt => ({
@@ -207,7 +206,6 @@ export function createTransport(options: TransportOptions): Transport {
     }
     if (status >= 400) {
       const errors = parsed ? errorDocument.safeParse(body) : null
-      const clock = Date.parse(response.headers.get('date') ?? '')
       return {
         ok: false,
         token,
@@ -218,7 +216,7 @@ export function createTransport(options: TransportOptions): Transport {
           request,
           retryAfterSeconds: parseRetryAfter(
             response.headers.get('retry-after'),
-            Number.isNaN(clock) ? options.now() : clock,
+            sent.serverDate ?? options.now(),
           ),
         },
       }
