@@ -37,6 +37,11 @@ export interface CallOptions {
   signal?: AbortSignal
   /** Request strings the token is limited to (see `requestScope`); none for a full token. */
   scope?: readonly string[]
+  /**
+   * After a 401, mint a fresh token and try once more (default true). A probe whose only question
+   * is whether a token is accepted turns this off: its 401 is the answer.
+   */
+  refreshAfter401?: boolean
 }
 
 export interface JsonResponse {
@@ -253,7 +258,8 @@ export function createTransport(options: TransportOptions): Transport {
       )
       if (outcome.ok) return outcome.response
       const failure = outcome.failure
-      if (failure.kind === 'http' && failure.status === 401 && !refreshed) {
+      const mayRefresh = !refreshed && call.refreshAfter401 !== false
+      if (failure.kind === 'http' && failure.status === 401 && mayRefresh) {
         // The token may have been revoked or signed with a wrong clock (now corrected from the
         // 401's Date header): mint a fresh one and try once more.
         refreshed = true

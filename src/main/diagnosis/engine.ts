@@ -329,7 +329,9 @@ export async function runKeyCheck(
   async function worksAsIndividualKey(): Promise<boolean> {
     const individual: SigningIdentity = { ...signer, keyType: 'individual', issuerId: null }
     try {
-      await env.asc.forKey(individual).probeApps({ signal })
+      // One request: it asks only whether this token shape is accepted, and the clock was
+      // already read from the 401 before it, so a fresh token would only double the question.
+      await env.asc.forKey(individual).probeApps({ signal, refreshAfter401: false })
       return true
     } catch (error) {
       return tokenAccepted(failureOf(error))

@@ -408,6 +408,17 @@ describe('the key check probes and the errors Apple gives', () => {
     expect(sent()).toEqual(['GET /v1/apps?limit=1', 'GET /v1/apps?limit=1'])
     expect(client.tokens.counters().signatures - before).toBe(2)
   })
+
+  it('sends a probe that asks only whether a token is accepted once: no fresh token after its 401', async () => {
+    const revoked = identityOf(sandbox.findKey({ revoked: true }))
+    sandbox.admin.resetRequestLog()
+    const before = client.asc.counts(revoked)
+    const probe = client.asc.forKey(revoked).probeApps({ refreshAfter401: false })
+    expect(await failureOf(probe)).toMatchObject({ kind: 'http', status: 401 })
+    expect(sent()).toEqual(['GET /v1/apps?limit=1'])
+    expect(client.asc.counts(revoked).requests - before.requests).toBe(1)
+    expect(client.asc.counts(revoked).tokenRefreshes).toBe(before.tokenRefreshes)
+  })
 })
 
 describe('tokens and usage', () => {

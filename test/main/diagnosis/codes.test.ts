@@ -178,14 +178,25 @@ describe('input codes: found before anything is sent', () => {
 })
 
 describe('auth.rejected: a 401 with no local cause', () => {
-  it('a revoked key', async () => {
+  it('a revoked key, in at most three requests', async () => {
     const revoked = sandbox.findKey({ team: 'fabrikam', revoked: true })
     const target = await app()
     const draft = await importKeyFile(target, revoked)
+    sandbox.admin.resetRequestLog()
     const report = await runCheck(target, draft, {
       issuerId: revoked.issuerId!,
       keyId: revoked.keyId,
     })
+    // As a team key, then once more with a fresh token; then one probe as an individual key.
+    expect(
+      sandbox.admin
+        .requestLog()
+        .map((entry) => `${entry.keyType} ${entry.method} ${entry.path} → ${entry.status}`),
+    ).toEqual([
+      'team GET /v1/apps?limit=1 → 401',
+      'team GET /v1/apps?limit=1 → 401',
+      'individual GET /v1/apps?limit=1 → 401',
+    ])
     expect(report.diagnosis).toMatchObject({ ok: false, code: 'auth.rejected' })
     expect(report.diagnosis.facts).toMatchObject({
       httpStatus: 401,
