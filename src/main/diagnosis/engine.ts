@@ -230,7 +230,8 @@ export async function runKeyCheck(
       steps.set('apps', 'failed', diagnosis.title)
       return stop(diagnosis, true)
     }
-    steps.set('auth', 'failed', `No verdict from Apple: ${diagnosis.title.toLowerCase()}.`)
+    // The title as written: it names products ("App Store Connect") that keep their case.
+    steps.set('auth', 'failed', `${diagnosis.title}, so Apple gave no verdict on the key.`)
     return stop(diagnosis)
   }
   steps.set('auth', 'passed', null)

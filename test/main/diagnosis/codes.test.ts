@@ -380,6 +380,22 @@ describe('access codes: the token was accepted', () => {
   })
 })
 
+describe('the checklist', () => {
+  it('keeps a diagnosis title’s words as written in its rows: App Store Connect, not app store connect', async () => {
+    sandbox.admin.setFaults([{ kind: 'hang', match: { keyId: admin().keyId } }])
+    const target = await app({ timeoutMs: 300 })
+    const draft = await importKeyFile(target)
+    const report = await runCheck(target, draft, {
+      issuerId: northwind().issuerId,
+      keyId: admin().keyId,
+    })
+    expect(report.diagnosis.title).toBe('App Store Connect did not answer in time')
+    const auth = report.steps.find((step) => step.id === 'auth')
+    expect(auth?.state).toBe('failed')
+    expect(auth?.detail).toContain('App Store Connect did not answer in time')
+  })
+})
+
 describe('Apple’s own trouble', () => {
   it('apple.rate_limited: a warning when a later read hits the limit, the finding when the first does', async () => {
     sandbox.admin.setHourlyLimit(1)
