@@ -288,6 +288,33 @@ export function notFound(request: string, appId: string | null, facts: Diagnosis
   )
 }
 
+const PROXY_HINT =
+  'If a proxy, VPN or content filter sits between this computer and Apple, make sure it lets api.appstoreconnect.apple.com through unchanged, or try another network.'
+
+/**
+ * A 404 to a request that named no app or build (the check's `GET /v1/apps?limit=1`): any key may
+ * send it, so the answer says nothing about the key or its team, only about where the request went.
+ */
+export function pathNotFound(request: string, surface: Surface, facts: DiagnosisFacts): Diagnosis {
+  const address =
+    surface === 'cli'
+      ? [
+          'Check --api-base: leave it out to reach Apple’s API (https://api.appstoreconnect.apple.com), or give the address without /v1.',
+        ]
+      : []
+  return diagnosis(
+    'apple.path_not_found',
+    'App Store Connect’s API was not found at this address',
+    `${request} got back 404 Not Found. The request names no app or build and any key may send it, so the answer is not about the key or its team: the API address is wrong, a proxy answered in Apple’s place, or App Store Connect is failing at this path. Nothing is known about the key yet.`,
+    [
+      ...address,
+      PROXY_HINT,
+      'See Apple’s System Status page (developer.apple.com/system-status) for App Store Connect, and check again later.',
+    ],
+    facts,
+  )
+}
+
 export function rateLimited(
   retryAfterSeconds: number | null,
   limit: number | null,

@@ -80,9 +80,18 @@ export function checkCanceled(): AppError {
 
 const NOT_CHECKED = 'Not checked: an earlier step failed.'
 
-/** Apple identified the key before refusing the request: the token itself was accepted. */
+/**
+ * Apple identified the key before refusing the request: the token itself was accepted. The
+ * check's reads name no app, so a 404 to one of them comes from the address, a proxy or Apple's
+ * trouble (`apple.path_not_found`): no verdict on the key either.
+ */
 function tokenAccepted(failure: DiagnosableFailure): boolean {
-  return failure.kind === 'http' && failure.status !== 401 && failure.status < 500
+  return (
+    failure.kind === 'http' &&
+    failure.status !== 401 &&
+    failure.status !== 404 &&
+    failure.status < 500
+  )
 }
 
 function isForbiddenByRole(failure: DiagnosableFailure): boolean {

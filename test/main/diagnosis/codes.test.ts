@@ -380,6 +380,35 @@ describe('access codes: the token was accepted', () => {
   })
 })
 
+describe('apple.path_not_found', () => {
+  it('a wrong API address: a 404 to a request that named no app is not about an app ID', async () => {
+    const target = await app({ apiBase: `${sandbox.url}/api` })
+    const draft = await importKeyFile(target)
+    const report = await runCheck(target, draft, {
+      issuerId: northwind().issuerId,
+      keyId: admin().keyId,
+    })
+    expect(report.diagnosis).toMatchObject({ ok: false, code: 'apple.path_not_found' })
+    expect(report.diagnosis.facts).toMatchObject({
+      httpStatus: 404,
+      appleErrorCode: 'NOT_FOUND',
+      request: 'GET /api/v1/apps?limit=1',
+    })
+    const hints = report.diagnosis.hints.join(' ')
+    expect(hints).not.toMatch(/app ID|owns the app/)
+    expect(hints).toMatch(/proxy/)
+    // Nothing is known about the key: the 404 is no verdict on it.
+    const auth = report.steps.find((step) => step.id === 'auth')
+    expect(auth).toMatchObject({ state: 'failed' })
+    expect(auth?.detail).toContain(report.diagnosis.title)
+    await expectNothingSaved(target, report)
+    // The spec has no such path: the request was off Apple's API, as this test intends.
+    expect(target.spec.take(/^GET \/api\/v1\/apps\?limit=1/)).toEqual([
+      'GET /api/v1/apps?limit=1: no operation GET /api/v1/apps',
+    ])
+  })
+})
+
 describe('the checklist', () => {
   it('keeps a diagnosis title’s words as written in its rows: App Store Connect, not app store connect', async () => {
     sandbox.admin.setFaults([{ kind: 'hang', match: { keyId: admin().keyId } }])
