@@ -20,14 +20,19 @@ export interface DoctorReport {
   apiBase: string
 }
 
-export function reportJson(report: DoctorReport): string {
-  return `${JSON.stringify({
+/** The report as the one JSON object `--json` prints. */
+export function reportObject(report: DoctorReport): Record<string, unknown> {
+  return {
     ...report.diagnosis,
     steps: report.steps,
     warnings: report.warnings,
     key: report.key,
     apiBase: report.apiBase,
-  })}\n`
+  }
+}
+
+export function reportJson(report: DoctorReport): string {
+  return `${JSON.stringify(reportObject(report))}\n`
 }
 
 const MARKS: Record<CheckStepState, string> = {
