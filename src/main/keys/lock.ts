@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import * as nodeFs from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { AppError, errorCode } from '../errors'
@@ -47,9 +48,16 @@ export async function withFileLock<T>(
   const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
   const waitMs = options.waitMs ?? DEFAULT_WAIT_MS
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS
-  const mine = `${process.pid}\n${hostname()}\n${now()}\n`
+  // The nonce tells this lock from another this process took in the same millisecond.
+  const mine = `${process.pid}\n${hostname()}\n${now()}\n${randomBytes(6).toString('hex')}\n`
   const started = now()
   let pause = 5
+
+  /** How old a lock file is by the file system's clock. */
+  async function ageOf(path: string): Promise<number> {
+    const stats = await fs.stat(path).catch(() => null)
+    return stats ? Date.now() - stats.mtimeMs : 0
+  }
 
   for (;;) {
     try {
@@ -78,11 +86,6 @@ export async function withFileLock<T>(
     if (now() - started >= waitMs) throw lockBusy()
     await sleep(pause)
     pause = Math.min(pause * 2, 100)
-  }
-
-  async function ageOf(path: string): Promise<number> {
-    const stats = await fs.stat(path).catch(() => null)
-    return stats ? Date.now() - stats.mtimeMs : 0
   }
 
   try {
