@@ -299,6 +299,24 @@ describe('ascent doctor', () => {
     expect((await doctor(admin(), '--app-id', ownApp)).code).toBe(0)
   })
 
+  it('names the API base and the failed request once each in its text report', async () => {
+    const fabrikamApp = sandbox.teams.find((team) => team.name.startsWith('Fabrikam'))!.appIds[0]!
+    const result = await run([
+      'doctor',
+      ...keyArgs(admin()),
+      '--api-base',
+      sandbox.url,
+      '--app-id',
+      fabrikamApp,
+    ])
+    expect(result.code).toBe(1)
+    const output = result.stdout + result.stderr
+    const count = (text: string) => output.split(text).length - 1
+    expect(count(sandbox.url)).toBe(1)
+    expect(count(`GET /v1/apps/${fabrikamApp}?`)).toBe(1)
+    expect(result.stdout).toContain('answered 404 NOT_FOUND')
+  })
+
   it('with --role, exits 1 when the key cannot do what the role does', async () => {
     const result = await doctor(developer(), '--role', 'admin')
     expect(result.code).toBe(1)
