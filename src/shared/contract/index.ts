@@ -7,12 +7,14 @@ import type { Result } from '../result'
 import { appEvents, appOperations } from './app'
 import { appsOperations } from './apps'
 import { buildsOperations } from './builds'
+import { keyLifeOperations } from './key-life'
 import { keysEvents, keysOperations } from './keys'
 import { teamsOperations } from './teams'
 
 export type * from './app'
 export type * from './apps'
 export type * from './builds'
+export type * from './key-life'
 export type * from './keys'
 export type * from './teams'
 
@@ -22,6 +24,7 @@ export const operations = {
   ...buildsOperations,
   ...keysOperations,
   ...teamsOperations,
+  ...keyLifeOperations,
 }
 
 export const events = {
