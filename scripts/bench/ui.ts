@@ -29,6 +29,7 @@ const PAGE = 200
 const WHEEL_PAGES = 4
 const WHEEL_PX = 600
 const rendererAssets = fileURLToPath(new URL('../../out/renderer/assets', import.meta.url))
+const preloadBundle = fileURLToPath(new URL('../../out/preload/index.cjs', import.meta.url))
 
 interface Painted {
   ms: number
@@ -268,7 +269,10 @@ export const uiSection: BenchSection = {
       // The 5,000-build app cold again, in a fresh harness: wheel through its first pages.
       const second = await browse(sandbox, browser)
       await paintAfter(second.page, pressTeam(2), appsShownFor('Northwind Labs'))
-      await waitFor(second.page, `document.querySelectorAll('[title^="Newest build"]').length === 30`)
+      await waitFor(
+        second.page,
+        `document.querySelectorAll('[title^="Newest build"]').length === 30`,
+      )
       await openBuilds(second.page, big)
       const wheel = await wheelPages(second.page, sandbox, WHEEL_PAGES)
       most = Math.max(most, wheel.most)
@@ -354,6 +358,12 @@ export const uiSection: BenchSection = {
           value: round(await rendererGzipKb()),
           unit: 'KB',
           target: { op: '<', value: 250 },
+        },
+        {
+          label: 'preload bundle (it carries no zod)',
+          value: round((await readFile(preloadBundle)).length / 1024),
+          unit: 'KB',
+          target: { op: '<', value: 40 },
         },
       ]
       return figures

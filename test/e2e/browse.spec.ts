@@ -28,6 +28,8 @@ import { platformLabel, versionStateLabel } from '../../src/renderer/builds/form
 import { screenshot } from './screenshots'
 
 const MAX_ROWS = 150
+/** The apps list request (not an app's own paths, such as its App Store versions). */
+const APPS_LIST = '/v1/apps?'
 
 function appleRequests(
   sandbox: { admin: { requestLog(): { path: string; keyId: string | null }[] } },
@@ -75,11 +77,11 @@ test.describe('teams', () => {
     expect(contoso.agreementsSigned).toBe(false)
 
     // Back to Northwind by clicking: painted from the cache, without asking Apple for the apps.
-    const before = appleRequests(sandbox, northwindKey.keyId, '/v1/apps').length
+    const before = appleRequests(sandbox, northwindKey.keyId, APPS_LIST).length
     await teamButton(app, 'Northwind Labs').click()
     await expect(toolbarTitle(app)).toHaveText('Northwind Labs')
     await expect(appOptions(app)).toHaveCount(northwind.appIds.length)
-    expect(appleRequests(sandbox, northwindKey.keyId, '/v1/apps').length).toBe(before)
+    expect(appleRequests(sandbox, northwindKey.keyId, APPS_LIST).length).toBe(before)
 
     // The active team survives a restart.
     await app.keyboard.press(`${COMMAND}+2`)
@@ -126,7 +128,7 @@ test.describe('teams', () => {
     await sandbox.admin.waitForRequest(
       (entry) =>
         entry.keyId === northwind.keyId &&
-        entry.path.startsWith('/v1/apps') &&
+        entry.path.startsWith(APPS_LIST) &&
         entry.state === 'held',
     )
     await expect(app.getByRole('status')).toContainText('Refreshing…')
@@ -137,7 +139,7 @@ test.describe('teams', () => {
     // ever answered. Main canceled Northwind's refresh: nothing of it was stored or announced.
     const settled = await sandbox.admin.waitUntilSettled()
     const refreshed = settled.filter(
-      (entry) => entry.keyId === northwind.keyId && entry.path.startsWith('/v1/apps'),
+      (entry) => entry.keyId === northwind.keyId && entry.path.startsWith(APPS_LIST),
     )
     expect(refreshed.map((entry) => entry.state)).toEqual(['answered', 'dropped'])
     expect(changesFor(harness, northwind.keyId)).toEqual([])
@@ -874,10 +876,10 @@ test.describe('failures in place, over data still shown', () => {
       await expect(app.getByRole('dialog', { name: 'Re-import API Key' })).toBeVisible()
       await app.keyboard.press('Escape')
       await expect(app.getByRole('dialog', { name: 'Re-import API Key' })).toHaveCount(0)
-      const asked = appleRequests(sandbox, key.keyId, '/v1/apps').length
+      const asked = appleRequests(sandbox, key.keyId, APPS_LIST).length
       await notice.getByRole('button', { name: 'Retry' }).click()
       await expect
-        .poll(() => appleRequests(sandbox, key.keyId, '/v1/apps').length)
+        .poll(() => appleRequests(sandbox, key.keyId, APPS_LIST).length)
         .toBeGreaterThan(asked)
       await expect(notice).toBeVisible()
 

@@ -136,9 +136,10 @@ export function createServe(options: ServeOptions): Serve {
    */
   async function diagnose(target: Target, error: unknown, appId: string | null) {
     if (target.loads.signal.aborted) throw canceled(target)
-    if (isAscError(error) && error.failure.kind === 'canceled') throw canceled(target)
-    if (!isAscError(error) || error.failure.kind === 'canceled') throw error
-    const diagnosis = diagnoseFailure(error.failure, {
+    if (!isAscError(error)) throw error
+    const { failure } = error
+    if (failure.kind === 'canceled') throw canceled(target)
+    const diagnosis = diagnoseFailure(failure, {
       keyType: target.identity.keyType,
       usage: asc.usage(target.identity),
       appId,
