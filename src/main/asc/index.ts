@@ -44,6 +44,7 @@ export type { Known } from './schemas'
 export {
   APP_VERSION_STATES,
   betaGroupSchema,
+  buildSchema,
   dateTime,
   knownOr,
   PLATFORMS,
