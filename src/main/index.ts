@@ -12,6 +12,9 @@ import {
   dialog,
   ipcMain,
   Menu,
+  net,
+  Notification,
+  powerMonitor,
   protocol,
   session,
   shell,
@@ -24,7 +27,13 @@ import { createAscent } from './ascent'
 import { dataDirOverride } from './data-dir'
 import { createDispatcher, senderOfFrame } from './ipc'
 import { createLogger } from './log'
-import { nodeTimer, type Platform } from './platform'
+import {
+  nodeTimer,
+  type DesktopNotifications,
+  type Platform,
+  type SystemConditions,
+  type SystemState,
+} from './platform'
 import { createKeyringSecretStore } from './secrets'
 import { resolveApiBase } from './settings'
 import { createMainWindow, lockDownContents } from './window'
@@ -53,6 +62,82 @@ const TEAM_CHANGING_CHANNELS = new Set<Channel>([
 
 function sendCommand(command: AppCommand): void {
   mainWindow?.webContents.send('app:command', command)
+}
+
+/** Clear Cached Data from the menu: set once main's modules exist. */
+let clearCachedData: () => void = () => undefined
+
+/** Brings the window to the front (a clicked notification opens what it names there). */
+function focusWindow(): void {
+  if (!mainWindow) return
+  if (mainWindow.isMinimized()) mainWindow.restore()
+  mainWindow.show()
+  mainWindow.focus()
+}
+
+/** How often main asks whether the Mac is online (Electron's net has no event for it). */
+const ONLINE_CHECK_MS = 30_000
+/** How often main asks the battery's level while the Mac runs on battery. */
+const BATTERY_CHECK_MS = 5 * 60_000
+/** At or below this charge, on battery, the radar rests. */
+const LOW_BATTERY_LEVEL = 0.2
+
+/**
+ * Sleep and power from powerMonitor, the network from net (asked now and then). Electron tells
+ * main whether the Mac runs on battery, not how full it is: the window's Battery Status API says
+ * (a read of `navigator.getBattery()`; without it the battery counts as fine).
+ */
+function electronSystem(): SystemState {
+  let conditions: SystemConditions = { online: net.isOnline(), asleep: false, lowBattery: false }
+  const listeners = new Set<() => void>()
+  const update = (change: Partial<SystemConditions>) => {
+    const next = { ...conditions, ...change }
+    if (JSON.stringify(next) === JSON.stringify(conditions)) return
+    conditions = next
+    for (const listener of [...listeners]) listener()
+  }
+  const checkBattery = async () => {
+    if (!powerMonitor.isOnBatteryPower() || !mainWindow) {
+      update({ lowBattery: false })
+      return
+    }
+    const level = (await mainWindow.webContents
+      .executeJavaScript('navigator.getBattery ? navigator.getBattery().then((b) => b.level) : 1')
+      .catch(() => 1)) as unknown
+    update({ lowBattery: typeof level === 'number' && level <= LOW_BATTERY_LEVEL })
+  }
+  powerMonitor.on('suspend', () => update({ asleep: true }))
+  powerMonitor.on('resume', () => update({ asleep: false, online: net.isOnline() }))
+  powerMonitor.on('on-ac', () => update({ lowBattery: false }))
+  powerMonitor.on('on-battery', () => void checkBattery())
+  setInterval(() => update({ online: net.isOnline() }), ONLINE_CHECK_MS).unref()
+  setInterval(() => void checkBattery(), BATTERY_CHECK_MS).unref()
+  return {
+    current: () => ({ ...conditions }),
+    onChange(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
+
+/** Notification Center; each notification is kept until clicked or closed, so its click arrives. */
+function electronNotifications(): DesktopNotifications {
+  const live = new Set<Notification>()
+  return {
+    show({ title, body }, onClick) {
+      if (!Notification.isSupported()) return
+      const notification = new Notification({ title, body })
+      live.add(notification)
+      notification.on('click', () => {
+        live.delete(notification)
+        focusWindow()
+        onClick()
+      })
+      notification.on('close', () => live.delete(notification))
+      notification.show()
+    },
+  }
 }
 
 /** The Teams menu names the saved teams, so ⌘1…⌘9 read as they work. */
@@ -88,6 +173,7 @@ function buildMenu(teams: TeamsState): void {
           accelerator: 'CmdOrCtrl+R',
           click: () => sendCommand({ type: 'refresh' }),
         },
+        { label: 'Clear Cached Data', click: () => clearCachedData() },
         { type: 'separator' },
         { role: 'togglefullscreen' },
       ],
@@ -181,9 +267,16 @@ async function start(): Promise<void> {
     },
     timer: nodeTimer,
     homeDir: app.getPath('home'),
+    system: electronSystem(),
+    notifications: electronNotifications(),
+    badge: { set: (count) => app.setBadgeCount(count) },
   }
 
   const ascent = createAscent(platform)
+  clearCachedData = () =>
+    void Promise.resolve(ascent.handlers['cache:clear']({ teamId: null })).catch((error: unknown) =>
+      log.warn('could not clear cached data', { error: String(error) }),
+    )
   const dispatch = createDispatcher({ trustedOrigin: APP_ORIGIN, handlers: ascent.handlers, log })
   const refreshMenu = () =>
     Promise.resolve(ascent.handlers['teams:list'](undefined))

@@ -18,6 +18,8 @@ export type AppCommand =
   | { type: 'refresh' }
   | { type: 'find' }
   | { type: 'selectTeam'; index: number }
+  /** A clicked notification: the team, and the app and build it names. */
+  | { type: 'open'; teamId: string; appId: string | null; buildId: string | null }
 
 export const appOperations = {
   'app:info': operation<AppInfo>()(z.undefined()),

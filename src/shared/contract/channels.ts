@@ -32,12 +32,16 @@ export const CHANNELS = [
   'teams:exportOptions',
   'teams:export',
   'teams:copyToken',
+  'radar:overview',
+  'cache:clear',
 ] as const satisfies readonly Channel[]
 
 export const EVENTS = [
   'app:command',
   'browse:changed',
   'keys:checkProgress',
+  'radar:changed',
+  'cache:cleared',
 ] as const satisfies readonly EventName[]
 
 /** `keys:importDropped` → `['keys', 'importDropped']`. */

@@ -14,6 +14,7 @@ import {
 } from './browse'
 import { keyLifeOperations } from './key-life'
 import { keysEvents, keysOperations } from './keys'
+import { radarEvents, radarOperations } from './radar'
 import { teamsOperations } from './teams'
 
 export type * from './app'
@@ -22,6 +23,7 @@ export type * from './browse'
 export type * from './builds'
 export type * from './key-life'
 export type * from './keys'
+export type * from './radar'
 export type * from './teams'
 export { resources } from './browse'
 export { CHANNELS, EVENTS, eventBridgeName, splitChannel } from './channels'
@@ -32,12 +34,14 @@ export const operations = {
   ...keysOperations,
   ...teamsOperations,
   ...keyLifeOperations,
+  ...radarOperations,
 }
 
 export const events = {
   ...appEvents,
   ...browseEvents,
   ...keysEvents,
+  ...radarEvents,
 }
 
 export type Operations = typeof operations

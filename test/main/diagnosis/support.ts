@@ -37,6 +37,7 @@ import type {
   MemorySecretStore,
 } from '../fakes'
 import {
+  backgroundPlatform,
   createFakeSaveDialog,
   createFakeTimer,
   createFakeUserPresence,
@@ -116,8 +117,10 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
     userPresence,
     timer,
     homeDir,
+    ...backgroundPlatform(),
   }
   const ascent = createAscent(platform, {
+    startRadar: false,
     asc: {
       timeoutMs: options.timeoutMs ?? 5_000,
       retry: { baseDelayMs: 1, maxDelayMs: 4 },
