@@ -7,6 +7,7 @@ import { errorOf, useRenameTeam } from '../data/teams'
 import { roleNote, STATUS_LABELS, statusNote, teamBadge, teamHue, teamMonogram } from './identity'
 import { TeamMenu } from './TeamMenu'
 import { TeamSheets, type TeamSheet } from './TeamSheets'
+import { TeamStatusLine, useTeamStatus } from './TeamStatusLine'
 import { forgetView } from './viewState'
 
 export interface TeamSidebarProps {
@@ -158,6 +159,7 @@ function TeamRow(props: {
 }) {
   const { team } = props
   const attention = useTeamAttention(team.id)
+  const refresh = useTeamStatus(team.id)
   const status = STATUS_LABELS[team.status]
   const note = statusNote(team.status)
   const menuAt = (element: HTMLElement) => {
@@ -188,7 +190,7 @@ function TeamRow(props: {
           className="team-row"
           aria-current={props.active ? 'page' : undefined}
           aria-keyshortcuts={props.shortcut ? `Meta+${props.shortcut}` : undefined}
-          aria-description={`${teamBadge(team)}${roleNote(team) ? ` (${roleNote(team)})` : ''}, ${status}${attention ? `, ${attention} builds need attention` : ''}`}
+          aria-description={`${teamBadge(team)}${roleNote(team) ? ` (${roleNote(team)})` : ''}, ${status}${attention ? `, ${attention} builds need attention` : ''}${refresh ? `, ${refresh.text}` : ''}`}
           onClick={props.onSelect}
           onKeyDown={onKeyDown}
           title={team.statusDetail ?? status}
@@ -221,6 +223,7 @@ function TeamRow(props: {
                 {note}
               </span>
             ) : null}
+            <TeamStatusLine teamId={team.id} />
           </span>
         </button>
       )}
