@@ -43,6 +43,8 @@ function findChromium(): string {
 export default defineConfig({
   testDir: 'test',
   testMatch: ['e2e/**/*.spec.ts', 'electron/**/*.spec.ts'],
+  // A stray test.only would quietly skip the rest of the suite in CI.
+  forbidOnly: !!process.env.CI,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 2,

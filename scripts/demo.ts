@@ -57,6 +57,18 @@ function demoDialog(sandbox: Sandbox): Platform['dialog'] {
       console.log(`“Choose File…” has no file picker here; answering with ${path}`)
       return Promise.resolve(path)
     },
+    chooseSavePath: ({ title, defaultPath }) => {
+      if (hasDisplay() && has('zenity')) {
+        const picked = spawnSync(
+          'zenity',
+          ['--file-selection', '--save', `--title=${title}`, `--filename=${defaultPath}`],
+          { encoding: 'utf8' },
+        )
+        return Promise.resolve(picked.status === 0 ? picked.stdout.trim() : null)
+      }
+      console.log(`The save dialog has no file picker here; answering with ${defaultPath}`)
+      return Promise.resolve(defaultPath)
+    },
   }
 }
 
@@ -66,6 +78,9 @@ function demoClipboard(): Platform['clipboard'] | undefined {
   return {
     readText: () =>
       spawnSync('xclip', ['-o', '-selection', 'clipboard'], { encoding: 'utf8' }).stdout ?? '',
+    writeText: (text) => {
+      spawnSync('xclip', ['-i', '-selection', 'clipboard'], { input: text })
+    },
     clear: () => {
       spawnSync('xclip', ['-i', '-selection', 'clipboard'], { input: '' })
     },

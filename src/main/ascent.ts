@@ -7,14 +7,19 @@ import { createAscClient } from './asc'
 import { createBrowse } from './browse'
 import { createBrowseCache } from './cache'
 import { createKeyChecks } from './diagnosis'
+import { createKeyExport } from './export'
 import { appHandlers } from './handlers/app'
 import { browseHandlers, teamBrowseHandlers } from './handlers/browse'
 import { keyCheckHandlers, teamCheckHandlers } from './handlers/check'
+import { rotationHandlers, teamLifeHandlers } from './handlers/key-life'
 import { keyIntakeHandlers } from './handlers/keys'
 import { savedKeyHandlers } from './handlers/teams'
 import type { Handlers } from './ipc'
 import { createKeys } from './keys'
 import type { Platform } from './platform'
+import { createSecretClipboard } from './secret-clipboard'
+import { createTokenCopy } from './token-copy'
+import type { TokenSigner } from './tokens'
 import { createTokenSigner } from './tokens'
 
 export interface Ascent {
@@ -29,7 +34,19 @@ export interface AscentOptions {
 
 export function createAscent(platform: Platform, options: AscentOptions = {}): Ascent {
   const keys = createKeys(platform)
-  const tokens = createTokenSigner({ loadKey: keys.loadSigningKey, now: () => platform.now() })
+  const signer = createTokenSigner({ loadKey: keys.loadSigningKey, now: () => platform.now() })
+  // Every request signed with a saved key is that team's last use (written now and then).
+  const tokens: TokenSigner = {
+    ...signer,
+    token: (identity, request) => {
+      keys.noteUsed(identity.fingerprint)
+      return signer.token(identity, request)
+    },
+    mint: (identity, request) => {
+      keys.noteUsed(identity.fingerprint)
+      return signer.mint(identity, request)
+    },
+  }
   const stopRetiring = keys.onKeyRetired(tokens.forgetKey)
   const asc = createAscClient({
     fetch: platform.fetch,
@@ -54,6 +71,20 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     log: platform.log,
     onChanged: (change) => platform.notify('browse:changed', change),
   })
+  const clipboard = createSecretClipboard({
+    clipboard: platform.clipboard,
+    timer: platform.timer,
+    now: () => platform.now(),
+  })
+  const exporter = createKeyExport({
+    keys,
+    clipboard,
+    dialog: platform.dialog,
+    userPresence: platform.userPresence,
+    homeDir: platform.homeDir,
+    now: () => platform.now(),
+  })
+  const tokenCopy = createTokenCopy({ keys, tokens, clipboard, apiBase: platform.apiBase })
   void keys.reconcile().catch((error: unknown) => {
     platform.log.error('reconciling saved keys failed', { error: String(error) })
   })
@@ -65,6 +96,8 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     ...savedKeys,
     ...keyCheckHandlers(checks),
     ...teamCheckHandlers(checks),
+    ...rotationHandlers(checks),
+    ...teamLifeHandlers(keys, exporter, tokenCopy),
     ...browseHandlers(browse),
     ...teamBrowseHandlers(browse, savedKeys),
   }
@@ -74,6 +107,8 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
       stopRetiring()
       browse.dispose()
       checks.dispose()
+      // A key or token main copied must not outlive the app on the clipboard.
+      clipboard.clearNow()
       keys.dispose()
       return Promise.resolve()
     },

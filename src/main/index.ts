@@ -15,14 +15,16 @@ import {
   protocol,
   session,
   shell,
+  systemPreferences,
   type MenuItemConstructorOptions,
 } from 'electron'
 import { channels, type AppCommand, type Channel, type TeamsState } from '../shared/contract'
 import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, resolveAppRequest } from './app-protocol'
 import { createAscent } from './ascent'
+import { dataDirOverride } from './data-dir'
 import { createDispatcher, senderOfFrame } from './ipc'
 import { createLogger } from './log'
-import type { Platform } from './platform'
+import { nodeTimer, type Platform } from './platform'
 import { createKeyringSecretStore } from './secrets'
 import { resolveApiBase } from './settings'
 import { createMainWindow, lockDownContents } from './window'
@@ -105,7 +107,7 @@ function buildMenu(teams: TeamsState): void {
 
 async function start(): Promise<void> {
   await app.whenReady()
-  const dataDir = app.getPath('userData')
+  const dataDir = dataDirOverride(process.env, app.getPath('userData'))
 
   protocol.handle(APP_SCHEME, async (request) => {
     const asset = resolveAppRequest(rendererDir, request.url)
@@ -120,7 +122,11 @@ async function start(): Promise<void> {
 
   const platform: Platform = {
     secrets: createKeyringSecretStore({ service: 'Ascent' }),
-    clipboard: { readText: () => clipboard.readText(), clear: () => clipboard.clear() },
+    clipboard: {
+      readText: () => clipboard.readText(),
+      writeText: (text) => clipboard.writeText(text),
+      clear: () => clipboard.clear(),
+    },
     dialog: {
       chooseKeyFile: async () => {
         const options: Electron.OpenDialogOptions = {
@@ -135,6 +141,18 @@ async function start(): Promise<void> {
           : await dialog.showOpenDialog(options)
         return result.canceled ? null : (result.filePaths[0] ?? null)
       },
+      chooseSavePath: async ({ title, defaultPath, filters }) => {
+        const options: Electron.SaveDialogOptions = {
+          title,
+          defaultPath,
+          filters,
+          properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],
+        }
+        const result = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options)
+        return result.canceled || !result.filePath ? null : result.filePath
+      },
     },
     shell: { openExternal: (url) => shell.openExternal(url) },
     fetch: globalThis.fetch,
@@ -148,6 +166,21 @@ async function start(): Promise<void> {
     appVersion: app.getVersion(),
     notify: (event, payload) => mainWindow?.webContents.send(event, payload),
     log,
+    userPresence: {
+      confirm: async (reason) => {
+        if (process.platform !== 'darwin' || !systemPreferences.canPromptTouchID()) {
+          return 'unavailable'
+        }
+        try {
+          await systemPreferences.promptTouchID(reason)
+          return 'confirmed'
+        } catch {
+          return 'refused'
+        }
+      },
+    },
+    timer: nodeTimer,
+    homeDir: app.getPath('home'),
   }
 
   const ascent = createAscent(platform)

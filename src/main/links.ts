@@ -2,6 +2,9 @@
  * The only web pages Ascent opens, in the user's browser: App Store Connect and Apple's developer
  * documentation. Anything else a page asks for is refused in main.
  */
+/** Users and Access → Integrations → App Store Connect API: where keys are made and revoked. */
+export const API_KEYS_URL = 'https://appstoreconnect.apple.com/access/integrations/api'
+
 const ALLOWED: { host: string; pathPrefixes: string[] }[] = [
   { host: 'appstoreconnect.apple.com', pathPrefixes: ['/'] },
   { host: 'developer.apple.com', pathPrefixes: ['/documentation/', '/help/', '/go/', '/support/'] },

@@ -49,9 +49,21 @@ export interface TokenCounters {
   keyLoads: number
 }
 
+export interface MintRequest {
+  /** The requests the token allows. */
+  scope: readonly string[]
+  /** `exp - iat`, 61 to 1200 seconds. */
+  lifetimeSeconds: number
+}
+
 export interface TokenSigner {
   /** A token for this key (and scope): the cached one, or a freshly signed one. */
   token: (identity: SigningIdentity, request?: TokenRequest) => Promise<string>
+  /**
+   * A token to hand out (Copy Token for curl): signed now with its own scope and lifetime, on
+   * Apple's time as far as it is known, and never cached or used by Ascent itself.
+   */
+  mint: (identity: SigningIdentity, request: MintRequest) => Promise<string>
   /**
    * Drops the key's cached tokens, for the "401 mid-session → mint a fresh token once" path.
    * With `rejectedToken`, drops only that token, so many requests failing with the same token
@@ -61,16 +73,11 @@ export interface TokenSigner {
   /** Forgets every token of a key that was removed or replaced. */
   forgetKey: (fingerprint: string) => void
   /**
-   * Records Apple's clock from a response's `Date` header (of `identity`'s request), against the
-   * midpoint of when the request left and the response arrived. The offset is this Mac's, so it
-   * applies to every key from then on. Returns it in whole seconds (Apple minus us), or null when
-   * the header is not a date.
+   * Records Apple's clock from the date of a response to `identity`'s request (its `Date` header,
+   * in ms since the epoch), against the moment the response arrived. The offset is this Mac's, so
+   * it applies to every key from then on. Returns it in whole seconds (Apple minus us).
    */
-  recordServerDate: (
-    identity: SigningIdentity,
-    dateHeader: string,
-    responseAt: number,
-  ) => number | null
+  recordServerDate: (identity: SigningIdentity, serverDateMs: number, responseAt: number) => number
   /**
    * The offset `identity`'s tokens are signed with, in whole seconds (Apple minus us): the latest
    * from any key's answer, as it is this Mac's clock; null before any answer.
@@ -135,7 +142,11 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
     return Math.floor((options.now() + (offsetMs ?? 0)) / 1000)
   }
 
-  async function sign(identity: SigningIdentity, scope: string[]): Promise<CachedToken> {
+  async function sign(
+    identity: SigningIdentity,
+    scope: string[],
+    seconds = lifetime,
+  ): Promise<CachedToken> {
     counters.keyLoads += 1
     const key = await options.loadKey(identity)
     if (!isP256SigningKey(key)) {
@@ -145,7 +156,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       )
     }
     const iat = appleSeconds()
-    const exp = iat + lifetime
+    const exp = iat + seconds
     const jwt = new SignJWT(scope.length > 0 ? { scope } : {})
       .setProtectedHeader({ alg: 'ES256', kid: identity.keyId, typ: 'JWT' })
       .setIssuedAt(iat)
@@ -188,6 +199,23 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       return signing
     },
 
+    async mint(identity, request) {
+      const seconds = request.lifetimeSeconds
+      if (!Number.isInteger(seconds) || seconds <= 60 || seconds > MAX_TOKEN_LIFETIME_SECONDS) {
+        throw new AppError(
+          'tokens.lifetime_invalid',
+          `A token lifetime must be a whole number of seconds from 61 to ${MAX_TOKEN_LIFETIME_SECONDS}; Apple rejects tokens that live longer than 20 minutes.`,
+        )
+      }
+      if (identity.keyType === 'team' && !identity.issuerId) {
+        throw new AppError(
+          'tokens.issuer_missing',
+          'A team key needs its issuer ID to sign tokens.',
+        )
+      }
+      return (await sign(identity, normalizeScope(request.scope), seconds)).token
+    },
+
     invalidate(identity, rejectedToken) {
       const state = keys.get(identityKey(identity))
       if (!state) return
@@ -208,9 +236,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       }
     },
 
-    recordServerDate(_identity, dateHeader, responseAt) {
-      const serverMs = Date.parse(dateHeader)
-      if (Number.isNaN(serverMs)) return null
+    recordServerDate(_identity, serverMs, responseAt) {
       // Apple stamps `Date` when it answers, after its own work, and in whole seconds: against the
       // moment the answer arrived, this reads Apple's clock early, never late. That is the safe
       // side, since an `iat` in Apple's future is what gets a token refused.

@@ -13,6 +13,7 @@ export const DIAGNOSIS_CODES = [
   'access.forbidden',
   'access.agreements',
   'team.not_found',
+  'apple.path_not_found',
   'apple.rate_limited',
   'apple.unavailable',
   'network.offline',

@@ -63,6 +63,10 @@ export const ERROR_CODES = [
   'keys.metadata_unreadable',
   'keys.metadata_write_failed',
   'keys.foreign_items',
+  'keys.metadata_busy',
+  'keys.rotate_other_type',
+  'keys.rotate_other_team',
+  'keys.rotate_same_key',
 
   // The live key check and its save (src/main/diagnosis/checks.ts)
   'keys.check_unknown',
@@ -87,6 +91,14 @@ export const ERROR_CODES = [
 
   // Browsing (src/main/browse)
   'browse.canceled',
+
+  // Exporting a saved key for CI (src/main/export)
+  'export.not_confirmed',
+  'export.file_exists',
+  'export.path_invalid',
+  'export.folder_not_writable',
+  'export.folder_missing',
+  'export.write_failed',
 
   // Links opened in the browser (src/main/links.ts)
   'link.not_allowed',

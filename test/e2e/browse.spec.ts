@@ -125,14 +125,23 @@ test.describe('teams', () => {
     await app.keyboard.press(`${COMMAND}+1`)
     await expect(toolbarTitle(app)).toHaveText('Northwind Labs')
     await app.keyboard.press(`${COMMAND}+r`)
-    await expect.poll(() => appleRequests(sandbox, northwind.keyId, APPS_LIST).length).toBe(2)
+    await sandbox.admin.waitForRequest(
+      (entry) =>
+        entry.keyId === northwind.keyId &&
+        entry.path.startsWith(APPS_LIST) &&
+        entry.state === 'held',
+    )
     await expect(app.getByRole('status')).toContainText('Refreshing…')
     await app.keyboard.press(`${COMMAND}+2`)
     await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
 
-    // Well after Northwind's latency: still Fabrikam's apps, nothing of Northwind. Main canceled
-    // Northwind's refresh: nothing of it was stored or announced.
-    await app.waitForTimeout(3_000)
+    // Once the sandbox is done holding Northwind's requests, it finds their client gone: none is
+    // ever answered. Main canceled Northwind's refresh: nothing of it was stored or announced.
+    const settled = await sandbox.admin.waitUntilSettled()
+    const refreshed = settled.filter(
+      (entry) => entry.keyId === northwind.keyId && entry.path.startsWith(APPS_LIST),
+    )
+    expect(refreshed.map((entry) => entry.state)).toEqual(['answered', 'dropped'])
     expect(changesFor(harness, northwind.keyId)).toEqual([])
     await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
     const shown = await appOptions(app).evaluateAll((options) => options.map((option) => option.id))

@@ -122,12 +122,13 @@ test.describe('key file', () => {
     await expect(facts).toContainText(second.fingerprintShort)
     expect(requestsOn(harness, 'keys:pasteClipboard')).toHaveLength(2)
 
-    // The replaced key's draft is discarded in main.
+    // The replaced key's draft is discarded in main: the page does not wait for that answer, so
+    // the test awaits main's record of it.
     const firstDraft = harness.ipcLog.find((entry) => entry.channel === 'keys:pasteClipboard')
       ?.response as { value: { draft: { draftId: string } } }
-    expect(requestsOn(harness, 'keys:discardDraft')).toContainEqual({
-      draftId: firstDraft.value.draft.draftId,
-    })
+    await expect
+      .poll(() => requestsOn(harness, 'keys:discardDraft'))
+      .toContainEqual({ draftId: firstDraft.value.draft.draftId })
   })
 
   test('a refused key shows the reason and the fix, and nothing goes on', async ({
@@ -433,8 +434,8 @@ test.describe('check and save', () => {
     await wizard.getByRole('button', { name: 'Continue' }).click()
     const name = wizard.getByRole('textbox', { name: 'Name', exact: true })
     await expect(name).toBeFocused()
-    // The suggested name carries no role Apple did not confirm.
-    await expect(name).toHaveValue(`Team ${team.issuerId.slice(0, 8)}`)
+    // Suggested from what the check saw (the apps' bundle IDs, com.northwind.*), not from IDs.
+    await expect(name).toHaveValue('Northwind')
     await screenshotStep(app, 'name')
 
     await name.fill('Northwind CI')

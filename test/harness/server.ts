@@ -17,7 +17,12 @@ import { appResponseHeaders, resolveAppAsset } from '../../src/main/app-protocol
 import { createAscent } from '../../src/main/ascent'
 import { createDispatcher } from '../../src/main/ipc'
 import { silentLogger, type Logger } from '../../src/main/log'
-import type { Platform } from '../../src/main/platform'
+import {
+  nodeTimer,
+  type Platform,
+  type SaveDialogRequest,
+  type Timer,
+} from '../../src/main/platform'
 import { createKeyringSecretStore, type SecretStore } from '../../src/main/secrets'
 import { buildHarnessPreload } from './build-preload'
 
@@ -32,6 +37,8 @@ export interface HarnessOptions {
   /** The demo passes a real file picker and clipboard; tests use the fakes below. */
   dialog?: Platform['dialog']
   clipboard?: Platform['clipboard']
+  /** Timers for clearing the clipboard; default Node's. Tests may pass one they drive. */
+  timer?: Timer
 }
 
 export interface IpcExchange {
@@ -51,6 +58,16 @@ export interface Harness {
   clipboard: { text: string }
   /** Paths the next "Choose File…" dialogs answer with; null stands for Cancel. */
   dialogAnswers: (string | null)[]
+  /** Paths the next save dialogs (Export Key…) answer with; null (or none left) is Cancel. */
+  saveDialogAnswers: (string | null)[]
+  /** What main asked the save dialogs: title, proposed path, filters. */
+  saveDialogRequests: SaveDialogRequest[]
+  /** Every user-presence (Touch ID) prompt main made, by its reason. */
+  presencePrompts: string[]
+  /** What the next prompts answer; `confirmed` when none is left. */
+  presenceAnswers: ('confirmed' | 'refused' | 'unavailable')[]
+  /** The home folder main sees (export dialogs open there): the harness's own. */
+  homeDir: string
   openedUrls: string[]
   /** Every IPC request and answer, for tests that prove what crosses the boundary. */
   ipcLog: IpcExchange[]
@@ -82,6 +99,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const eventStreams = new Set<ServerResponse>()
   const clipboard = { text: '' }
   const dialogAnswers: (string | null)[] = []
+  const saveDialogAnswers: (string | null)[] = []
+  const saveDialogRequests: SaveDialogRequest[] = []
+  const presencePrompts: string[] = []
+  const presenceAnswers: ('confirmed' | 'refused' | 'unavailable')[] = []
+  const homeDir = await mkdtemp(join(tmpdir(), 'ascent-harness-home-'))
   const openedUrls: string[] = []
   const ipcLog: IpcExchange[] = []
   const eventLog: Harness['eventLog'] = []
@@ -101,12 +123,19 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     secrets,
     clipboard: options.clipboard ?? {
       readText: () => clipboard.text,
+      writeText: (text) => {
+        clipboard.text = text
+      },
       clear: () => {
         clipboard.text = ''
       },
     },
     dialog: options.dialog ?? {
       chooseKeyFile: () => Promise.resolve(dialogAnswers.shift() ?? null),
+      chooseSavePath: (request) => {
+        saveDialogRequests.push(request)
+        return Promise.resolve(saveDialogAnswers.shift() ?? null)
+      },
     },
     shell: {
       openExternal: (url) => {
@@ -121,6 +150,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     appVersion: '0.0.0-harness',
     notify,
     log,
+    userPresence: {
+      confirm: (reason) => {
+        presencePrompts.push(reason)
+        return Promise.resolve(presenceAnswers.shift() ?? 'confirmed')
+      },
+    },
+    timer: options.timer ?? nodeTimer,
+    homeDir,
   }
   const ascent = createAscent(platform)
   const dispatch = createDispatcher({ trustedOrigin: origin, handlers: ascent.handlers, log })
@@ -207,6 +244,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     secrets,
     clipboard,
     dialogAnswers,
+    saveDialogAnswers,
+    saveDialogRequests,
+    presencePrompts,
+    presenceAnswers,
+    homeDir,
     openedUrls,
     ipcLog,
     eventLog,
@@ -221,6 +263,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         await keychain.deleteOwnItems()
       } finally {
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+        await rm(homeDir, { recursive: true, force: true })
       }
     },
   }

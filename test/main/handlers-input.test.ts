@@ -14,7 +14,12 @@ import type { Logger } from '../../src/main/log'
 import type { Platform } from '../../src/main/platform'
 import { channels, operations, type Channel } from '../../src/shared/contract'
 import { IpcErrorCode, type Result } from '../../src/shared/result'
-import { createFakeClock, createMemoryClipboard, createMemorySecretStore } from './fakes'
+import {
+  createFakeClock,
+  createFakeTimer,
+  createMemoryClipboard,
+  createMemorySecretStore,
+} from './fakes'
 
 const ORIGIN = 'app://ascent'
 const top = { url: `${ORIGIN}/`, isTopFrame: true }
@@ -30,7 +35,6 @@ function plausible(schema: z.ZodType, option = 0): unknown {
   if (schema instanceof z.ZodString) return 'unknown-id'
   if (schema instanceof z.ZodEnum) return schema.options[0]
   if (schema instanceof z.ZodLiteral) return schema.value
-  if (schema instanceof z.ZodNumber) return 0
   if (schema instanceof z.ZodBoolean) return false
   if (schema instanceof z.ZodDiscriminatedUnion) {
     return plausible(schema.options[option] as z.ZodType)
@@ -38,6 +42,8 @@ function plausible(schema: z.ZodType, option = 0): unknown {
   if (schema instanceof z.ZodNullable) return null
   if (schema instanceof z.ZodOptional) return undefined
   if (schema instanceof z.ZodDefault) return plausible(schema.def.innerType as z.ZodType)
+  if (schema instanceof z.ZodNumber) return schema.minValue ?? 0
+  if (schema instanceof z.ZodArray) return [plausible(schema.element as z.ZodType)]
   if (schema instanceof z.ZodObject) {
     return Object.fromEntries(
       Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => [
@@ -114,7 +120,10 @@ beforeAll(async () => {
   const platform: Platform = {
     secrets: createMemorySecretStore(),
     clipboard: createMemoryClipboard(),
-    dialog: { chooseKeyFile: () => Promise.resolve(null) },
+    dialog: {
+      chooseKeyFile: () => Promise.resolve(null),
+      chooseSavePath: () => Promise.resolve(null),
+    },
     shell: { openExternal: () => Promise.resolve() },
     fetch: (input) => {
       fetchCalls.push(input instanceof Request ? input.url : String(input))
@@ -126,6 +135,9 @@ beforeAll(async () => {
     appVersion: '0.0.0-test',
     notify: () => undefined,
     log,
+    userPresence: { confirm: () => Promise.resolve('unavailable') },
+    timer: createFakeTimer(),
+    homeDir: dataDir,
   }
   ascent = createAscent(platform, {
     asc: { timeoutMs: 1_000, retry: { baseDelayMs: 1, maxDelayMs: 2 } },

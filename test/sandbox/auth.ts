@@ -9,7 +9,7 @@
  * case-insensitively); an individual key needs `sub: "user"` and no `iss`; when `scope` is present
  * it must be an array of strings with one entry matching the request (see scopeAllows).
  */
-import { compactVerify, decodeProtectedHeader } from 'jose'
+import { compactVerify, decodeJwt, decodeProtectedHeader } from 'jose'
 import type { KeyObject } from 'node:crypto'
 
 /** Tolerated clock skew for `iat` in the future; Ascent's diagnosis flags skew above 30 s. */
@@ -83,6 +83,22 @@ export class TokenChecker {
     try {
       const kid = decodeProtectedHeader(token).kid
       return typeof kid === 'string' ? kid : null
+    } catch {
+      return null
+    }
+  }
+
+  /**
+   * The key type a token's claims describe, without any check (for the request log): `iss` for a
+   * team key, `sub: "user"` without `iss` for an individual key; null for neither or no token.
+   */
+  static claimedKeyType(authorization: string | undefined): 'team' | 'individual' | null {
+    const token = bearer(authorization)
+    if (!token) return null
+    try {
+      const claims = decodeJwt(token)
+      if (typeof claims.iss === 'string') return 'team'
+      return claims.sub === 'user' ? 'individual' : null
     } catch {
       return null
     }

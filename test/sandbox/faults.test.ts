@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { parseFaultSpec } from './faults'
 import { startSandbox } from './index'
 import type { Sandbox, SandboxKey } from './index'
@@ -52,10 +52,15 @@ describe('latency', () => {
 
   it('lets a request whose client gave up during the delay use up no later fault', async () => {
     sandbox.admin.setFaults([{ kind: 'latency', ms: 200, match: { keyId: northwind.keyId } }])
-    await expect(raw('/v1/apps?limit=1', northwind, AbortSignal.timeout(50))).rejects.toThrow()
+    const controller = new AbortController()
+    const abandoned = raw('/v1/apps?limit=1', northwind, controller.signal)
+    await sandbox.admin.waitForRequest((entry) => entry.state === 'held')
+    controller.abort()
+    await expect(abandoned).rejects.toThrow()
     sandbox.admin.setFaults([{ kind: 'error', status: 503, times: 1 }])
-    // The abandoned request wakes up on the server meanwhile, and must leave the fault alone.
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // The abandoned request wakes up on the server, finds its client gone, and leaves the fault.
+    const woken = await sandbox.admin.waitForRequest((entry) => entry.state !== 'held')
+    expect(woken).toMatchObject({ keyId: northwind.keyId, state: 'dropped', status: 0 })
     expect(sandbox.admin.faults()).toEqual([{ kind: 'error', status: 503, times: 1 }])
     expect((await raw('/v1/apps?limit=1', fabrikam)).status).toBe(503)
   })
@@ -132,16 +137,27 @@ describe('broken transport', () => {
     expect((await raw('/v1/apps', northwind)).status).toBe(200)
   })
 
-  it('hangs without answering, or after sending headers', async () => {
+  it('hangs without answering, or after sending headers, until the client leaves', async () => {
+    const hung = (entry: { fault?: string; state: string }) =>
+      entry.fault === 'hang' && entry.state === 'held'
     sandbox.admin.setFaults([{ kind: 'hang', times: 1 }])
-    await expect(raw('/v1/apps', northwind, AbortSignal.timeout(300))).rejects.toThrow(/aborted/)
+    const silent = new AbortController()
+    const unanswered = raw('/v1/apps', northwind, silent.signal)
+    await sandbox.admin.waitForRequest(hung)
+    silent.abort()
+    await expect(unanswered).rejects.toThrow(/aborted/)
+    expect(await sandbox.admin.waitUntilSettled()).toMatchObject([{ status: 0, state: 'dropped' }])
+
+    sandbox.admin.resetRequestLog()
     sandbox.admin.setFaults([{ kind: 'hang', sendHeaders: true, times: 1 }])
     const controller = new AbortController()
     const response = await raw('/v1/apps', northwind, controller.signal)
     expect(response.status).toBe(200)
     const body = response.text()
-    setTimeout(() => controller.abort(), 300)
+    await sandbox.admin.waitForRequest(hung)
+    controller.abort()
     await expect(body).rejects.toThrow(/aborted/)
+    expect(await sandbox.admin.waitUntilSettled()).toMatchObject([{ state: 'dropped' }])
   })
 
   it('closes even while requests hang', async () => {
@@ -151,7 +167,7 @@ describe('broken transport', () => {
     const pending = fetch(`${hanging.url}/v1/apps`, {
       headers: { Authorization: `Bearer ${await hangingClient.token(key)}` },
     }).then((response) => response.text())
-    await vi.waitFor(() => expect(hanging.admin.requestLog()).toHaveLength(1))
+    await hanging.admin.waitForRequest((entry) => entry.fault === 'hang')
     await hanging.close()
     await expect(pending).rejects.toThrow()
   })
@@ -195,8 +211,37 @@ describe('the request log', () => {
     sandbox.admin.setFaults([{ kind: 'reset', times: 1 }])
     await expect(raw('/v1/apps', northwind)).rejects.toThrow()
     expect(sandbox.admin.requestLog()).toMatchObject([
-      { path: '/v1/apps', status: 0, fault: 'reset' },
+      { path: '/v1/apps', status: 0, fault: 'reset', state: 'dropped' },
     ])
+  })
+
+  it('says which key type each token claims, checked or not', async () => {
+    const individual = sandbox.findKey({ type: 'individual' })
+    await client.get('/v1/apps?limit=1', northwind)
+    await client.get('/v1/apps?limit=1', individual)
+    await client.request('/v1/apps', { authorization: 'Bearer nonsense' })
+    expect(sandbox.admin.requestLog().map((entry) => entry.keyType)).toEqual([
+      'team',
+      'individual',
+      null,
+    ])
+  })
+
+  it('reports a request as held while it waits, then answered, to a test that awaits it', async () => {
+    sandbox.admin.setFaults([{ kind: 'latency', ms: 100, match: { keyId: northwind.keyId } }])
+    const held = sandbox.admin.waitForRequest((entry) => entry.state === 'held')
+    const answered = sandbox.admin.waitForRequest((entry) => entry.state === 'answered')
+    const request = client.get('/v1/apps?limit=1', northwind)
+    expect(await held).toMatchObject({ keyId: northwind.keyId, status: 0 })
+    expect(await answered).toMatchObject({ keyId: northwind.keyId, status: 200 })
+    expect((await request).status).toBe(200)
+  })
+
+  it('fails a wait that nothing in the log meets, saying what it held', async () => {
+    await client.get('/v1/apps?limit=1', northwind)
+    await expect(sandbox.admin.waitForRequest((entry) => entry.status === 418, 50)).rejects.toThrow(
+      /no request matched within 50 ms\. Log: \/v1\/apps\?limit=1 answered 200/,
+    )
   })
 })
 

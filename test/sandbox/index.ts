@@ -12,8 +12,10 @@
  *                                       stuckProcessing, processing, missingCompliance, failed, invalid } }
  *   sandbox.admin                     setFaults(rules) · addFaults(...rules) · clearFaults() · faults()
  *                                     revokeKey(keyId) · unrevokeKey(keyId)
+ *                                     setAgreementsSigned(issuerId, signed)
  *                                     setHourlyLimit(n) · setRetryAfter(send) · resetRateLimits()
  *                                     requestLog() · resetRequestLog()
+ *                                     waitForRequest(test) · waitUntilSettled()   (events, not pauses)
  *   sandbox.describe()                the public summary (no private keys, attention cases as counts),
  *                                     as `GET /__sandbox` and `npm run sandbox -- --json` print it
  *   await sandbox.close()             stops serving, drops hanging connections, deletes key files
@@ -39,7 +41,7 @@ import { SandboxServer } from './server'
 import type { KeyState, RequestLogEntry } from './server'
 
 export type { FaultRule } from './faults'
-export type { RequestLogEntry } from './server'
+export type { RequestLogEntry, RequestState } from './server'
 export type { AttentionBuilds } from './seed'
 
 export interface SandboxOptions {
@@ -102,12 +104,25 @@ export interface SandboxAdmin {
   faults(): FaultRule[]
   revokeKey(keyId: string): void
   unrevokeKey(keyId: string): void
+  /** Signs (or lets expire) the team's agreements: its keys' requests answer 403 until signed. */
+  setAgreementsSigned(issuerId: string, signed: boolean): void
   setHourlyLimit(limit: number): void
   /** Whether a 429 carries `Retry-After`. */
   setRetryAfter(send: boolean): void
   resetRateLimits(): void
   requestLog(): RequestLogEntry[]
   resetRequestLog(): void
+  /**
+   * The first logged request, now or later, that `test` accepts: await "a request reached the
+   * sandbox and is held", "it was answered", "its client left" instead of pausing. Rejects after
+   * `timeoutMs` (default 10 s), saying what the log held.
+   */
+  waitForRequest(
+    test: (entry: RequestLogEntry) => boolean,
+    timeoutMs?: number,
+  ): Promise<RequestLogEntry>
+  /** The log, once none of its requests is held any more (each answered or dropped). */
+  waitUntilSettled(timeoutMs?: number): Promise<RequestLogEntry[]>
 }
 
 export interface SandboxSummary {
@@ -269,6 +284,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults: () => server.faults.list(),
       revokeKey: (keyId) => server.setRevoked(keyId, true),
       unrevokeKey: (keyId) => server.setRevoked(keyId, false),
+      setAgreementsSigned: (issuerId, signed) => {
+        const team = teams.find((candidate) => candidate.issuerId === issuerId)
+        if (!team) throw new Error(`Unknown team ${issuerId}`)
+        team.agreementsSigned = signed
+        // Individual keys belong to a team too: the team's agreements bind them as well.
+        for (const key of team.keys) {
+          const state = keyStates.get(key.keyId)
+          if (state) state.agreementsSigned = signed
+        }
+      },
       setHourlyLimit: (limit) => {
         server.hourlyLimit = limit
       },
@@ -278,6 +303,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       resetRateLimits: () => server.resetRateLimits(),
       requestLog: () => server.requestLog(),
       resetRequestLog: () => server.resetRequestLog(),
+      waitForRequest: (test, timeoutMs) => server.waitForRequest(test, timeoutMs),
+      waitUntilSettled: (timeoutMs) => server.waitUntilSettled(timeoutMs),
     },
     describe,
     async close() {

@@ -1,15 +1,33 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startSandbox } from './index'
 import type { Sandbox } from './index'
-import { findOperation, loadSpec, validateRequest, validateResponse } from './openapi'
+import {
+  findOperation,
+  loadSpec,
+  readSpecText,
+  validateRequest,
+  validateResponse,
+  VENDORED_SPEC,
+} from './openapi'
 import { ApiClient } from './support'
 
 describe('the spec', () => {
   it('is Apple’s 3.8.0 OpenAPI document', () => {
     expect(loadSpec().info.version).toBe('3.8.0')
+  })
+
+  it('is vendored with the project, unchanged from the copy its SOURCE note names', () => {
+    const note = readFileSync(join(dirname(VENDORED_SPEC), 'SOURCE.md'), 'utf8')
+    const recorded = /sha256\s+`([0-9a-f]{64})`/.exec(note)?.[1]
+    expect(recorded).toMatch(/^[0-9a-f]{64}$/)
+    const text = readSpecText(VENDORED_SPEC)
+    expect(createHash('sha256').update(text).digest('hex')).toBe(recorded)
+    expect((JSON.parse(text) as { info: { version: string } }).info.version).toBe('3.8.0')
+    expect(note).toContain(basename(VENDORED_SPEC))
   })
 
   it('finds operations by path template, literal segments first', () => {

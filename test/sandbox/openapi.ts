@@ -8,8 +8,8 @@
  *                                                  response schema for that status (ajv + ajv-formats)
  *
  * `url` may be absolute or a path with a query. The spec is read once per process from
- * `ASC_OPENAPI_SPEC` or `../shared/asc-openapi/app_store_connect_api_3.8.0_openapi.json` next to the
- * repository, and each response schema is compiled on first use and cached.
+ * `ASC_OPENAPI_SPEC` (plain or gzipped JSON) or else the copy vendored in `spec/` (see its
+ * SOURCE.md), and each response schema is compiled on first use and cached.
  *
  * Where Apple and its spec differ, the checks follow Apple and say so here:
  * - `cursor` is accepted on every operation that declares `limit`: Apple's `links.next` carries it,
@@ -25,8 +25,8 @@ import { Ajv } from 'ajv'
 import type { ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import { readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
 
 export interface SchemaObject {
   $ref?: string
@@ -77,13 +77,20 @@ export interface ValidationResult {
   errors: string[]
 }
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+/** Apple's spec 3.8.0, gzipped, as spec/SOURCE.md describes. */
+export const VENDORED_SPEC = fileURLToPath(
+  new URL('./spec/app_store_connect_api_3.8.0_openapi.json.gz', import.meta.url),
+)
 
 export function specPath(): string {
-  return (
-    process.env.ASC_OPENAPI_SPEC ??
-    resolve(repoRoot, '../shared/asc-openapi/app_store_connect_api_3.8.0_openapi.json')
-  )
+  return process.env.ASC_OPENAPI_SPEC || VENDORED_SPEC
+}
+
+/** The spec's JSON text from a file, gzipped (by its magic bytes) or not. */
+export function readSpecText(path: string): string {
+  const bytes = readFileSync(path)
+  const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b
+  return (gzipped ? gunzipSync(bytes) : bytes).toString('utf8')
 }
 
 let loadedSpec: Spec | null = null
@@ -92,10 +99,10 @@ export function loadSpec(): Spec {
   if (loadedSpec) return loadedSpec
   let text: string
   try {
-    text = readFileSync(specPath(), 'utf8')
+    text = readSpecText(specPath())
   } catch (error) {
     throw new Error(
-      `Apple's OpenAPI spec is not at ${specPath()}; set ASC_OPENAPI_SPEC to its path. (${String(error)})`,
+      `Apple's OpenAPI spec could not be read at ${specPath()}; set ASC_OPENAPI_SPEC to a copy. (${String(error)})`,
     )
   }
   loadedSpec = JSON.parse(text) as Spec

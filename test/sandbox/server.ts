@@ -27,12 +27,15 @@
  *   GET|PUT|DELETE /__sandbox/rate-limit         settings and usage | {"hourlyLimit"?: n,
  *                                                "retryAfter"?: boolean} | reset counters
  *   GET|DELETE /__sandbox/requests               the request log | empty it
+ *
+ * Every logged request is `held` while the sandbox works on it (a latency fault, a hang), then
+ * `answered` or `dropped`; `waitForRequest` lets a test await such a change instead of a pause.
  */
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
-import type { Role } from '../../src/shared/keys'
+import type { KeyType, Role } from '../../src/shared/keys'
 import {
   agreementsMissing,
   forbiddenByRole,
@@ -59,6 +62,14 @@ export interface KeyState extends KeyRecord {
   agreementsSigned: boolean
 }
 
+/**
+ * `held` from arrival while the sandbox works on the request (during a latency fault, and for as
+ * long as a hang lasts); then `answered` once a status and body were sent (a `truncate` too), or
+ * `dropped` when it ended without an answer: a reset, a hang whose connection closed, a client
+ * that left during a latency fault.
+ */
+export type RequestState = 'held' | 'answered' | 'dropped'
+
 export interface RequestLogEntry {
   /** ISO time on the sandbox clock. */
   at: string
@@ -67,9 +78,17 @@ export interface RequestLogEntry {
   path: string
   /** The accepted key, or for a rejected token the key ID its header claimed. Never the token. */
   keyId: string | null
+  /** The key type the token's claims describe (`iss`: team; `sub: "user"`: individual), unchecked. */
+  keyType: KeyType | null
   /** 0 when no status was sent (reset, hang). */
   status: number
   fault?: FaultKind
+  state: RequestState
+}
+
+/** A test's wait on the log: `settle` looks again, and says whether the wait is over. */
+interface LogWaiter {
+  settle: () => boolean
 }
 
 export interface ServerOptions {
@@ -85,6 +104,8 @@ export interface ServerOptions {
 
 const HOUR_MS = 3_600_000
 const LOG_ENTRIES = 10_000
+/** How long a test waits on the log before it fails, naming what it waited for. */
+const WAIT_MS = 10_000
 const NETWORK_FAULTS: FaultKind[] = ['html', 'reset', 'hang', 'truncate']
 
 /** Apple's role rules as far as the sandbox serves them: user management needs Admin. */
@@ -111,6 +132,7 @@ export class SandboxServer {
   private readonly cache = new Map<string, readonly Row[]>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private log: RequestLogEntry[] = []
+  private readonly waiters = new Set<LogWaiter>()
   private origin = ''
 
   constructor(private readonly options: ServerOptions) {
@@ -124,6 +146,10 @@ export class SandboxServer {
         else response.destroy()
       })
     })
+    // Node's 5 s leaves a client (undici expires idle connections 1 s before the server's hint)
+    // a one-second margin, which a loaded test machine's stalls exceed: the client then reuses a
+    // connection the server just closed (ECONNRESET). Closing the sandbox still drops them all.
+    this.server.keepAliveTimeout = 65_000
   }
 
   get url(): string {
@@ -155,6 +181,63 @@ export class SandboxServer {
 
   resetRequestLog(): void {
     this.log = []
+    this.logChanged()
+  }
+
+  /**
+   * Resolves with the first request in the log, now or once it arrives or changes state, that
+   * `test` accepts. Rejects after `timeoutMs` with what the log held: a wait that names its event.
+   */
+  waitForRequest(
+    test: (entry: RequestLogEntry) => boolean,
+    timeoutMs = WAIT_MS,
+  ): Promise<RequestLogEntry> {
+    return this.waitFor(() => this.requestLog().find(test), timeoutMs, 'no request matched')
+  }
+
+  /** Resolves with the log once no request in it is held: each was answered or dropped. */
+  waitUntilSettled(timeoutMs = WAIT_MS): Promise<RequestLogEntry[]> {
+    return this.waitFor(
+      () => (this.log.some((entry) => entry.state === 'held') ? undefined : this.requestLog()),
+      timeoutMs,
+      'requests were still held',
+    )
+  }
+
+  private waitFor<T>(check: () => T | undefined, timeoutMs: number, failure: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const waiter: LogWaiter = {
+        settle: () => {
+          const found = check()
+          if (found === undefined) return false
+          clearTimeout(timer)
+          this.waiters.delete(waiter)
+          resolve(found)
+          return true
+        },
+      }
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter)
+        const seen = this.log.map((entry) => `${entry.path} ${entry.state} ${entry.status}`)
+        reject(
+          new Error(
+            `Apple sandbox: ${failure} within ${timeoutMs} ms. Log: ${seen.join('; ') || 'empty'}`,
+          ),
+        )
+      }, timeoutMs)
+      if (!waiter.settle()) this.waiters.add(waiter)
+    })
+  }
+
+  /** Tells the waiting tests that the log changed. */
+  private logChanged(): void {
+    for (const waiter of [...this.waiters]) waiter.settle()
+  }
+
+  private settle(entry: RequestLogEntry, state: Exclude<RequestState, 'held'>): void {
+    if (entry.state !== 'held') return
+    entry.state = state
+    this.logChanged()
   }
 
   resetRateLimits(): void {
@@ -212,22 +295,52 @@ export class SandboxServer {
       method,
       path: `${url.pathname}${url.search}`,
       keyId: claimedKeyId,
+      keyType: TokenChecker.claimedKeyType(request.headers.authorization),
       status: 0,
+      state: 'held',
     }
     this.log.push(entry)
     if (this.log.length > LOG_ENTRIES) this.log.splice(0, this.log.length - LOG_ENTRIES)
+    this.logChanged()
+    try {
+      await this.serve(request, response, url, entry)
+    } catch (error) {
+      console.error('Apple sandbox: request failed', error)
+      if (response.headersSent) response.destroy()
+      else {
+        entry.status = 500
+        this.sendJson(response, unexpected(500), {})
+      }
+    }
+    // A hang stays held until its connection closes; everything else is over by now.
+    if (response.writableEnded) this.settle(entry, 'answered')
+    else if (response.destroyed) this.settle(entry, 'dropped')
+    else this.logChanged()
+  }
 
+  private async serve(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    entry: RequestLogEntry,
+  ): Promise<void> {
+    const { method, keyId: claimedKeyId } = entry
     const delay = this.faults.latency(claimedKeyId, url.pathname)
     if (delay > 0) await this.sleep(delay)
     // A client that gave up during the delay is gone: its request must not use up a later fault.
-    if (request.socket.destroyed) return
+    if (request.socket.destroyed) {
+      this.settle(entry, 'dropped')
+      return
+    }
     const fault = this.faults.take(NETWORK_FAULTS, claimedKeyId, url.pathname)
     if (fault) entry.fault = fault.kind
     if (fault?.kind === 'reset') {
       request.socket.destroy()
+      this.settle(entry, 'dropped')
       return
     }
     if (fault?.kind === 'hang') {
+      response.once('close', () => this.settle(entry, 'dropped'))
       if (fault.sendHeaders) {
         response.writeHead(200, { Date: this.date(), 'Content-Type': 'application/json' })
         response.flushHeaders()

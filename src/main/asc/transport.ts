@@ -4,7 +4,7 @@ import type { SigningIdentity, TokenSigner } from '../tokens'
 import { identityKey } from '../tokens'
 import type { AscFailure, BadResponseReason } from './errors'
 import { AscError, classifyNetworkError } from './errors'
-import { parseRateLimit, parseRetryAfter } from './headers'
+import { earliestHttpDate, parseRateLimit, parseRetryAfter } from './headers'
 import type { RequestQueue } from './queue'
 import { createRequestQueue } from './queue'
 import type { RetryPolicy } from './retry'
@@ -39,6 +39,11 @@ export interface CallOptions {
   scope?: readonly string[]
   /** Work the user did not ask for: it waits behind the user's requests (see queue.ts). */
   background?: boolean
+  /**
+   * After a 401, mint a fresh token and try once more (default true). A probe whose only question
+   * is whether a token is accepted turns this off: its 401 is the answer.
+   */
+  refreshAfter401?: boolean
 }
 
 export interface JsonResponse {
@@ -167,8 +172,8 @@ export function createTransport(options: TransportOptions): Transport {
         return networkFailure(error)
       }
       const receivedAt = options.now()
-      const date = response.headers.get('date')
-      if (date) options.tokens.recordServerDate(identity, date, receivedAt)
+      const serverDate = earliestHttpDate(response.headers.get('date'))
+      if (serverDate !== null) options.tokens.recordServerDate(identity, serverDate, receivedAt)
       const rateLimit = parseRateLimit(response.headers.get('x-rate-limit'))
       if (rateLimit) state.rateLimit = rateLimit
       let text: string
@@ -177,7 +182,7 @@ export function createTransport(options: TransportOptions): Transport {
       } catch (error) {
         return networkFailure(error)
       }
-      return read(response, text, url, request, token)
+      return read(response, text, { url, request, token, serverDate })
     } finally {
       clearTimeout(timer)
       call.signal?.removeEventListener('abort', forwardAbort)
@@ -187,10 +192,9 @@ export function createTransport(options: TransportOptions): Transport {
   function read(
     response: Response,
     text: string,
-    url: URL,
-    request: string,
-    token: string,
+    sent: { url: URL; request: string; token: string; serverDate: number | null },
   ): Attempt {
+    const { url, request, token } = sent
     const status = response.status
     const contentType = response.headers.get('content-type') ?? ''
     const badResponse = (reason: BadResponseReason): Attempt => ({
@@ -209,7 +213,6 @@ export function createTransport(options: TransportOptions): Transport {
     }
     if (status >= 400) {
       const errors = parsed ? errorDocument.safeParse(body) : null
-      const clock = Date.parse(response.headers.get('date') ?? '')
       return {
         ok: false,
         token,
@@ -220,7 +223,7 @@ export function createTransport(options: TransportOptions): Transport {
           request,
           retryAfterSeconds: parseRetryAfter(
             response.headers.get('retry-after'),
-            Number.isNaN(clock) ? options.now() : clock,
+            sent.serverDate ?? options.now(),
           ),
         },
       }
@@ -258,7 +261,8 @@ export function createTransport(options: TransportOptions): Transport {
       )
       if (outcome.ok) return outcome.response
       const failure = outcome.failure
-      if (failure.kind === 'http' && failure.status === 401 && !refreshed) {
+      const mayRefresh = !refreshed && call.refreshAfter401 !== false
+      if (failure.kind === 'http' && failure.status === 401 && mayRefresh) {
         // The token may have been revoked or signed with a wrong clock (now corrected from the
         // 401's Date header): mint a fresh one and try once more.
         refreshed = true

@@ -172,7 +172,9 @@ export function createServe(options: ServeOptions): Serve {
     confirmed.add(teamId)
     try {
       const saved = (await keys.state()).teams.find((candidate) => candidate.id === teamId)
-      if (saved?.status === 'rejected') await keys.markValidated(teamId, options.now())
+      if (saved?.status === 'rejected' || saved?.status === 'blocked_agreements') {
+        await keys.markValidated(teamId, options.now())
+      }
     } catch (error) {
       log.warn('could not mark a team verified', { error: String(error) })
     }

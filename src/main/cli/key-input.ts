@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import type { KeyType } from '../../shared/keys'
 import { keyIdFromFileName } from '../../shared/keys'
 import type { PrivateKeyStatus } from '../diagnosis'
@@ -8,6 +8,7 @@ import {
   parseKeyBytes,
   parseKeyText,
   readKeyFile,
+  type ParsedKey,
   type ParseResult,
 } from '../keys'
 
@@ -37,6 +38,12 @@ export interface ResolvedKey {
   signingKey: CryptoKey | null
   /** What intake repaired or converted on the way in. */
   notes: string[]
+  /** The parsed key, PEM included, when asked for (`ascent add` saves it); zero its `pem`. */
+  parsed: ParsedKey | null
+  /** Where the key came from: a file (--p8, --fastlane-json) or ASC_KEY_P8_BASE64. */
+  source: 'file' | 'environment'
+  /** The file's name, when it came from one. */
+  fileName: string | null
 }
 
 export type KeyResolution = { ok: true; key: ResolvedKey } | { ok: false; usage: string }
@@ -83,20 +90,23 @@ export async function resolveKey(
   args: KeyArguments,
   env: Environment,
   cwd: string,
+  options: { keepKey?: boolean } = {},
 ): Promise<KeyResolution> {
   const read = await readKey(args, env, cwd)
   if ('usage' in read) return { ok: false, usage: read.usage }
   const { parsed, fileName } = read
-  // The command line signs with the key object and stores nothing: the PEM copy is not needed.
-  if (parsed.ok) parsed.key.pem.fill(0)
+  // Only `ascent add` stores the key; otherwise the command line signs with the key object and
+  // the PEM copy is not needed.
+  if (parsed.ok && !options.keepKey) parsed.key.pem.fill(0)
   const prefill = parsed.ok ? parsed.key.prefill : { keyId: null, issuerId: null, keyType: null }
   const fromFileName = fileName ? keyIdFromFileName(fileName) : null
+  const refuse = (usage: string): KeyResolution => {
+    if (parsed.ok) parsed.key.pem.fill(0)
+    return { ok: false, usage }
+  }
 
   if (args.individual && present(args.issuerId)) {
-    return {
-      ok: false,
-      usage: 'Individual keys have no issuer ID: drop --issuer-id or --individual.',
-    }
+    return refuse('Individual keys have no issuer ID: drop --issuer-id or --individual.')
   }
   const issuerId = args.individual
     ? undefined
@@ -114,18 +124,14 @@ export async function resolveKey(
   // A refused key is the finding to report, whatever else is missing.
   if (parsed.ok) {
     if (!keyId) {
-      return {
-        ok: false,
-        usage:
-          'No key ID: pass --key-id (10 characters, as in AuthKey_XXXXXXXXXX.p8) or set ASC_KEY_ID.',
-      }
+      return refuse(
+        'No key ID: pass --key-id (10 characters, as in AuthKey_XXXXXXXXXX.p8) or set ASC_KEY_ID.',
+      )
     }
     if (!keyType) {
-      return {
-        ok: false,
-        usage:
-          'No issuer ID: pass --issuer-id or set ASC_ISSUER_ID; for an individual key, pass --individual.',
-      }
+      return refuse(
+        'No issuer ID: pass --issuer-id or set ASC_ISSUER_ID; for an individual key, pass --individual.',
+      )
     }
   }
 
@@ -134,6 +140,8 @@ export async function resolveKey(
     issuerId: issuerId ?? '',
     keyId: keyId ?? '',
     keyIdFromFileName: fromFileName,
+    source: fileName === null ? ('environment' as const) : ('file' as const),
+    fileName: fileName === null ? null : basename(fileName),
   }
   if (!parsed.ok) {
     const { refusal } = parsed
@@ -144,6 +152,7 @@ export async function resolveKey(
         privateKey: { ok: false, diagnosis: privateKeyInvalid(refusal.message, refusal.fix) },
         signingKey: null,
         notes: [],
+        parsed: null,
       },
     }
   }
@@ -154,6 +163,7 @@ export async function resolveKey(
       privateKey: { ok: true, fingerprint: parsed.key.fingerprint },
       notes: parsed.key.notes,
       signingKey: await importSigningKey(parsed.key.privateKey),
+      parsed: options.keepKey ? parsed.key : null,
     },
   }
 }

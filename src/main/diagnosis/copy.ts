@@ -88,12 +88,14 @@ const ID_HINTS: Record<IdProblem['code'], (surface: Surface) => string[]> = {
     `Copy the issuer ID from the top of the keys list in ${KEYS_PAGE} → App Store Connect API. It looks like 57246542-96fe-1a63-e053-0824d011072a.`,
     `If the key is an individual key (Integrations → Individual API Key), it has no issuer ID: ${AS_INDIVIDUAL[surface]}.`,
   ],
-  'input.key_id_invalid': () => [
-    'Copy the key ID from the key’s row in the keys list: 10 letters and digits, such as 2X9R4HXF34.',
+  'input.key_id_invalid': (surface) => [
+    `Copy the key ID from the key’s row in the keys list: 10 letters and digits, such as 2X9R4HXF34${surface === 'cli' ? ', and pass it with --key-id' : ''}.`,
     'The key ID is also in the name of the file Apple gave you: AuthKey_2X9R4HXF34.p8.',
   ],
-  'input.ids_swapped': () => [
-    'Put the UUID (such as 57246542-96fe-1a63-e053-0824d011072a) in Issuer ID, and the 10 characters (such as 2X9R4HXF34) in Key ID.',
+  'input.ids_swapped': (surface) => [
+    surface === 'cli'
+      ? 'Pass the UUID (such as 57246542-96fe-1a63-e053-0824d011072a) with --issuer-id, and the 10 characters (such as 2X9R4HXF34) with --key-id.'
+      : 'Put the UUID (such as 57246542-96fe-1a63-e053-0824d011072a) in Issuer ID, and the 10 characters (such as 2X9R4HXF34) in Key ID.',
   ],
   'input.key_id_mismatch': () => [
     'Check which key this file belongs to: Apple names each file AuthKey_<key ID>.p8, and each .p8 works only with its own key ID.',
@@ -283,6 +285,33 @@ export function notFound(request: string, appId: string | null, facts: Diagnosis
     [
       'Check that the key belongs to the team that owns the app: each team has its own issuer ID and keys.',
       'Check the app ID: App Store Connect → the app → App Information → Apple ID.',
+    ],
+    facts,
+  )
+}
+
+const PROXY_HINT =
+  'If a proxy, VPN or content filter sits between this computer and Apple, make sure it lets api.appstoreconnect.apple.com through unchanged, or try another network.'
+
+/**
+ * A 404 to a request that named no app or build (the check's `GET /v1/apps?limit=1`): any key may
+ * send it, so the answer says nothing about the key or its team, only about where the request went.
+ */
+export function pathNotFound(request: string, surface: Surface, facts: DiagnosisFacts): Diagnosis {
+  const address =
+    surface === 'cli'
+      ? [
+          'Check --api-base: leave it out to reach Apple’s API (https://api.appstoreconnect.apple.com), or give the address without /v1.',
+        ]
+      : []
+  return diagnosis(
+    'apple.path_not_found',
+    'App Store Connect’s API was not found at this address',
+    `${request} got back 404 Not Found. The request names no app or build and any key may send it, so the answer is not about the key or its team: the API address is wrong, a proxy answered in Apple’s place, or App Store Connect is failing at this path. Nothing is known about the key yet.`,
+    [
+      ...address,
+      PROXY_HINT,
+      'See Apple’s System Status page (developer.apple.com/system-status) for App Store Connect, and check again later.',
     ],
     facts,
   )

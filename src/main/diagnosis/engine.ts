@@ -78,9 +78,18 @@ export function checkCanceled(): AppError {
 
 const NOT_CHECKED = 'Not checked: an earlier step failed.'
 
-/** Apple identified the key before refusing the request: the token itself was accepted. */
+/**
+ * Apple identified the key before refusing the request: the token itself was accepted. The
+ * check's reads name no app, so a 404 to one of them comes from the address, a proxy or Apple's
+ * trouble (`apple.path_not_found`): no verdict on the key either.
+ */
 function tokenAccepted(failure: DiagnosableFailure): boolean {
-  return failure.kind === 'http' && failure.status !== 401 && failure.status < 500
+  return (
+    failure.kind === 'http' &&
+    failure.status !== 401 &&
+    failure.status !== 404 &&
+    failure.status < 500
+  )
 }
 
 function isForbiddenByRole(failure: DiagnosableFailure): boolean {
@@ -228,7 +237,8 @@ export async function runKeyCheck(
       steps.set('apps', 'failed', diagnosis.title)
       return stop(diagnosis, true)
     }
-    steps.set('auth', 'failed', `No verdict from Apple: ${diagnosis.title.toLowerCase()}.`)
+    // The title as written: it names products ("App Store Connect") that keep their case.
+    steps.set('auth', 'failed', `${diagnosis.title}, so Apple gave no verdict on the key.`)
     return stop(diagnosis)
   }
   steps.set('auth', 'passed', null)
@@ -327,7 +337,9 @@ export async function runKeyCheck(
   async function worksAsIndividualKey(): Promise<boolean> {
     const individual: SigningIdentity = { ...signer, keyType: 'individual', issuerId: null }
     try {
-      await env.asc.forKey(individual).probeApps({ signal })
+      // One request: it asks only whether this token shape is accepted, and the clock was
+      // already read from the 401 before it, so a fresh token would only double the question.
+      await env.asc.forKey(individual).probeApps({ signal, refreshAfter401: false })
       return true
     } catch (error) {
       return tokenAccepted(failureOf(error))

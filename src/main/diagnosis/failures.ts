@@ -64,7 +64,11 @@ export function diagnoseFailure(failure: DiagnosableFailure, context: FailureCon
       ? copy.agreementsMissing(request, facts)
       : copy.accessForbidden(request, facts)
   }
-  if (status === 404) return copy.notFound(request, context.appId, facts)
+  if (status === 404) {
+    return context.appId !== null || namesTeamResource(request)
+      ? copy.notFound(request, context.appId, facts)
+      : copy.pathNotFound(request, context.surface ?? 'app', facts)
+  }
   if (status === 429) {
     return copy.rateLimited(
       failure.retryAfterSeconds,
@@ -74,4 +78,18 @@ export function diagnoseFailure(failure: DiagnosableFailure, context: FailureCon
   }
   if (status >= 500) return copy.unavailable(status, request, facts)
   return copy.badResponse('status', request, facts)
+}
+
+/**
+ * Whether a request (`GET /v1/apps/123?…`) asked for something of a team by its ID: an app, a
+ * build, an app's builds. A 404 to one that did not (`GET /v1/apps?limit=1`, which any key may
+ * send) cannot mean another team's app. Segments before the version (`/api/v1/…`) belong to the
+ * address, not to the request.
+ */
+function namesTeamResource(request: string): boolean {
+  const [path = '', query = ''] = request.replace(/^[A-Z]+ /, '').split('?', 2)
+  const segments = path.split('/').filter(Boolean)
+  const version = segments.findLastIndex((segment) => /^v\d+$/.test(segment))
+  const afterVersion = version < 0 ? 0 : segments.length - version - 1
+  return afterVersion > 1 || /(^|&)filter\[app\]=/.test(query)
 }

@@ -27,6 +27,11 @@ export const CHANNELS = [
   'teams:adoptOrphan',
   'teams:forgetOrphan',
   'teams:usage',
+  'teams:details',
+  'keys:rotate',
+  'teams:exportOptions',
+  'teams:export',
+  'teams:copyToken',
 ] as const satisfies readonly Channel[]
 
 export const EVENTS = [

@@ -12,6 +12,7 @@ import {
   type ResourceName,
   type ResourceRequest,
 } from './browse'
+import { keyLifeOperations } from './key-life'
 import { keysEvents, keysOperations } from './keys'
 import { teamsOperations } from './teams'
 
@@ -19,6 +20,7 @@ export type * from './app'
 export type * from './apps'
 export type * from './browse'
 export type * from './builds'
+export type * from './key-life'
 export type * from './keys'
 export type * from './teams'
 export { resources } from './browse'
@@ -29,6 +31,7 @@ export const operations = {
   ...browseOperations,
   ...keysOperations,
   ...teamsOperations,
+  ...keyLifeOperations,
 }
 
 export const events = {

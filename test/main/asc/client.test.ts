@@ -3,13 +3,20 @@
  * how Apple's refusals come back. Every request and answer is checked against the spec on the way.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { requests, requestScope, requestTarget } from '../../../src/main/asc'
+import { createAscClient, requests, requestScope, requestTarget } from '../../../src/main/asc'
 import type { AscKeyClient, BuildRow } from '../../../src/main/asc'
 import { startSandbox } from '../../sandbox/index'
 import type { Sandbox, SandboxKey } from '../../sandbox/index'
 import { ApiClient } from '../../sandbox/support'
 import type { JsonResource } from '../../sandbox/support'
-import { clientFor, expectSpecKept, failureOf, identityOf } from './support'
+import {
+  clientFor,
+  expectSpecKept,
+  failureOf,
+  identityOf,
+  signerFor,
+  specCheckingFetch,
+} from './support'
 import type { TestClient } from './support'
 
 let sandbox: Sandbox
@@ -377,9 +384,43 @@ describe('the key check probes and the errors Apple gives', () => {
     expect(sent()).toEqual(['GET /v1/apps?limit=1', 'GET /v1/apps?limit=1'])
     expect(client.tokens.counters().signatures - before).toBe(2)
   })
+
+  it('sends a probe that asks only whether a token is accepted once: no fresh token after its 401', async () => {
+    const revoked = identityOf(sandbox.findKey({ revoked: true }))
+    sandbox.admin.resetRequestLog()
+    const before = client.asc.counts(revoked)
+    const probe = client.asc.forKey(revoked).probeApps({ refreshAfter401: false })
+    expect(await failureOf(probe)).toMatchObject({ kind: 'http', status: 401 })
+    expect(sent()).toEqual(['GET /v1/apps?limit=1'])
+    expect(client.asc.counts(revoked).requests - before.requests).toBe(1)
+    expect(client.asc.counts(revoked).tokenRefreshes).toBe(before.tokenRefreshes)
+  })
 })
 
 describe('tokens and usage', () => {
+  it('reads Apple’s clock from a Date header a proxy doubled: the earliest date counts', async () => {
+    // This Mac's clock is 5 minutes fast, so is the proxy's, which adds its own `Date`: fetch
+    // joins the two with ", ". Apple refuses the first token (dated in its future); Ascent must
+    // still read Apple's time from the pair, and its corrected token is accepted.
+    const fast = () => Date.now() + 5 * 60_000
+    const proxy: typeof fetch = async (input, init) => {
+      const answer = await fetch(input, init)
+      const headers = new Headers(answer.headers)
+      headers.append('Date', new Date(fast()).toUTCString())
+      return new Response(answer.body, { status: answer.status, headers })
+    }
+    const spec = specCheckingFetch(proxy)
+    const tokens = signerFor(sandbox, fast)
+    const asc = createAscClient({ fetch: spec.fetch, baseUrl: sandbox.url, tokens, now: fast })
+    const identity = identityOf(admin)
+    sandbox.admin.resetRequestLog()
+    expect(await asc.forKey(identity).probeApps()).toMatchObject({ total: 30 })
+    expect(sandbox.admin.requestLog().map((entry) => entry.status)).toEqual([401, 200])
+    const offset = asc.usage(identity).clockOffsetSeconds ?? 0
+    expect(Math.abs(offset + 300)).toBeLessThanOrEqual(2)
+    await expectSpecKept(spec)
+  })
+
   it('records the rate limit and clock offset of every answer, per key', async () => {
     const identity = identityOf(admin)
     await api.probeApps()

@@ -104,8 +104,8 @@ describe('classifyNetworkError', () => {
 
     const cutting = createHttpServer((_request, response) => {
       response.writeHead(200, { 'Content-Length': '100' })
-      response.write('{"data":')
-      setTimeout(() => response.socket?.destroy(), 10)
+      // Cut off once the first part has been handed to the connection.
+      response.write('{"data":', () => response.socket?.destroy())
     })
     const cutPort = await listening(cutting)
     expect(classifyNetworkError(await fetchError(`http://127.0.0.1:${cutPort}/`)).reason).toBe(

@@ -49,11 +49,10 @@ function statuses(): number[] {
   return sandbox.admin.requestLog().map((entry) => entry.status)
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2))
+/** Resolves once the sandbox's log satisfies `condition`, as it reports each change. */
+async function logWhere(condition: (log: RequestLogEntry[]) => boolean): Promise<void> {
+  await sandbox.admin.waitForRequest(() => condition(sandbox.admin.requestLog()))
 }
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('fault switches', () => {
   it('latency: waits for a slow answer within the timeout, fails as a timeout beyond it', async () => {
@@ -281,17 +280,19 @@ describe('429', () => {
 
 describe('cancellation', () => {
   it('aborts a request in flight: canceled at once, nothing more is sent', async () => {
-    fault({ kind: 'latency', ms: 300 })
+    fault({ kind: 'hang' })
+    const sent = client.asc.counts(identityOf(admin)).requests
     const controller = new AbortController()
     const listing = api.listApps({ signal: controller.signal })
-    await until(() => sandbox.admin.requestLog().length === 1)
+    await sandbox.admin.waitForRequest((entry) => entry.fault === 'hang')
     controller.abort()
     expect(await failureOf(listing)).toEqual({
       kind: 'canceled',
       request: expect.stringMatching(/^GET \/v1\/apps\?/) as unknown,
     })
-    await pause(350)
-    expect(sandbox.admin.requestLog()).toHaveLength(1)
+    // The sandbox saw the connection go: the one request ended unanswered, and no other came.
+    expect(await sandbox.admin.waitUntilSettled()).toMatchObject([{ state: 'dropped' }])
+    expect(client.asc.counts(identityOf(admin)).requests).toBe(sent + 1)
   })
 
   it('drops queued requests: they never reach Apple', async () => {
@@ -302,14 +303,19 @@ describe('cancellation', () => {
     const first = keyApi.probeApps()
     const second = keyApi.listApps({ signal: controller.signal })
     const third = keyApi.getApp(bigApp, { signal: controller.signal })
-    await until(() => sandbox.admin.requestLog().length === 1)
+    await sandbox.admin.waitForRequest((entry) => entry.state === 'held')
     controller.abort()
     expect(await failureOf(second)).toMatchObject({ kind: 'canceled' })
     expect(await failureOf(third)).toMatchObject({ kind: 'canceled' })
     expect(await first).toMatchObject({ total: 30 })
-    await pause(50)
-    expect(sandbox.admin.requestLog().map((entry) => entry.path)).toEqual(['/v1/apps?limit=1'])
-    expect(single.spec.requests).toHaveLength(1)
+    // One slot, served in order: by the time a later request is answered, anything still queued
+    // before it would have gone out.
+    await keyApi.probeTestFlight()
+    expect(sandbox.admin.requestLog().map((entry) => entry.path)).toEqual([
+      '/v1/apps?limit=1',
+      '/v1/betaGroups?limit=1',
+    ])
+    expect(single.spec.requests).toHaveLength(2)
   })
 
   it('stops loading all builds: in-flight parts aborted, queued parts never sent', async () => {
@@ -317,13 +323,17 @@ describe('cancellation', () => {
     const controller = new AbortController()
     const before = client.spec.requests.length
     const loading = api.listAllBuilds(bigApp, { signal: controller.signal })
-    await until(() => sandbox.admin.requestLog().length >= 3)
+    await logWhere((log) => log.filter((entry) => entry.state === 'held').length >= 2)
     controller.abort()
     const sentAtAbort = client.spec.requests.length - before
     expect(await failureOf(loading)).toMatchObject({ kind: 'canceled' })
-    await pause(250)
+    const log = await sandbox.admin.waitUntilSettled()
     expect(client.spec.requests.length - before).toBe(sentAtAbort)
-    expect(sandbox.admin.requestLog()).toHaveLength(sentAtAbort)
+    expect(log).toHaveLength(sentAtAbort)
+    // Every part was still held when the client gave up: each found it gone, none was answered.
+    const parts = log.filter((entry) => entry.path.startsWith('/v1/builds?'))
+    expect(parts.length).toBeGreaterThanOrEqual(2)
+    expect(parts.map((entry) => entry.state)).toEqual(parts.map(() => 'dropped'))
     // About 27 requests make the whole load; only the running ones had gone out.
     expect(sentAtAbort).toBeLessThan(10)
   })
@@ -360,20 +370,27 @@ describe('concurrency', () => {
 
   it('queues per key: another key is not held up by a busy one', async () => {
     const single = another({ concurrency: 1 })
-    fault({ kind: 'latency', ms: 200 })
+    fault({ kind: 'hang', times: 1 })
     const developer = sandbox.findKey({ team: 'northwind', role: 'DEVELOPER' })
     const busy = single.asc.forKey(identityOf(admin))
     const other = single.asc.forKey(identityOf(developer))
-    const first = busy.probeApps()
+    const stuck = new AbortController()
+    const first = busy.probeApps({ signal: stuck.signal })
     const second = busy.probeTestFlight()
-    const third = other.probeApps()
-    await until(() => sandbox.admin.requestLog().length === 2)
-    expect(
-      sandbox.admin
-        .requestLog()
-        .map((entry) => entry.keyId)
-        .sort(),
-    ).toEqual([admin.keyId, developer.keyId].sort())
-    await Promise.all([first, second, third])
+    await sandbox.admin.waitForRequest((entry) => entry.fault === 'hang')
+    // The busy key's one slot is taken (and its next request waits), yet the other key's goes.
+    await other.probeApps()
+    expect(sandbox.admin.requestLog().map((entry) => `${entry.keyId} ${entry.state}`)).toEqual([
+      `${admin.keyId} held`,
+      `${developer.keyId} answered`,
+    ])
+    stuck.abort()
+    expect(await failureOf(first)).toMatchObject({ kind: 'canceled' })
+    await second
+    expect(sandbox.admin.requestLog().at(-1)).toMatchObject({
+      keyId: admin.keyId,
+      path: '/v1/betaGroups?limit=1',
+      state: 'answered',
+    })
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseRateLimit, parseRetryAfter } from '../../../src/main/asc'
+import { earliestHttpDate, parseRateLimit, parseRetryAfter } from '../../../src/main/asc'
 
 describe('parseRateLimit', () => {
   it("reads Apple's header", () => {
@@ -40,5 +40,42 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null, now)).toBeNull()
     expect(parseRetryAfter('soon', now)).toBeNull()
     expect(parseRetryAfter('-5', now)).toBeNull()
+  })
+})
+
+describe('earliestHttpDate', () => {
+  const at = (text: string) => Date.parse(text)
+
+  it('reads one HTTP date', () => {
+    expect(earliestHttpDate('Tue, 01 Dec 2026 10:00:00 GMT')).toBe(Date.UTC(2026, 11, 1, 10, 0, 0))
+  })
+
+  it('takes the earliest of a doubled header, whose dates hold commas themselves', () => {
+    expect(earliestHttpDate('Tue, 01 Dec 2026 10:00:05 GMT, Tue, 01 Dec 2026 10:00:00 GMT')).toBe(
+      at('2026-12-01T10:00:00Z'),
+    )
+    expect(earliestHttpDate('Tue, 01 Dec 2026 10:00:00 GMT,Tue, 01 Dec 2026 10:00:05 GMT')).toBe(
+      at('2026-12-01T10:00:00Z'),
+    )
+  })
+
+  it('reads the two obsolete forms HTTP recipients must accept, alone and in a list', () => {
+    expect(earliestHttpDate('Tuesday, 01-Dec-26 10:00:00 GMT')).toBe(at('2026-12-01T10:00:00Z'))
+    expect(earliestHttpDate('Tue Dec  1 10:00:00 2026')).toBe(at('2026-12-01T10:00:00Z'))
+    expect(earliestHttpDate('Tue, 01 Dec 2026 10:00:09 GMT, Tuesday, 01-Dec-26 10:00:03 GMT')).toBe(
+      at('2026-12-01T10:00:03Z'),
+    )
+  })
+
+  it('skips what is not a well-formed date, and gives null when nothing is', () => {
+    expect(earliestHttpDate('soon, Tue, 01 Dec 2026 10:00:00 GMT')).toBe(at('2026-12-01T10:00:00Z'))
+    expect(earliestHttpDate('Tue, 01 Dec 2026 10:00:07 GMT, Tue, 31 Nov 2026 10:00:00 GMT')).toBe(
+      at('2026-12-01T10:00:07Z'),
+    )
+    expect(earliestHttpDate('Tue, 01 Dec 2026 25:00:00 GMT')).toBeNull()
+    expect(earliestHttpDate('2026-12-01T10:00:00Z')).toBeNull()
+    expect(earliestHttpDate('not a date')).toBeNull()
+    expect(earliestHttpDate('')).toBeNull()
+    expect(earliestHttpDate(null)).toBeNull()
   })
 })

@@ -80,7 +80,8 @@ describe('ok', () => {
       ['users', 'passed'],
     ])
     expect(report.canSave).toBe(true)
-    expect(report.suggestedName).toBe(`Team ${northwind().issuerId.slice(0, 8)} — Admin`)
+    // Named from what the check saw (the apps' bundle IDs, com.northwind.*), not from IDs.
+    expect(report.suggestedName).toBe('Northwind')
     expect(report.diagnosis.facts.rateLimit?.limit).toBe(3600)
 
     const team = await target.call('keys:save', { checkId: report.checkId, name: 'Northwind CI' })
@@ -178,14 +179,25 @@ describe('input codes: found before anything is sent', () => {
 })
 
 describe('auth.rejected: a 401 with no local cause', () => {
-  it('a revoked key', async () => {
+  it('a revoked key, in at most three requests', async () => {
     const revoked = sandbox.findKey({ team: 'fabrikam', revoked: true })
     const target = await app()
     const draft = await importKeyFile(target, revoked)
+    sandbox.admin.resetRequestLog()
     const report = await runCheck(target, draft, {
       issuerId: revoked.issuerId!,
       keyId: revoked.keyId,
     })
+    // As a team key, then once more with a fresh token; then one probe as an individual key.
+    expect(
+      sandbox.admin
+        .requestLog()
+        .map((entry) => `${entry.keyType} ${entry.method} ${entry.path} → ${entry.status}`),
+    ).toEqual([
+      'team GET /v1/apps?limit=1 → 401',
+      'team GET /v1/apps?limit=1 → 401',
+      'individual GET /v1/apps?limit=1 → 401',
+    ])
     expect(report.diagnosis).toMatchObject({ ok: false, code: 'auth.rejected' })
     expect(report.diagnosis.facts).toMatchObject({
       httpStatus: 401,
@@ -301,7 +313,7 @@ describe('access codes: the token was accepted', () => {
     expect(forbidden?.title).toContain('GET /v1/users')
     expect(report.steps.find((step) => step.id === 'users')?.state).toBe('failed')
     // Said Admin, but cannot list users: the role is saved as unknown, not as Admin.
-    expect(report.suggestedName).toBe(`Team ${northwind().issuerId.slice(0, 8)}`)
+    expect(report.suggestedName).toBe('Northwind')
     const team = await target.call('keys:save', { checkId: report.checkId, name: 'Builds' })
     expect(team.role).toBeNull()
   })
@@ -319,16 +331,17 @@ describe('access codes: the token was accepted', () => {
     const users = report.steps.find((step) => step.id === 'users')
     expect(users?.state).toBe('skipped')
     expect(users?.detail).toContain('Developer')
-    expect(report.suggestedName).toBe(`Team ${northwind().issuerId.slice(0, 8)}`)
+    expect(report.suggestedName).toBe('Northwind')
   })
 
-  it('access.agreements: a team with unsigned agreements', async () => {
+  it('access.agreements: a team with unsigned agreements; the key, accepted, may be saved', async () => {
     const contoso = sandbox.findKey({ team: 'contoso' })
     const target = await app()
     const draft = await importKeyFile(target, contoso)
     const report = await runCheck(target, draft, {
       issuerId: contoso.issuerId!,
       keyId: contoso.keyId,
+      role: 'ADMIN',
     })
     expect(report.diagnosis).toMatchObject({ ok: false, code: 'access.agreements' })
     expect(report.diagnosis.facts).toMatchObject({
@@ -338,7 +351,16 @@ describe('access codes: the token was accepted', () => {
     expect(report.diagnosis.hints[0]).toContain('Business')
     const states = Object.fromEntries(report.steps.map((step) => [step.id, step.state]))
     expect(states).toMatchObject({ auth: 'passed', apps: 'failed', testflight: 'skipped' })
-    await expectNothingSaved(target, report)
+    // Apple knows the key: it is saved, marked blocked, with the role only as the user said.
+    expect(report).toMatchObject({ canSave: true, role: 'ADMIN', roleVerified: false })
+    expect(report.suggestedName).toBe('App Store Connect team')
+    const team = await target.call('keys:save', { checkId: report.checkId, name: 'Contoso' })
+    expect(team).toMatchObject({
+      status: 'blocked_agreements',
+      role: 'ADMIN',
+      roleVerified: false,
+    })
+    expect(team.statusDetail).toContain('agreement')
   })
 
   it('team.not_found: the app asked for is another team’s (the engine, as ascent doctor --app-id)', async () => {
@@ -366,6 +388,51 @@ describe('access codes: the token was accepted', () => {
     expect(outcome.authenticated).toBe(true)
     await expectSpecKept(spec)
     expect(spec.checkedResponses()).toBeGreaterThan(0)
+  })
+})
+
+describe('apple.path_not_found', () => {
+  it('a wrong API address: a 404 to a request that named no app is not about an app ID', async () => {
+    const target = await app({ apiBase: `${sandbox.url}/api` })
+    const draft = await importKeyFile(target)
+    const report = await runCheck(target, draft, {
+      issuerId: northwind().issuerId,
+      keyId: admin().keyId,
+    })
+    expect(report.diagnosis).toMatchObject({ ok: false, code: 'apple.path_not_found' })
+    expect(report.diagnosis.facts).toMatchObject({
+      httpStatus: 404,
+      appleErrorCode: 'NOT_FOUND',
+      request: 'GET /api/v1/apps?limit=1',
+    })
+    const hints = report.diagnosis.hints.join(' ')
+    expect(hints).not.toMatch(/app ID|owns the app/)
+    expect(hints).toMatch(/proxy/)
+    // Nothing is known about the key: the 404 is no verdict on it.
+    const auth = report.steps.find((step) => step.id === 'auth')
+    expect(auth).toMatchObject({ state: 'failed' })
+    expect(auth?.detail).toContain(report.diagnosis.title)
+    await expectNothingSaved(target, report)
+    // The spec has no such path: the request was off Apple's API, as this test intends.
+    expect(target.spec.take(/^GET \/api\/v1\/apps\?limit=1/)).toEqual([
+      'GET /api/v1/apps?limit=1: no operation GET /api/v1/apps',
+    ])
+  })
+})
+
+describe('the checklist', () => {
+  it('keeps a diagnosis title’s words as written in its rows: App Store Connect, not app store connect', async () => {
+    sandbox.admin.setFaults([{ kind: 'hang', match: { keyId: admin().keyId } }])
+    const target = await app({ timeoutMs: 300 })
+    const draft = await importKeyFile(target)
+    const report = await runCheck(target, draft, {
+      issuerId: northwind().issuerId,
+      keyId: admin().keyId,
+    })
+    expect(report.diagnosis.title).toBe('App Store Connect did not answer in time')
+    const auth = report.steps.find((step) => step.id === 'auth')
+    expect(auth?.state).toBe('failed')
+    expect(auth?.detail).toContain('App Store Connect did not answer in time')
   })
 })
 

@@ -27,7 +27,7 @@ describe('diagnoseFailure', () => {
     [http(403, 'FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED'), 'access.agreements'],
     [http(403, 'FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED.TAX'), 'access.agreements'],
     [http(403, null), 'access.forbidden'],
-    [http(404, 'NOT_FOUND'), 'team.not_found'],
+    [http(404, 'NOT_FOUND'), 'apple.path_not_found'],
     [http(429, 'RATE_LIMIT_EXCEEDED', 120), 'apple.rate_limited'],
     [http(500, 'UNEXPECTED_ERROR'), 'apple.unavailable'],
     [http(502, null), 'apple.unavailable'],
@@ -92,6 +92,40 @@ describe('diagnoseFailure', () => {
   it('names the app a 404 was about', () => {
     const diagnosis = diagnoseFailure(http(404, 'NOT_FOUND'), { ...context, appId: '1234567890' })
     expect(diagnosis.title).toBe('App 1234567890 is not in this key’s team')
+  })
+
+  const appIdHint = /app ID|owns the app|Apple ID/
+
+  it.each([
+    'GET /v1/apps/1234567890?fields[apps]=name',
+    'GET /v1/builds/5ae0c3f5-0bd1-4f2c-a6d3-c9bc64a1e9c2?include=preReleaseVersion',
+    'GET /v1/builds?filter[app]=1234567890&sort=-uploadedDate&limit=200',
+    'GET /v1/apps/1234567890/betaGroups?limit=200',
+  ])('keeps the app hints for a 404 to a request that named an app or a build: %s', (request) => {
+    const diagnosis = diagnoseFailure({ ...http(404, 'NOT_FOUND'), request }, context)
+    expect(diagnosis.code).toBe('team.not_found')
+    expect(diagnosis.hints.some((hint) => appIdHint.test(hint))).toBe(true)
+  })
+
+  it.each(['GET /v1/apps?limit=1', 'GET /api/v1/apps?limit=1', 'GET /v1/betaGroups?limit=1'])(
+    'points a 404 to a request that named no app at the address, a proxy or Apple: %s',
+    (request) => {
+      const diagnosis = diagnoseFailure({ ...http(404, 'NOT_FOUND'), request }, context)
+      expect(diagnosis.code).toBe('apple.path_not_found')
+      expect(diagnosis.detail).toContain(request)
+      expect(diagnosis.hints.some((hint) => appIdHint.test(hint))).toBe(false)
+      expect(diagnosis.hints.join(' ')).toMatch(/proxy/)
+      expect(diagnosis.hints.join(' ')).toMatch(/system-status/)
+      expect(diagnosis.facts).toMatchObject({ httpStatus: 404, appleErrorCode: 'NOT_FOUND' })
+    },
+  )
+
+  it('names the API address to check by the surface: --api-base for ascent doctor', () => {
+    const failure = http(404, 'NOT_FOUND')
+    const cli = diagnoseFailure(failure, { ...context, surface: 'cli' })
+    expect(cli.hints[0]).toContain('--api-base')
+    const app = diagnoseFailure(failure, context)
+    expect(app.hints.join(' ')).not.toContain('--api-base')
   })
 
   it('names the request a 403 was about, and who may make it', () => {

@@ -92,7 +92,8 @@ describe('loading keys.json', () => {
   it('sets aside a file that parses but breaks the schema, or is from a newer version', async () => {
     for (const contents of [
       JSON.stringify({ version: 1, activeTeamId: null, teams: [{ id: 'X' }] }),
-      JSON.stringify({ version: 2, activeTeamId: null, teams: [] }),
+      JSON.stringify({ version: 3, activeTeamId: null, teams: [] }),
+      JSON.stringify({ version: 2, activeTeamId: null, teams: [{ id: 'X' }] }),
     ]) {
       await writeFile(path, contents)
       const result = await loadMetadata(path, () => Date.now())
