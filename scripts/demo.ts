@@ -65,7 +65,9 @@ function demoClipboard(): Platform['clipboard'] | undefined {
   if (!hasDisplay() || !has('xclip')) return undefined
   return {
     readText: () =>
-      spawnSync('xclip', ['-o', '-selection', 'clipboard'], { encoding: 'utf8' }).stdout ?? '',
+      Promise.resolve(
+        spawnSync('xclip', ['-o', '-selection', 'clipboard'], { encoding: 'utf8' }).stdout ?? '',
+      ),
     clear: () => {
       spawnSync('xclip', ['-i', '-selection', 'clipboard'], { input: '' })
     },

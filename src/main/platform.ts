@@ -9,7 +9,8 @@ import type { SecretStore } from './secrets'
 export interface Platform {
   secrets: SecretStore
   clipboard: {
-    readText(): string
+    /** Electron's clipboard reads asynchronously (as `navigator.clipboard` does). */
+    readText(): Promise<string>
     /** Empties the clipboard. */
     clear(): void
   }

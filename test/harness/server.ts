@@ -100,7 +100,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const platform: Platform = {
     secrets,
     clipboard: options.clipboard ?? {
-      readText: () => clipboard.text,
+      readText: () => Promise.resolve(clipboard.text),
       clear: () => {
         clipboard.text = ''
       },

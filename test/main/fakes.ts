@@ -88,7 +88,7 @@ export function createMemorySecretStore(backend = 'Test Keychain'): MemorySecret
 export interface MemoryClipboard {
   text: string
   clears: number
-  readText: () => string
+  readText: () => Promise<string>
   clear: () => void
 }
 
@@ -96,7 +96,7 @@ export function createMemoryClipboard(text = ''): MemoryClipboard & Platform['cl
   const clipboard: MemoryClipboard = {
     text,
     clears: 0,
-    readText: () => clipboard.text,
+    readText: () => Promise.resolve(clipboard.text),
     clear: () => {
       clipboard.text = ''
       clipboard.clears += 1
@@ -137,7 +137,7 @@ export function generateAppleKey(): { pem: string; publicPem: string } {
 export function createHeadlessKeys(dataDir: string, secrets: SecretStore): Keys {
   return createKeys({
     secrets,
-    clipboard: { readText: () => '', clear: () => undefined },
+    clipboard: { readText: () => Promise.resolve(''), clear: () => undefined },
     now: Date.now,
     dataDir,
     log: silentLogger,

@@ -18,7 +18,7 @@ export interface Intake {
   importFromPath: (path: string, source: 'file' | 'drop') => Promise<IntakeOutcome>
   importFromClipboard: () => Promise<IntakeOutcome>
   /** Clears the clipboard only if it still holds the draft's key (compared by fingerprint). */
-  clearClipboard: (draftId: string) => { cleared: boolean }
+  clearClipboard: (draftId: string) => Promise<{ cleared: boolean }>
 }
 
 export interface IntakeOptions {
@@ -56,32 +56,26 @@ export function createIntake({ clipboard, drafts }: IntakeOptions): Intake {
       }
     },
 
-    importFromClipboard() {
-      const text = clipboard.readText()
-      if (!text.trim()) {
-        return Promise.resolve({ status: 'refused', refusal: refusals.clipboardEmpty() })
-      }
+    async importFromClipboard() {
+      const text = await clipboard.readText()
+      if (!text.trim()) return { status: 'refused', refusal: refusals.clipboardEmpty() }
       const size = Buffer.byteLength(text)
-      if (size > MAX_INPUT_BYTES) {
-        return Promise.resolve({ status: 'refused', refusal: refusals.tooLarge(size) })
-      }
-      return Promise.resolve(
-        outcome(parseKeyText(text), (parsed) =>
-          drafts.add({
-            source: 'clipboard',
-            fileName: null,
-            keyIdFromFileName: null,
-            parsed,
-            clipboardHoldsKey: true,
-          }),
-        ),
+      if (size > MAX_INPUT_BYTES) return { status: 'refused', refusal: refusals.tooLarge(size) }
+      return outcome(parseKeyText(text), (parsed) =>
+        drafts.add({
+          source: 'clipboard',
+          fileName: null,
+          keyIdFromFileName: null,
+          parsed,
+          clipboardHoldsKey: true,
+        }),
       )
     },
 
-    clearClipboard(draftId) {
+    async clearClipboard(draftId) {
       const draft = drafts.describe(draftId)
       if (!draft) return { cleared: false }
-      const text = clipboard.readText()
+      const text = await clipboard.readText()
       if (!text.trim() || Buffer.byteLength(text) > MAX_INPUT_BYTES) return { cleared: false }
       // Compare what the clipboard holds once parsed, not the damaged text: the same key pasted
       // with other line endings or quotes is still the same secret.
