@@ -1,6 +1,6 @@
 import { AppError } from '../errors'
 import type { HandlersOf } from '../ipc'
-import { isAllowedExternalUrl } from '../links'
+import { allowedExternalUrl } from '../links'
 import { APPLE_API_BASE, type Platform } from '../platform'
 
 export function appHandlers(platform: Platform): HandlersOf<'app'> {
@@ -13,13 +13,14 @@ export function appHandlers(platform: Platform): HandlersOf<'app'> {
       secretStore: platform.secrets.backend,
     }),
     'app:openExternal': async ({ url }) => {
-      if (!isAllowedExternalUrl(url)) {
+      const checked = allowedExternalUrl(url)
+      if (!checked) {
         throw new AppError(
           'link.not_allowed',
           'Ascent only opens App Store Connect and Apple developer pages.',
         )
       }
-      await platform.shell.openExternal(url)
+      await platform.shell.openExternal(checked)
       return null
     },
   }
