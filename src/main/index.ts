@@ -24,7 +24,7 @@ import { createDispatcher, senderOfFrame } from './ipc'
 import { createLogger } from './log'
 import type { Platform } from './platform'
 import { createKeyringSecretStore } from './secrets'
-import { resolveApiBase } from './settings'
+import { resolveApiBase } from './api-base'
 import { createMainWindow, lockDownContents } from './window'
 import { loadWindowBounds, windowBoundsSaver } from './window-state'
 

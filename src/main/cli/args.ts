@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util'
 import type { Role } from '../../shared/keys'
+import { apiBaseProblem } from '../api-base'
 import { APPLE_API_BASE } from '../platform'
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../tokens'
+import { quoteRefused } from './echo'
 import type { KeyArguments } from './key-input'
 
 /** The command line, parsed and checked: a command to run, or why it cannot be run. */
@@ -23,7 +25,8 @@ ascent doctor checks the key with App Store Connect and says what is wrong, if a
                          may list users. No read tells app-manager from developer, so those are
                          taken as given (JSON: "roleVerified": false)
   --app-id ID            also check that the key sees this app (its Apple ID)
-  --api-base URL         another API base, such as the Apple sandbox (default ${APPLE_API_BASE})
+  --api-base URL         another API base, such as the Apple sandbox (default ${APPLE_API_BASE});
+                         https, or plain http to this computer only
   --timeout SECONDS      per request (default 20)
   --json                 print one JSON object: the diagnosis, its steps and warnings
 
@@ -87,22 +90,35 @@ function usageError(message: string): ParsedCommand {
   return { command: 'usage_error', message }
 }
 
+/** Node's own wording repeats the whole argument; ours quotes at most the start of it. */
+function unreadableCommandLine(error: unknown): string {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined
+  const message = error instanceof Error ? error.message : ''
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /^Unknown option '([^]*?)'\. /.exec(message)?.[1] ?? ''
+    return `Unknown option ${quoteRefused(option)}.`
+  }
+  // Names only the option (`Option '--p8 <value>' argument missing`), never a value.
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `${message}.`
+  return 'The command line could not be read.'
+}
+
 export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   let parsed
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
   } catch (error) {
-    return usageError(error instanceof Error ? error.message : String(error))
+    return usageError(unreadableCommandLine(error))
   }
   const { values, positionals } = parsed
   const [command, ...extra] = positionals
   if (values.help || command === 'help') return { command: 'help' }
   if (command !== 'doctor' && command !== 'token') {
     return usageError(
-      command ? `Unknown command "${command}".` : 'Name a command: doctor or token.',
+      command ? `Unknown command ${quoteRefused(command)}.` : 'Name a command: doctor or token.',
     )
   }
-  if (extra.length > 0) return usageError(`Unexpected argument "${extra[0]}".`)
+  if (extra[0] !== undefined) return usageError(`Unexpected argument ${quoteRefused(extra[0])}.`)
   const foreign = command === 'doctor' ? TOKEN_ONLY : DOCTOR_ONLY
   const misplaced = foreign.find((name) => values[name] !== undefined)
   if (misplaced) return usageError(`--${misplaced} is not an option of ascent ${command}.`)
@@ -132,7 +148,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     const scope = values.scope ?? []
     const badScope = scope.find((entry) => !/^[A-Z]+ \/\S*$/.test(entry.trim()))
     if (badScope !== undefined) {
-      return usageError(`--scope takes one request such as "GET /v1/apps", not "${badScope}".`)
+      return usageError(
+        `--scope takes one request such as "GET /v1/apps", not ${quoteRefused(badScope)}.`,
+      )
     }
     return { command: 'token', key, scope, lifetimeSeconds }
   }
@@ -140,16 +158,20 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   let role: Role | null = null
   if (values.role !== undefined) {
     const found = ROLES[values.role.trim().toLowerCase()]
-    if (!found)
-      return usageError(`--role is admin, app-manager or developer, not "${values.role}".`)
+    if (!found) {
+      return usageError(
+        `--role is admin, app-manager or developer, not ${quoteRefused(values.role)}.`,
+      )
+    }
     role = found
   }
   let apiBase = APPLE_API_BASE
   if (values['api-base'] !== undefined) {
-    const url = URL.canParse(values['api-base']) ? new URL(values['api-base']) : null
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      return usageError(`--api-base must be an http(s) URL, not "${values['api-base']}".`)
-    }
+    const given = values['api-base']
+    const url = URL.canParse(given) ? new URL(given) : null
+    if (!url) return usageError(`--api-base must be a URL, not ${quoteRefused(given)}.`)
+    const problem = apiBaseProblem(url)
+    if (problem) return usageError(`--api-base ${quoteRefused(given)} cannot be used: ${problem}.`)
     apiBase = url.href.replace(/\/+$/, '')
   }
   let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000

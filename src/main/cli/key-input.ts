@@ -10,6 +10,7 @@ import {
   readKeyFile,
   type ParseResult,
 } from '../keys'
+import { quoteRefused } from './echo'
 
 /**
  * The key the command line works with, from flags, the conventional CI variables or a fastlane
@@ -60,7 +61,7 @@ async function readKey(
       // A path that leads nowhere is a mistyped argument, not a finding about a key.
       if (read.refusal.code === 'intake.file_missing') {
         return {
-          usage: `${args.p8 !== undefined ? '--p8' : '--fastlane-json'}: no such file: ${path}`,
+          usage: `${args.p8 !== undefined ? '--p8' : '--fastlane-json'}: no such file: ${quoteRefused(path)}`,
         }
       }
       return { parsed: { ok: false, refusal: read.refusal }, fileName: path }

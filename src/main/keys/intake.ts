@@ -175,8 +175,10 @@ export async function readKeyFile(
 
 function fileError(error: unknown, fileName: string): Refusal {
   switch (errorCode(error)) {
+    // ENAMETOOLONG: no file can have so long a name.
     case 'ENOENT':
     case 'ENOTDIR':
+    case 'ENAMETOOLONG':
       return refusals.fileMissing(fileName)
     case 'EACCES':
     case 'EPERM':
