@@ -16,8 +16,12 @@ const PEM_TAIL = /(?<![A-Za-z0-9+/=\r\n\\])[A-Za-z0-9+/=\r\n\\]*-----END [A-Z ]+
 /** Base64 in lines, as a key body is, whose short last line a long-run match would miss. */
 const BASE64_LINES =
   /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/=]{16,}(?:\\r|\r)?(?:\\n|\n)){2,}[A-Za-z0-9+/=]*/g
-/** Long base64 runs: a key body without its header lines, or base64 of a whole PEM. */
-const LONG_BASE64 = /[A-Za-z0-9+/=_-]{64,}/g
+/**
+ * Base64 and base64url runs of 40 characters or more: a key body without its header lines,
+ * base64 of a whole PEM, a token's signature. Shorter runs are IDs (a key ID is 10, an issuer ID
+ * 36) and words.
+ */
+const LONG_BASE64 = /[A-Za-z0-9+/=_-]{40,}/g
 const NEVER = /(?!)/g
 
 export function redact(text: string): string {

@@ -45,6 +45,17 @@ describe('redact', () => {
     expect(redact(`could not import: ${end}`)).toBe('could not import: [private key redacted]')
   })
 
+  it('removes base64 and base64url runs from 40 characters on, and keeps shorter ones', () => {
+    const base64 = Buffer.from('a 30-byte secret, no armor!!!!').toString('base64')
+    const base64url = Buffer.from('another secret: 30 bytes long?').toString('base64url')
+    expect(base64).toHaveLength(40)
+    expect(base64url).toHaveLength(40)
+    expect(redact(`a ${base64} b`)).toBe('a [redacted] b')
+    expect(redact(`a ${base64url} b`)).toBe('a [redacted] b')
+    const shorter = base64url.slice(0, 39)
+    expect(redact(`a ${shorter} b`)).toBe(`a ${shorter} b`)
+  })
+
   it('keeps ordinary words and IDs', () => {
     expect(redact('key 2X9R4HXF34 of team 57246542-96fe-1a63-e053-0824d011072a')).toBe(
       'key 2X9R4HXF34 of team 57246542-96fe-1a63-e053-0824d011072a',
