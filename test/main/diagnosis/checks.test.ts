@@ -108,6 +108,35 @@ describe('keys:cancelCheck', () => {
     expect(target.secrets.items.size).toBe(0)
   })
 
+  it('runs one check per imported key: a new one replaces the running one', async () => {
+    sandbox.admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
+    const target = await app()
+    const draft = await importFile(target, admin().p8Path!)
+    const first = checkRequest(draft, adminIds())
+    const running = target.invoke('keys:check', first)
+    await progressWhere(target, (event) =>
+      event.steps.some((step) => step.id === 'auth' && step.state === 'running'),
+    )
+    sandbox.admin.clearFaults()
+    const second = checkRequest(draft, adminIds())
+    const replacing = target.invoke('keys:check', second)
+    expect(await errorCode(running)).toBe('keys.check_canceled')
+    const report = await replacing
+    expect(report.ok && report.value.canSave).toBe(true)
+    expect(await errorCode(target.invoke('keys:save', { checkId: first.checkId, name: 'N' }))).toBe(
+      'keys.check_unknown',
+    )
+    // A check of another imported key runs beside it, untouched.
+    sandbox.admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
+    const slowRequest = checkRequest(draft, adminIds())
+    const slow = target.invoke('keys:check', slowRequest)
+    const other = await importFile(target, developer().p8Path!)
+    const otherIds = { issuerId: developer().issuerId!, keyId: developer().keyId }
+    expect((await target.invoke('keys:check', checkRequest(other, otherIds))).ok).toBe(true)
+    expect(await target.call('keys:cancelCheck', { checkId: slowRequest.checkId })).toBeNull()
+    expect(await errorCode(slow)).toBe('keys.check_canceled')
+  })
+
   it('ignores a check ID it does not know', async () => {
     const target = await app()
     expect(await target.call('keys:cancelCheck', { checkId: randomUUID() })).toBeNull()
