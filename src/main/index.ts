@@ -168,18 +168,22 @@ async function start(): Promise<void> {
 
   buildMenu({ teams: [], activeTeamId: null, orphans: [], notices: [] })
   void refreshMenu()
+  const boundsSaver = windowBoundsSaver(dataDir)
   mainWindow = createMainWindow({
     preloadPath,
     url: `${APP_ORIGIN}/`,
     bounds: await loadWindowBounds(dataDir),
-    onBoundsChanged: windowBoundsSaver(dataDir),
+    onBoundsChanged: boundsSaver.save,
   })
   mainWindow.on('closed', () => {
     mainWindow = null
   })
 
   app.on('window-all-closed', () => app.quit())
-  app.on('before-quit', () => void ascent.dispose())
+  app.on('before-quit', () => {
+    void boundsSaver.flush()
+    void ascent.dispose()
+  })
 }
 
 start().catch((error: unknown) => {

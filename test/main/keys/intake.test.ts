@@ -416,10 +416,7 @@ describe('refused inputs', () => {
 
   it('never echoes text from the file, such as a PEM label, in a refusal', async () => {
     const label = 'ZEBRA SECRET 0123456789'
-    for (const text of [
-      wrapPem(label, 'AAAA'),
-      wrapPem(`${label} PRIVATE KEY`, 'AAAA'),
-    ]) {
+    for (const text of [wrapPem(label, 'AAAA'), wrapPem(`${label} PRIVATE KEY`, 'AAAA')]) {
       const refusal = await refusalFor(text)
       expect(['intake.not_a_key', 'intake.unsupported_key']).toContain(refusal.code)
       expect(`${refusal.message} ${refusal.fix ?? ''}`).not.toMatch(/ZEBRA|0123456789/)
