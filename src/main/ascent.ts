@@ -11,14 +11,18 @@ import { appHandlers } from './handlers/app'
 import { browseHandlers, teamBrowseHandlers } from './handlers/browse'
 import { keyCheckHandlers, teamCheckHandlers } from './handlers/check'
 import { keyIntakeHandlers } from './handlers/keys'
+import { settingsHandlers } from './handlers/settings'
 import { savedKeyHandlers } from './handlers/teams'
 import type { Handlers } from './ipc'
 import { createKeys } from './keys'
 import type { Platform } from './platform'
+import { createSettings, type SettingsStore } from './settings'
 import { createTokenSigner } from './tokens'
 
 export interface Ascent {
   handlers: Handlers
+  /** For main's own use of the settings (appearance, updates); the window uses the handlers. */
+  settings: SettingsStore
   dispose(): Promise<void>
 }
 
@@ -28,6 +32,14 @@ export interface AscentOptions {
 }
 
 export function createAscent(platform: Platform, options: AscentOptions = {}): Ascent {
+  const settings = createSettings({
+    dataDir: platform.dataDir,
+    now: () => platform.now(),
+    log: platform.log,
+  })
+  const stopNotifyingSettings = settings.onChange((next) =>
+    platform.notify('settings:changed', next),
+  )
   const keys = createKeys(platform)
   const tokens = createTokenSigner({ loadKey: keys.loadSigningKey, now: () => platform.now() })
   const stopRetiring = keys.onKeyRetired(tokens.forgetKey)
@@ -66,10 +78,13 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     ...teamCheckHandlers(checks),
     ...browseHandlers(browse),
     ...teamBrowseHandlers(browse, savedKeys),
+    ...settingsHandlers(settings),
   }
   return {
     handlers,
+    settings,
     dispose: () => {
+      stopNotifyingSettings()
       stopRetiring()
       browse.dispose()
       checks.dispose()

@@ -61,7 +61,7 @@ test.describe('the Electron app', () => {
       process: typeof (window as unknown as { process?: unknown }).process,
     }))
     expect(globals).toMatchObject({ require: 'undefined', process: 'undefined' })
-    expect(globals.ascent).toEqual(['app', 'apps', 'builds', 'keys', 'teams'])
+    expect(globals.ascent).toEqual(['app', 'apps', 'builds', 'keys', 'settings', 'teams'])
     const renderers = await app.evaluate(({ app: electronApp }) =>
       electronApp.getAppMetrics().filter((metric) => metric.type === 'Tab'),
     )

@@ -8,12 +8,14 @@ import { appEvents, appOperations } from './app'
 import { appsOperations } from './apps'
 import { buildsOperations } from './builds'
 import { keysEvents, keysOperations } from './keys'
+import { settingsEvents, settingsOperations } from './settings'
 import { teamsOperations } from './teams'
 
 export type * from './app'
 export type * from './apps'
 export type * from './builds'
 export type * from './keys'
+export type * from './settings'
 export type * from './teams'
 
 export const operations = {
@@ -21,12 +23,14 @@ export const operations = {
   ...appsOperations,
   ...buildsOperations,
   ...keysOperations,
+  ...settingsOperations,
   ...teamsOperations,
 }
 
 export const events = {
   ...appEvents,
   ...keysEvents,
+  ...settingsEvents,
 }
 
 export type Operations = typeof operations
