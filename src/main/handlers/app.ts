@@ -7,6 +7,7 @@ export function appHandlers(platform: Platform): HandlersOf<'app'> {
   return {
     'app:info': () => ({
       version: platform.appVersion,
+      electronVersion: process.versions.electron ?? null,
       platform: process.platform,
       apiBase: platform.apiBase,
       usesSandbox: platform.apiBase !== APPLE_API_BASE,
