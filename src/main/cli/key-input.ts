@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto'
 import { resolve } from 'node:path'
 import type { KeyType } from '../../shared/keys'
 import { keyIdFromFileName } from '../../shared/keys'
@@ -35,7 +36,7 @@ export interface ResolvedKey {
   keyIdFromFileName: string | null
   privateKey: PrivateKeyStatus
   /** A non-extractable signing key; null when the private key was refused. */
-  signingKey: CryptoKey | null
+  signingKey: webcrypto.CryptoKey | null
   /** What intake repaired or converted on the way in. */
   notes: string[]
 }
