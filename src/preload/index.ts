@@ -1,6 +1,7 @@
 /**
  * The preload: runs sandboxed, bundled into one file, and exposes only `window.ascent`.
  */
+import './zod-without-eval'
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { buildBridge } from './bridge'
 

@@ -9,6 +9,7 @@ import { appsOperations } from './apps'
 import { buildsOperations } from './builds'
 import { keyLifeOperations } from './key-life'
 import { keysEvents, keysOperations } from './keys'
+import { settingsEvents, settingsOperations } from './settings'
 import { teamsOperations } from './teams'
 
 export type * from './app'
@@ -16,6 +17,7 @@ export type * from './apps'
 export type * from './builds'
 export type * from './key-life'
 export type * from './keys'
+export type * from './settings'
 export type * from './teams'
 
 export const operations = {
@@ -23,6 +25,7 @@ export const operations = {
   ...appsOperations,
   ...buildsOperations,
   ...keysOperations,
+  ...settingsOperations,
   ...teamsOperations,
   ...keyLifeOperations,
 }
@@ -30,6 +33,7 @@ export const operations = {
 export const events = {
   ...appEvents,
   ...keysEvents,
+  ...settingsEvents,
 }
 
 export type Operations = typeof operations
