@@ -77,9 +77,12 @@ function demoClipboard(): Platform['clipboard'] | undefined {
   if (!hasDisplay() || !has('xclip')) return undefined
   return {
     readText: () =>
-      spawnSync('xclip', ['-o', '-selection', 'clipboard'], { encoding: 'utf8' }).stdout ?? '',
+      Promise.resolve(
+        spawnSync('xclip', ['-o', '-selection', 'clipboard'], { encoding: 'utf8' }).stdout ?? '',
+      ),
     writeText: (text) => {
       spawnSync('xclip', ['-i', '-selection', 'clipboard'], { input: text })
+      return Promise.resolve()
     },
     clear: () => {
       spawnSync('xclip', ['-i', '-selection', 'clipboard'], { input: '' })

@@ -13,17 +13,21 @@ import { browseHandlers, teamBrowseHandlers } from './handlers/browse'
 import { keyCheckHandlers, teamCheckHandlers } from './handlers/check'
 import { rotationHandlers, teamLifeHandlers } from './handlers/key-life'
 import { keyIntakeHandlers } from './handlers/keys'
+import { settingsHandlers } from './handlers/settings'
 import { savedKeyHandlers } from './handlers/teams'
 import type { Handlers } from './ipc'
 import { createKeys } from './keys'
 import type { Platform } from './platform'
 import { createSecretClipboard } from './secret-clipboard'
+import { createSettings, type SettingsStore } from './settings'
 import { createTokenCopy } from './token-copy'
 import type { TokenSigner } from './tokens'
 import { createTokenSigner } from './tokens'
 
 export interface Ascent {
   handlers: Handlers
+  /** For main's own use of the settings (appearance, updates); the window uses the handlers. */
+  settings: SettingsStore
   dispose(): Promise<void>
 }
 
@@ -33,6 +37,14 @@ export interface AscentOptions {
 }
 
 export function createAscent(platform: Platform, options: AscentOptions = {}): Ascent {
+  const settings = createSettings({
+    dataDir: platform.dataDir,
+    now: () => platform.now(),
+    log: platform.log,
+  })
+  const stopNotifyingSettings = settings.onChange((next) =>
+    platform.notify('settings:changed', next),
+  )
   const keys = createKeys(platform)
   const signer = createTokenSigner({ loadKey: keys.loadSigningKey, now: () => platform.now() })
   // Every request signed with a saved key is that team's last use (written now and then).
@@ -100,17 +112,19 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     ...teamLifeHandlers(keys, exporter, tokenCopy),
     ...browseHandlers(browse),
     ...teamBrowseHandlers(browse, savedKeys),
+    ...settingsHandlers(settings),
   }
   return {
     handlers,
-    dispose: () => {
+    settings,
+    dispose: async () => {
+      stopNotifyingSettings()
       stopRetiring()
       browse.dispose()
       checks.dispose()
-      // A key or token main copied must not outlive the app on the clipboard.
-      clipboard.clearNow()
       keys.dispose()
-      return Promise.resolve()
+      // A key or token main copied must not outlive the app on the clipboard.
+      await clipboard.clearNow()
     },
   }
 }

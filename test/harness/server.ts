@@ -3,6 +3,9 @@
  * real renderer, with Electron's transport and platform APIs (IPC, clipboard, dialog, shell)
  * replaced. Served on 127.0.0.1 behind a random per-run token; used by the e2e tests, the demo and
  * the benchmark. Not part of the app.
+ *
+ * The page gets the app's Content-Security-Policy, header and meta, with one addition: the app
+ * icon at its own path may be loaded as an image, so the harness window shows Ascent's icon.
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -81,7 +84,11 @@ export interface Harness {
 }
 
 const COOKIE = 'ascent_harness'
+const APP_IMAGES = 'img-src https://*.mzstatic.com'
 const defaultRendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url))
+/** The app icon, as the harness window's icon (the demo's Chromium app window shows it). */
+const iconPath = fileURLToPath(new URL('../../assets/icon.png', import.meta.url))
+const ICON_PATH = '/__harness/icon.png'
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const rendererDir = options.rendererDir ?? defaultRendererDir
@@ -122,9 +129,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const platform: Platform = {
     secrets,
     clipboard: options.clipboard ?? {
-      readText: () => clipboard.text,
+      readText: () => Promise.resolve(clipboard.text),
       writeText: (text) => {
         clipboard.text = text
+        return Promise.resolve()
       },
       clear: () => {
         clipboard.text = ''
@@ -183,6 +191,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       response.end()
       return
     }
+    // The window's icon: the browser may ask for it without the run's cookie; it is no secret.
+    if (url.pathname === ICON_PATH) {
+      response.writeHead(200, { 'Content-Type': 'image/png', 'Cache-Control': 'max-age=3600' })
+      response.end(await readFile(iconPath))
+      return
+    }
     if (!hasToken(request)) {
       response.writeHead(403, { 'Content-Type': 'text/plain' })
       response.end('Open the URL the harness printed (it carries this run’s token).')
@@ -214,7 +228,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     }
 
     if (url.pathname === '/__harness/preload.js') {
-      response.writeHead(200, appResponseHeaders('text/javascript; charset=utf-8'))
+      response.writeHead(200, pageHeaders('text/javascript; charset=utf-8'))
       response.end(preloadScript)
       return
     }
@@ -228,12 +242,26 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     let body: Buffer | string = await readFile(asset.filePath)
     if (asset.filePath.endsWith('index.html')) {
       // In Electron the preload runs before the page; a classic script at the top of <head> does too.
-      body = body
-        .toString('utf8')
-        .replace('<head>', '<head>\n    <script src="/__harness/preload.js"></script>')
+      body = withIconAllowed(body.toString('utf8')).replace(
+        '<head>',
+        `<head>\n    <script src="/__harness/preload.js"></script>\n    <link rel="icon" href="${ICON_PATH}" />`,
+      )
     }
-    response.writeHead(200, appResponseHeaders(asset.contentType))
+    response.writeHead(200, pageHeaders(asset.contentType))
     response.end(body)
+  }
+
+  /** The app's policy, plus the app icon at its own path as the one image of this origin. */
+  function withIconAllowed(policy: string): string {
+    return policy.replace(APP_IMAGES, `${APP_IMAGES} ${origin}${ICON_PATH}`)
+  }
+
+  function pageHeaders(contentType: string): Record<string, string> {
+    const headers = appResponseHeaders(contentType)
+    return {
+      ...headers,
+      'Content-Security-Policy': withIconAllowed(headers['Content-Security-Policy'] ?? ''),
+    }
   }
 
   return {

@@ -11,6 +11,7 @@ import type { Sandbox } from '../sandbox'
 import { startSandbox } from '../sandbox'
 import type { TestApp } from './diagnosis/support'
 import { importFile, runCheck, startApp } from './diagnosis/support'
+import { settled } from './fakes'
 
 let sandbox: Sandbox
 const apps: TestApp[] = []
@@ -73,6 +74,7 @@ describe('teams:copyToken', () => {
 
     expect(app.timer.pending()).toEqual([600_000])
     app.timer.advance(600_000)
+    await settled()
     expect(app.clipboard.text).toBe('')
   })
 

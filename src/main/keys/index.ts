@@ -40,7 +40,7 @@ export type { ParsedKey } from './parse'
 export type { IntakeRefusalCode } from './refusals'
 export { MAX_INPUT_BYTES } from './refusals'
 /** For the command line: the app's own file reader, parser and signing key. */
-export { readKeyFile } from './intake'
+export { KEY_FILE_EXTENSIONS, readKeyFile } from './intake'
 export { parseKeyBytes, parseKeyText, type ParseResult } from './parse'
 export { importSigningKey } from './signing-key'
 

@@ -3,6 +3,8 @@ import { event, operation } from './define'
 
 export interface AppInfo {
   version: string
+  /** The Electron the app runs on; null in the browser harness. */
+  electronVersion: string | null
   /** `darwin`, `linux`, ... */
   platform: string
   /** The App Store Connect API base in use: Apple's, or the local sandbox in demo and tests. */

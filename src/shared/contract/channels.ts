@@ -32,12 +32,15 @@ export const CHANNELS = [
   'teams:exportOptions',
   'teams:export',
   'teams:copyToken',
+  'settings:get',
+  'settings:update',
 ] as const satisfies readonly Channel[]
 
 export const EVENTS = [
   'app:command',
   'browse:changed',
   'keys:checkProgress',
+  'settings:changed',
 ] as const satisfies readonly EventName[]
 
 /** `keys:importDropped` → `['keys', 'importDropped']`. */

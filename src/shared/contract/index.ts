@@ -14,6 +14,7 @@ import {
 } from './browse'
 import { keyLifeOperations } from './key-life'
 import { keysEvents, keysOperations } from './keys'
+import { settingsEvents, settingsOperations } from './settings'
 import { teamsOperations } from './teams'
 
 export type * from './app'
@@ -22,6 +23,7 @@ export type * from './browse'
 export type * from './builds'
 export type * from './key-life'
 export type * from './keys'
+export type * from './settings'
 export type * from './teams'
 export { resources } from './browse'
 export { CHANNELS, EVENTS, eventBridgeName, splitChannel } from './channels'
@@ -30,6 +32,7 @@ export const operations = {
   ...appOperations,
   ...browseOperations,
   ...keysOperations,
+  ...settingsOperations,
   ...teamsOperations,
   ...keyLifeOperations,
 }
@@ -38,6 +41,7 @@ export const events = {
   ...appEvents,
   ...browseEvents,
   ...keysEvents,
+  ...settingsEvents,
 }
 
 export type Operations = typeof operations

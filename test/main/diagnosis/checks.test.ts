@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { isAllowedExternalUrl } from '../../../src/main/links'
+import { allowedExternalUrl } from '../../../src/main/links'
 import type { Sandbox, SandboxKey } from '../../sandbox'
 import { startSandbox } from '../../sandbox'
 import type { TestApp, TestAppOptions } from './support'
@@ -98,6 +98,35 @@ describe('keys:cancelCheck', () => {
       await errorCode(target.invoke('keys:save', { checkId: request.checkId, name: 'N' })),
     ).toBe('keys.check_unknown')
     expect(target.secrets.items.size).toBe(0)
+  })
+
+  it('runs one check per imported key: a new one replaces the running one', async () => {
+    sandbox.admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
+    const target = await app()
+    const draft = await importFile(target, admin().p8Path!)
+    const first = checkRequest(draft, adminIds())
+    const running = target.invoke('keys:check', first)
+    await target.progressWhere((event) =>
+      event.steps.some((step) => step.id === 'auth' && step.state === 'running'),
+    )
+    sandbox.admin.clearFaults()
+    const second = checkRequest(draft, adminIds())
+    const replacing = target.invoke('keys:check', second)
+    expect(await errorCode(running)).toBe('keys.check_canceled')
+    const report = await replacing
+    expect(report.ok && report.value.canSave).toBe(true)
+    expect(await errorCode(target.invoke('keys:save', { checkId: first.checkId, name: 'N' }))).toBe(
+      'keys.check_unknown',
+    )
+    // A check of another imported key runs beside it, untouched.
+    sandbox.admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
+    const slowRequest = checkRequest(draft, adminIds())
+    const slow = target.invoke('keys:check', slowRequest)
+    const other = await importFile(target, developer().p8Path!)
+    const otherIds = { issuerId: developer().issuerId!, keyId: developer().keyId }
+    expect((await target.invoke('keys:check', checkRequest(other, otherIds))).ok).toBe(true)
+    expect(await target.call('keys:cancelCheck', { checkId: slowRequest.checkId })).toBeNull()
+    expect(await errorCode(slow)).toBe('keys.check_canceled')
   })
 
   it('ignores a check ID it does not know', async () => {
@@ -286,7 +315,7 @@ describe('keys:rotate (Replace Key)', () => {
         steps: expect.arrayContaining([expect.stringContaining(admin().keyId)]) as unknown,
       },
     })
-    expect(isAllowedExternalUrl(rotated.revoke.url)).toBe(true)
+    expect(allowedExternalUrl(rotated.revoke.url)).toBe(rotated.revoke.url)
     expect([...target.secrets.items.keys()]).toEqual([
       `${developer().issuerId}/${developer().keyId}`,
     ])
@@ -304,7 +333,7 @@ describe('keys:rotate (Replace Key)', () => {
     expect(details.history[0]?.summary).toBe(
       `Rotated from ${admin().keyId} to ${developer().keyId}`,
     )
-    expect(isAllowedExternalUrl(details.integrationsUrl)).toBe(true)
+    expect(allowedExternalUrl(details.integrationsUrl)).toBe(details.integrationsUrl)
     // The check was used up.
     expect(
       await errorCode(target.invoke('keys:rotate', { checkId: report.checkId, teamId: team.id })),

@@ -16,6 +16,7 @@ import { startSandbox } from '../../sandbox'
 import type { TestApp } from '../diagnosis/support'
 import { importFile, runCheck, startApp } from '../diagnosis/support'
 import { fingerprintOfPem } from '../keys/inputs'
+import { settled } from '../fakes'
 
 let sandbox: Sandbox
 const apps: TestApp[] = []
@@ -304,8 +305,10 @@ describe('teams:export to the clipboard', () => {
     expect(Buffer.from(app.clipboard.text, 'base64').toString('utf8')).toBe(admin().privateKeyPem)
     expect(app.timer.pending()).toEqual([60_000])
     app.timer.advance(59_999)
+    await settled()
     expect(app.clipboard.text).not.toBe('')
     app.timer.advance(1)
+    await settled()
     expect(app.clipboard.text).toBe('')
     expect((await history(app, team.id))[0]).toMatchObject({ format: 'env', to: 'clipboard' })
   })
@@ -316,6 +319,7 @@ describe('teams:export to the clipboard', () => {
     expect(fingerprintOfPem(app.clipboard.text)).toBe(fingerprintOfPem(admin().privateKeyPem))
     app.clipboard.text = 'something the user copied'
     app.timer.advance(60_000)
+    await settled()
     expect(app.clipboard.text).toBe('something the user copied')
     expect(app.clipboard.clears).toBe(0)
   })
