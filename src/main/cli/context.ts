@@ -95,7 +95,6 @@ export class CliContext {
   /** Waits for what the saved keys still write (last use, history) before the process ends. */
   async close(): Promise<void> {
     if (!this.saved) return
-    await this.saved.keys.settle()
-    this.saved.keys.dispose()
+    await this.saved.keys.dispose()
   }
 }
