@@ -138,22 +138,26 @@ async function browsePath(
       log: silentLogger,
     })
     const appId = sandbox.fixtures.bigApp.id
-    const apps = await browse.apps({ teamId, refresh: 'cached' })
-    await browse.activity({ teamId, refresh: 'cached' })
-    let builds = await browse.builds({ teamId, appId, refresh: 'cached', until: 'first' })
-    while (!builds.complete && !builds.problem) {
-      builds = await browse.builds({ teamId, appId, refresh: 'cached', until: 'more' })
+    const apps = await browse.read({ teamId, resource: 'apps', params: {} })
+    await browse.read({ teamId, resource: 'activity', params: {} })
+    let loaded = 0
+    let page = await browse.read({ teamId, resource: 'builds', params: { appId } })
+    loaded += page.value?.builds.length ?? 0
+    while (page.value?.next != null && !page.problem) {
+      const from = page.value.next
+      page = await browse.read({ teamId, resource: 'builds', params: { appId, from } })
+      loaded += page.value?.builds.length ?? 0
     }
     browse.dispose()
-    if (builds.builds?.length !== sandbox.fixtures.bigApp.buildCount) {
-      throw new Error(`paging gave ${builds.builds?.length ?? 0} builds, not all of them`)
+    if (loaded !== sandbox.fixtures.bigApp.buildCount) {
+      throw new Error(`paging gave ${loaded} builds, not all of them`)
     }
     const requests = asc.counts(await keys.identityOf(teamId)).requests
     const { signatures } = tokens.counters()
     const per100 = (count: number) => (count * 100) / requests
     return [
       {
-        label: `browsing (${apps.apps?.length ?? 0} apps, activity, all builds page by page): requests`,
+        label: `browsing (${apps.value?.length ?? 0} apps, activity, all builds page by page): requests`,
         value: requests,
         unit: '',
       },
@@ -166,7 +170,7 @@ async function browsePath(
       },
     ]
   } finally {
-    keys.dispose()
+    await keys.dispose()
   }
 }
 
@@ -189,7 +193,7 @@ export const clientSection: BenchSection = {
       const setup = createHeadlessKeys(dataDir, secrets)
       await setup.reconcile()
       const team = await setup.adoptOrphan(account, 'Northwind CI Admin')
-      setup.dispose()
+      await setup.dispose()
       // ...used in this one.
       const keys = createHeadlessKeys(dataDir, secrets)
       await keys.reconcile()
@@ -214,7 +218,7 @@ export const clientSection: BenchSection = {
       const hour = tokens.counters()
       const perHour = { op: '<=', value: Math.ceil(SIMULATED_MINUTES / TOKEN_MINUTES) } as const
       const keychainReads = keys.counters().keychainReads
-      keys.dispose()
+      await keys.dispose()
       return [
         ...figures,
         { label: 'requests sent by the key for the above', value: requests, unit: '' },

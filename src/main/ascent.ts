@@ -7,18 +7,27 @@ import { createAscClient } from './asc'
 import { createBrowse } from './browse'
 import { createBrowseCache } from './cache'
 import { createKeyChecks } from './diagnosis'
+import { createKeyExport } from './export'
 import { appHandlers } from './handlers/app'
 import { browseHandlers, teamBrowseHandlers } from './handlers/browse'
 import { keyCheckHandlers, teamCheckHandlers } from './handlers/check'
+import { rotationHandlers, teamLifeHandlers } from './handlers/key-life'
 import { keyIntakeHandlers } from './handlers/keys'
+import { settingsHandlers } from './handlers/settings'
 import { savedKeyHandlers } from './handlers/teams'
 import type { Handlers } from './ipc'
 import { createKeys } from './keys'
 import type { Platform } from './platform'
+import { createSecretClipboard } from './secret-clipboard'
+import { createSettings, type SettingsStore } from './settings'
+import { createTokenCopy } from './token-copy'
+import type { TokenSigner } from './tokens'
 import { createTokenSigner } from './tokens'
 
 export interface Ascent {
   handlers: Handlers
+  /** For main's own use of the settings (appearance, updates); the window uses the handlers. */
+  settings: SettingsStore
   dispose(): Promise<void>
 }
 
@@ -28,8 +37,28 @@ export interface AscentOptions {
 }
 
 export function createAscent(platform: Platform, options: AscentOptions = {}): Ascent {
+  const settings = createSettings({
+    dataDir: platform.dataDir,
+    now: () => platform.now(),
+    log: platform.log,
+  })
+  const stopNotifyingSettings = settings.onChange((next) =>
+    platform.notify('settings:changed', next),
+  )
   const keys = createKeys(platform)
-  const tokens = createTokenSigner({ loadKey: keys.loadSigningKey, now: () => platform.now() })
+  const signer = createTokenSigner({ loadKey: keys.loadSigningKey, now: () => platform.now() })
+  // Every request signed with a saved key is that team's last use (written now and then).
+  const tokens: TokenSigner = {
+    ...signer,
+    token: (identity, request) => {
+      keys.noteUsed(identity.fingerprint)
+      return signer.token(identity, request)
+    },
+    mint: (identity, request) => {
+      keys.noteUsed(identity.fingerprint)
+      return signer.mint(identity, request)
+    },
+  }
   const stopRetiring = keys.onKeyRetired(tokens.forgetKey)
   const asc = createAscClient({
     fetch: platform.fetch,
@@ -52,7 +81,22 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     cache: createBrowseCache(),
     now: () => platform.now(),
     log: platform.log,
+    onChanged: (change) => platform.notify('browse:changed', change),
   })
+  const clipboard = createSecretClipboard({
+    clipboard: platform.clipboard,
+    timer: platform.timer,
+    now: () => platform.now(),
+  })
+  const exporter = createKeyExport({
+    keys,
+    clipboard,
+    dialog: platform.dialog,
+    userPresence: platform.userPresence,
+    homeDir: platform.homeDir,
+    now: () => platform.now(),
+  })
+  const tokenCopy = createTokenCopy({ keys, tokens, clipboard, apiBase: platform.apiBase })
   void keys.reconcile().catch((error: unknown) => {
     platform.log.error('reconciling saved keys failed', { error: String(error) })
   })
@@ -64,17 +108,23 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     ...savedKeys,
     ...keyCheckHandlers(checks),
     ...teamCheckHandlers(checks),
+    ...rotationHandlers(checks),
+    ...teamLifeHandlers(keys, exporter, tokenCopy),
     ...browseHandlers(browse),
     ...teamBrowseHandlers(browse, savedKeys),
+    ...settingsHandlers(settings),
   }
   return {
     handlers,
-    dispose: () => {
+    settings,
+    dispose: async () => {
+      stopNotifyingSettings()
       stopRetiring()
       browse.dispose()
       checks.dispose()
-      keys.dispose()
-      return Promise.resolve()
+      await keys.dispose()
+      // A key or token main copied must not outlive the app on the clipboard.
+      await clipboard.clearNow()
     },
   }
 }

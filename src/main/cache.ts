@@ -1,30 +1,26 @@
 /**
- * What Ascent has read from App Store Connect, per team, in memory: the lists a screen paints at
- * once on a revisit while a refresh runs. It holds no secret (no key, no token), nothing outlives
- * the process, and a team's entries go with the team. Each team keeps its most recently used
- * entries only, so browsing many apps cannot grow main's memory without bound.
+ * What Ascent has read from App Store Connect, per team: the data a screen paints at once on a
+ * revisit while a refresh runs. It holds no secret (no key, no token), and a team's entries go
+ * with the team. Each team keeps its most recently used entries only, so browsing many apps
+ * cannot grow memory without bound.
+ *
+ * The serve step (src/main/browse/serve.ts) uses it through `BrowseCache` alone, and stores plain
+ * JSON values only (objects, arrays, strings, numbers, booleans, null: no Dates, no classes), so a
+ * store on disk can implement the same interface: read its file before the first `get`, write
+ * behind `set`.
  */
 
-/** A typed slot in a team's cache: `key<AppRow[]>('apps')`. */
-export interface CacheKey<T> {
-  readonly id: string
-  /** Carries the value type only; never set. */
-  readonly valueType?: T
-}
-
-export function cacheKey<T>(id: string): CacheKey<T> {
-  return { id }
-}
-
-export interface CacheEntry<T> {
-  value: T
+export interface CacheEntry {
+  /** Plain JSON, as the resource that stored it shaped it. */
+  value: unknown
   /** When the value came from Apple, ms since the epoch. */
   fetchedAt: number
 }
 
 export interface BrowseCache {
-  get<T>(teamId: string, key: CacheKey<T>): CacheEntry<T> | undefined
-  set<T>(teamId: string, key: CacheKey<T>, value: T, fetchedAt: number): void
+  /** The entry under `key` in the team's cache (a read makes it the most recently used). */
+  get(teamId: string, key: string): CacheEntry | undefined
+  set(teamId: string, key: string, value: unknown, fetchedAt: number): void
   /** Forgets every entry of the team. */
   clearTeam(teamId: string): void
   /** Teams with entries, and entries in all (tests and the bench). */
@@ -33,28 +29,29 @@ export interface BrowseCache {
 
 const DEFAULT_ENTRIES_PER_TEAM = 64
 
+/** The cache in memory: nothing outlives the process. */
 export function createBrowseCache(options: { entriesPerTeam?: number } = {}): BrowseCache {
   const limit = options.entriesPerTeam ?? DEFAULT_ENTRIES_PER_TEAM
-  const teams = new Map<string, Map<string, CacheEntry<unknown>>>()
+  const teams = new Map<string, Map<string, CacheEntry>>()
 
   return {
-    get<T>(teamId: string, key: CacheKey<T>) {
+    get(teamId, key) {
       const entries = teams.get(teamId)
-      const entry = entries?.get(key.id)
+      const entry = entries?.get(key)
       if (!entries || !entry) return undefined
       // Map order is the recency order: a read moves the entry to the back.
-      entries.delete(key.id)
-      entries.set(key.id, entry)
-      return entry as CacheEntry<T>
+      entries.delete(key)
+      entries.set(key, entry)
+      return entry
     },
-    set<T>(teamId: string, key: CacheKey<T>, value: T, fetchedAt: number) {
+    set(teamId, key, value, fetchedAt) {
       let entries = teams.get(teamId)
       if (!entries) {
         entries = new Map()
         teams.set(teamId, entries)
       }
-      entries.delete(key.id)
-      entries.set(key.id, { value, fetchedAt })
+      entries.delete(key)
+      entries.set(key, { value, fetchedAt })
       while (entries.size > limit) {
         const oldest = entries.keys().next().value
         if (oldest === undefined) break

@@ -1,7 +1,9 @@
 /**
- * `ascent doctor` and `ascent token`: the command line face of Ascent's key check, for terminals
- * and CI. A thin layer over the app's own modules (intake parser, token signer, App Store Connect
- * client, diagnosis engine); it reads no keychain and never prints the private key.
+ * `ascent`: the command line face of Ascent, for terminals and CI. `doctor` and `token` work on a
+ * key given by flags or the CI variables, or on a key saved in Ascent (`--team`); `teams`, `add`
+ * and `export` work on the saved keys, the same keychain items and keys.json the app uses. A thin
+ * layer over the app's own modules (intake parser, keys store, token signer, App Store Connect
+ * client, diagnosis engine); it never prints a private key unless `export --out -` asks it to.
  *
  *   process.exitCode = await main(process.argv.slice(2), process.env, standardIo)
  *
@@ -9,40 +11,38 @@
  */
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { blockingProblem, checkIds } from '../shared/keys'
+import { version } from '../../package.json'
+import type { Role } from '../shared/keys'
+import { blockingProblem, checkIds, REIMPORT_CODES } from '../shared/keys'
 import { createAscClient } from './asc'
-import type { DoctorCommand, TokenCommand } from './cli/args'
-import { parseCommandLine, USAGE } from './cli/args'
+import { addKey } from './cli/add'
+import type { DoctorCommand, KeySource, TokenCommand } from './cli/args'
+import { parseCommandLine } from './cli/args'
+import type { CliIo } from './cli/context'
+import { CliContext, EXIT_DIAGNOSIS, EXIT_OK, EXIT_USAGE, UsageError } from './cli/context'
+import { exportKey } from './cli/export'
+import type { CommandName } from './cli/help'
+import { COMMAND_HELP, OVERVIEW } from './cli/help'
 import type { Environment, ResolvedKey } from './cli/key-input'
 import { resolveKey } from './cli/key-input'
 import type { DoctorReport } from './cli/report'
 import { reportJson, reportText } from './cli/report'
-import { runKeyCheck, tokenProblems } from './diagnosis'
-import { AppError } from './errors'
+import { listTeams } from './cli/teams'
+import type { PrivateKeyStatus } from './diagnosis'
+import { runKeyCheck, savedKeyUnavailable, tokenProblems, verdictOf } from './diagnosis'
+import { AppError, isAppError } from './errors'
 import { redact } from './log'
 import { APPLE_API_BASE } from './platform'
 import type { SigningIdentity, TokenSigner } from './tokens'
 import { createTokenSigner } from './tokens'
 
-export interface CliIo {
-  stdout: (text: string) => void
-  stderr: (text: string) => void
-  /** Default: the global fetch. */
-  fetch?: typeof globalThis.fetch
-  /** Default: Date.now. */
-  now?: () => number
-  /** Where relative file paths start; default: the process's working directory. */
-  cwd?: string
-}
+export type { CliIo } from './cli/context'
+export { EXIT_DIAGNOSIS, EXIT_OK, EXIT_USAGE } from './cli/context'
 
 export const standardIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 }
-
-export const EXIT_OK = 0
-export const EXIT_DIAGNOSIS = 1
-export const EXIT_USAGE = 2
 
 /** Said for --role app-manager and --role developer: the check cannot tell them apart. */
 const UNVERIFIABLE_ROLE =
@@ -50,28 +50,45 @@ const UNVERIFIABLE_ROLE =
 
 export async function main(argv: readonly string[], env: Environment, io: CliIo): Promise<number> {
   const command = parseCommandLine(argv)
+  const context = new CliContext(env, io)
   try {
     switch (command.command) {
       case 'help':
-        io.stdout(USAGE)
+        io.stdout(command.topic ? COMMAND_HELP[command.topic] : OVERVIEW)
+        return EXIT_OK
+      case 'version':
+        io.stdout(`ascent ${version}\n`)
         return EXIT_OK
       case 'usage_error':
-        return usage(io, command.message)
+        return usage(io, command.message, command.topic)
       case 'token':
-        return await token(command, env, io)
+        return await token(command, context)
       case 'doctor':
-        return await doctor(command, env, io)
+        return await doctor(command, context)
+      case 'teams':
+        return await listTeams(command, context)
+      case 'add':
+        return await addKey(command, context)
+      case 'export':
+        return await exportKey(command, context)
     }
   } catch (error) {
+    if (error instanceof UsageError) {
+      return usage(io, error.message, error.topic, error.details)
+    }
     const message = error instanceof Error ? error.message : String(error)
     io.stderr(`ascent: ${redact(message)}\n`)
     return EXIT_DIAGNOSIS
+  } finally {
+    await context.close()
   }
 }
 
-function usage(io: CliIo, message: string): number {
+/** One line, then where the command's help is: never the whole usage. */
+function usage(io: CliIo, message: string, topic: CommandName | null, details: string[] = []) {
   // Usage errors quote what was typed, which could be a key pasted in the wrong place.
-  io.stderr(`ascent: ${redact(message)}\n\n${USAGE}`)
+  const lines = details.map((line) => `  ${redact(line)}\n`).join('')
+  io.stderr(`ascent: ${redact(message)}\n${lines}See ascent help${topic ? ` ${topic}` : ''}.\n`)
   return EXIT_USAGE
 }
 
@@ -87,22 +104,85 @@ function signerFor(key: ResolvedKey, now: () => number, lifetimeSeconds?: number
   })
 }
 
-async function doctor(command: DoctorCommand, env: Environment, io: CliIo): Promise<number> {
-  const resolution = await resolveKey(command.key, env, io.cwd ?? process.cwd())
-  if (!resolution.ok) return usage(io, resolution.usage)
-  const { key } = resolution
+/** A key from flags, or a saved team's: who signs, and with what. */
+interface KeyInHand {
+  keyType: ResolvedKey['keyType']
+  issuerId: string
+  keyId: string
+  keyIdFromFileName: string | null
+  privateKey: PrivateKeyStatus
+  notes: string[]
+  /** Signs with this key; a saved key's is read from the keychain once. */
+  signer: (lifetimeSeconds?: number) => TokenSigner
+  /** The saved team, with `--team`. */
+  teamId: string | null
+  savedRole: Role | null
+}
+
+async function keyInHand(
+  source: KeySource,
+  context: CliContext,
+  topic: CommandName,
+): Promise<KeyInHand | { usage: string }> {
+  if (source.kind === 'flags') {
+    const resolution = await resolveKey(source.key, context.env, context.cwd)
+    if (!resolution.ok) return { usage: resolution.usage }
+    const { key } = resolution
+    return {
+      ...key,
+      signer: (lifetimeSeconds) => signerFor(key, context.now, lifetimeSeconds),
+      teamId: null,
+      savedRole: null,
+    }
+  }
+  const team = await context.team(source.team, topic)
+  const { keys } = context.savedKeys()
+  const identity = await keys.identityOf(team.id)
+  let privateKey: PrivateKeyStatus = { ok: true, fingerprint: identity.fingerprint }
+  try {
+    await keys.loadSigningKey(identity)
+  } catch (error) {
+    // A key gone from the keychain is the finding; a locked keychain is an error to retry.
+    if (!isAppError(error) || !REIMPORT_CODES.has(error.code)) throw error
+    privateKey = { ok: false, diagnosis: savedKeyUnavailable(error.message, team.keyId) }
+  }
+  return {
+    keyType: team.keyType,
+    issuerId: team.issuerId ?? '',
+    keyId: team.keyId,
+    keyIdFromFileName: null,
+    privateKey,
+    notes: [],
+    signer: (lifetimeSeconds) =>
+      createTokenSigner({
+        now: context.now,
+        lifetimeSeconds,
+        loadKey: (signing) => {
+          keys.noteUsed(signing.fingerprint)
+          return keys.loadSigningKey(signing)
+        },
+      }),
+    teamId: team.id,
+    savedRole: team.role,
+  }
+}
+
+async function doctor(command: DoctorCommand, context: CliContext): Promise<number> {
+  const { io } = context
+  const key = await keyInHand(command.source, context, 'doctor')
+  if ('usage' in key) return usage(io, key.usage, 'doctor')
   if (command.apiBase !== APPLE_API_BASE) {
-    io.stderr(`Note: checking with ${command.apiBase}, not Apple’s API (${APPLE_API_BASE}).\n`)
+    io.stderr(`Note: this is not Apple’s API (${APPLE_API_BASE}).\n`)
   }
   for (const note of key.notes) io.stderr(`Note: ${note}\n`)
 
-  const now = io.now ?? Date.now
-  const tokens = signerFor(key, now)
+  const claimedRole = command.role ?? key.savedRole
+  const tokens = key.signer()
   const asc = createAscClient({
-    fetch: io.fetch ?? globalThis.fetch,
+    fetch: context.fetch,
     baseUrl: command.apiBase,
     tokens,
-    now,
+    now: context.now,
     timeoutMs: command.timeoutMs,
   })
   const outcome = await runKeyCheck(
@@ -112,11 +192,14 @@ async function doctor(command: DoctorCommand, env: Environment, io: CliIo): Prom
       keyId: key.keyId,
       keyIdFromFileName: key.keyIdFromFileName,
       privateKey: key.privateKey,
-      claimedRole: command.role,
+      claimedRole,
       appId: command.appId,
     },
     { asc, tokens, surface: 'cli' },
   )
+  if (key.teamId) {
+    await context.savedKeys().keys.recordCheck(key.teamId, verdictOf(outcome, 'cli'))
+  }
   let { diagnosis, warnings } = outcome
   const roleTakenAsGiven = command.role !== null && command.role !== 'ADMIN'
   if (key.keyType === 'team' && roleTakenAsGiven && !outcome.roleVerified) {
@@ -145,10 +228,10 @@ async function doctor(command: DoctorCommand, env: Environment, io: CliIo): Prom
   return diagnosis.ok ? EXIT_OK : EXIT_DIAGNOSIS
 }
 
-async function token(command: TokenCommand, env: Environment, io: CliIo): Promise<number> {
-  const resolution = await resolveKey(command.key, env, io.cwd ?? process.cwd())
-  if (!resolution.ok) return usage(io, resolution.usage)
-  const { key } = resolution
+async function token(command: TokenCommand, context: CliContext): Promise<number> {
+  const { io } = context
+  const key = await keyInHand(command.source, context, 'token')
+  if ('usage' in key) return usage(io, key.usage, 'token')
   for (const note of key.notes) io.stderr(`Note: ${note}\n`)
   if (!key.privateKey.ok) {
     const { diagnosis } = key.privateKey
@@ -175,10 +258,9 @@ async function token(command: TokenCommand, env: Environment, io: CliIo): Promis
     issuerId: key.keyType === 'team' ? ids.issuerId : null,
     fingerprint: key.privateKey.fingerprint,
   }
-  const signed = await signerFor(key, io.now ?? Date.now, command.lifetimeSeconds).token(
-    identity,
-    command.scope.length > 0 ? { scope: command.scope } : {},
-  )
+  const signed = await key
+    .signer(command.lifetimeSeconds)
+    .token(identity, command.scope.length > 0 ? { scope: command.scope } : {})
   const problems = tokenProblems(signed, identity)
   if (problems.length > 0) {
     io.stderr(`ascent: the token would be refused: ${problems.join('; ')}.\n`)

@@ -1,10 +1,12 @@
+import type { ErrorCode } from '../shared/errors'
+
 /**
  * An expected failure with a stable code and a message fit for the user. The IPC layer passes
  * `code` and `message` to the renderer; anything else thrown becomes a generic `internal` error.
  */
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message)

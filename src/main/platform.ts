@@ -9,13 +9,18 @@ import type { SecretStore } from './secrets'
 export interface Platform {
   secrets: SecretStore
   clipboard: {
-    readText(): string
+    /** Electron's clipboard reads asynchronously (as `navigator.clipboard` does). */
+    readText(): Promise<string>
+    /** Puts text on the clipboard (an exported key, a token: main clears it again). */
+    writeText(text: string): Promise<void>
     /** Empties the clipboard. */
     clear(): void
   }
   dialog: {
     /** Shows an open dialog for a .p8 or fastlane .json file; null when the user cancels. */
     chooseKeyFile(): Promise<string | null>
+    /** Shows a save dialog opening at `defaultPath`; the chosen path, or null on Cancel. */
+    chooseSavePath(options: SaveDialogRequest): Promise<string | null>
   }
   shell: {
     openExternal(url: string): Promise<void>
@@ -31,6 +36,42 @@ export interface Platform {
   /** Sends an event to the app's window. */
   notify<E extends EventName>(event: E, payload: EventPayload<E>): void
   log: Logger
+  /** Asks for the user's presence before a private key leaves the keychain (Touch ID on a Mac). */
+  userPresence: UserPresence
+  /** Timers main sets (clearing the clipboard again); tests pass one they drive. */
+  timer: Timer
+  /** The user's home folder, where export dialogs open (`~/.appstoreconnect/private_keys`). */
+  homeDir: string
+}
+
+export interface SaveDialogRequest {
+  title: string
+  /** Folder and file name the dialog proposes. */
+  defaultPath: string
+  filters: { name: string; extensions: string[] }[]
+}
+
+export interface UserPresence {
+  /**
+   * `confirmed` (Touch ID passed), `refused` (canceled or failed), or `unavailable` (no Touch
+   * ID here: the renderer's own confirmation is then all there is). `reason` completes "Ascent is
+   * trying to …".
+   */
+  confirm(reason: string): Promise<'confirmed' | 'refused' | 'unavailable'>
+}
+
+export interface Timer {
+  /** Calls `callback` once after `ms`; the returned function cancels it. Never keeps the process alive. */
+  after(ms: number, callback: () => void): () => void
+}
+
+/** Node's timers, unref'd: a pending clear never keeps the app (or a test) running. */
+export const nodeTimer: Timer = {
+  after(ms, callback) {
+    const timeout = setTimeout(callback, ms)
+    timeout.unref()
+    return () => clearTimeout(timeout)
+  },
 }
 
 export const APPLE_API_BASE = 'https://api.appstoreconnect.apple.com'

@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto'
 import { SignJWT } from 'jose'
 import type { KeyType } from '../shared/keys'
 import { AppError } from './errors'
@@ -29,7 +30,7 @@ export interface SigningIdentity {
   fingerprint: string
 }
 
-export type SigningKeyLoader = (identity: SigningIdentity) => Promise<CryptoKey>
+export type SigningKeyLoader = (identity: SigningIdentity) => Promise<webcrypto.CryptoKey>
 
 export interface TokenSignerOptions {
   loadKey: SigningKeyLoader
@@ -49,9 +50,21 @@ export interface TokenCounters {
   keyLoads: number
 }
 
+export interface MintRequest {
+  /** The requests the token allows. */
+  scope: readonly string[]
+  /** `exp - iat`, 61 to 1200 seconds. */
+  lifetimeSeconds: number
+}
+
 export interface TokenSigner {
   /** A token for this key (and scope): the cached one, or a freshly signed one. */
   token: (identity: SigningIdentity, request?: TokenRequest) => Promise<string>
+  /**
+   * A token to hand out (Copy Token for curl): signed now with its own scope and lifetime, on
+   * Apple's time as far as it is known, and never cached or used by Ascent itself.
+   */
+  mint: (identity: SigningIdentity, request: MintRequest) => Promise<string>
   /**
    * Drops the key's cached tokens, for the "401 mid-session → mint a fresh token once" path.
    * With `rejectedToken`, drops only that token, so many requests failing with the same token
@@ -130,7 +143,11 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
     return Math.floor((options.now() + (offsetMs ?? 0)) / 1000)
   }
 
-  async function sign(identity: SigningIdentity, scope: string[]): Promise<CachedToken> {
+  async function sign(
+    identity: SigningIdentity,
+    scope: string[],
+    seconds = lifetime,
+  ): Promise<CachedToken> {
     counters.keyLoads += 1
     const key = await options.loadKey(identity)
     if (!isP256SigningKey(key)) {
@@ -140,7 +157,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       )
     }
     const iat = appleSeconds()
-    const exp = iat + lifetime
+    const exp = iat + seconds
     const jwt = new SignJWT(scope.length > 0 ? { scope } : {})
       .setProtectedHeader({ alg: 'ES256', kid: identity.keyId, typ: 'JWT' })
       .setIssuedAt(iat)
@@ -181,6 +198,23 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
         })
       state.pending.set(scopeKey, signing)
       return signing
+    },
+
+    async mint(identity, request) {
+      const seconds = request.lifetimeSeconds
+      if (!Number.isInteger(seconds) || seconds <= 60 || seconds > MAX_TOKEN_LIFETIME_SECONDS) {
+        throw new AppError(
+          'tokens.lifetime_invalid',
+          `A token lifetime must be a whole number of seconds from 61 to ${MAX_TOKEN_LIFETIME_SECONDS}; Apple rejects tokens that live longer than 20 minutes.`,
+        )
+      }
+      if (identity.keyType === 'team' && !identity.issuerId) {
+        throw new AppError(
+          'tokens.issuer_missing',
+          'A team key needs its issuer ID to sign tokens.',
+        )
+      }
+      return (await sign(identity, normalizeScope(request.scope), seconds)).token
     },
 
     invalidate(identity, rejectedToken) {
@@ -225,7 +259,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
 }
 
 /** ES256 is ECDSA on P-256: a key of another curve or algorithm signs nothing Apple accepts. */
-function isP256SigningKey(key: CryptoKey): boolean {
+function isP256SigningKey(key: webcrypto.CryptoKey): boolean {
   const algorithm: { name: string; namedCurve?: unknown } = key.algorithm
   return (
     algorithm.name === 'ECDSA' && algorithm.namedCurve === 'P-256' && key.usages.includes('sign')

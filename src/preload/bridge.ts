@@ -1,19 +1,12 @@
 /**
  * Builds `window.ascent` from the contract: one function per operation, bound to its own channel,
  * and one `onX` subscription per event. Nothing generic (no `invoke(channel)`, no `on(name)`) is
- * ever handed to the page.
+ * ever handed to the page. It reads the contract's names only (./channels.ts), never its zod
+ * schemas: main checks every request, and the preload stays small.
  */
-import {
-  channels,
-  eventBridgeName,
-  eventNames,
-  splitChannel,
-  type AscentApi,
-  type BridgeArguments,
-  type Channel,
-  type EventName,
-} from '../shared/contract'
-import type { Result } from '../shared/result'
+import type { AscentApi, BridgeArguments, Channel, EventName } from '../shared/contract'
+import { CHANNELS, EVENTS, eventBridgeName, splitChannel } from '../shared/contract/channels'
+import { IpcErrorCode, type Result } from '../shared/result'
 
 /** How the bridge reaches main: `ipcRenderer` in Electron, loopback HTTP in the harness. */
 export interface Transport {
@@ -31,7 +24,7 @@ export function buildBridge(transport: Transport, adapters: Adapters): AscentApi
   const adapterFor = (channel: Channel) =>
     (adapters as Partial<Record<Channel, (argument: never) => unknown>>)[channel]
 
-  for (const channel of channels) {
+  for (const channel of CHANNELS) {
     const [name, verb] = splitChannel(channel)
     const adapt = adapterFor(channel)
     namespace(name)[verb] = async (argument?: unknown): Promise<Result<unknown>> => {
@@ -41,13 +34,16 @@ export function buildBridge(transport: Transport, adapters: Adapters): AscentApi
       } catch {
         return {
           ok: false,
-          error: { code: 'ipc.transport', message: 'Ascent could not reach its main process.' },
+          error: {
+            code: IpcErrorCode.transport,
+            message: 'Ascent could not reach its main process.',
+          },
         }
       }
     }
   }
 
-  for (const event of eventNames) {
+  for (const event of EVENTS) {
     const [name, member] = eventBridgeName(event)
     namespace(name)[member] = (listener: unknown) => {
       if (typeof listener !== 'function') throw new TypeError(`${member} needs a function`)

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useCallback, useState } from 'react'
 import type { AppCommand, TeamSummary } from '../shared/contract'
 import { useTeams } from './data/teams'
 import { Sheet } from './shell/Sheet'
@@ -6,7 +6,6 @@ import { useCommands } from './shell/useCommands'
 import { Welcome } from './shell/Welcome'
 import { TeamBrowser } from './teams/TeamBrowser'
 import { TeamSidebar } from './teams/TeamSidebar'
-import { focusAppsListWhenShown } from './wizard/focusApps'
 import { Wizard } from './wizard/Wizard'
 
 export function App() {
@@ -19,12 +18,7 @@ export function App() {
   const activeTeam = list.find((team) => team.id === teams.activeTeamId) ?? null
   /** The team the wizard just saved: its apps list takes focus once it is on screen. */
   const [focusAppsOf, setFocusAppsOf] = useState<string | null>(null)
-  const savedTeamShown = focusAppsOf !== null && activeTeam?.id === focusAppsOf
-
-  useEffect(() => {
-    if (!savedTeamShown) return
-    return focusAppsListWhenShown(() => setFocusAppsOf(null))
-  }, [savedTeamShown])
+  const appsFocused = useCallback(() => setFocusAppsOf(null), [])
 
   /** The user picks a team: a saved team's pending focus is no longer wanted. */
   const selectTeam = (teamId: string) => {
@@ -49,7 +43,6 @@ export function App() {
         onAddKey={() => openWizard()}
         orphans={teams.state?.orphans}
         notices={teams.state?.notices}
-        onChanged={teams.reload}
         onReplaceKey={openWizard}
       />
       <main className="content" aria-label="Content">
@@ -65,6 +58,8 @@ export function App() {
             team={activeTeam}
             onReplaceKey={openWizard}
             onTeamStatusChanged={teams.reload}
+            focusApps={focusAppsOf === activeTeam.id}
+            onAppsFocused={appsFocused}
           />
         ) : null}
       </main>

@@ -1,3 +1,5 @@
+import type { CodesOf, ErrorCode } from './errors'
+
 /**
  * The public shape of an App Store Connect API key, and the checks on its two IDs.
  * Pure functions: the renderer validates as the user types, main checks again before use.
@@ -12,7 +14,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 }
 
 /** Errors of a saved key that cannot be read back (gone, changed, unknown): import its file again. */
-export const REIMPORT_CODES: ReadonlySet<string> = new Set([
+export const REIMPORT_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'keys.secret_missing',
   'keys.secret_mismatch',
   'keys.unknown_key',
@@ -47,8 +49,7 @@ export function keyIdFromFileName(fileName: string): string | null {
   return match?.[1] ? match[1].toUpperCase() : null
 }
 
-export type IdProblemCode =
-  'input.issuer_id_invalid' | 'input.key_id_invalid' | 'input.ids_swapped' | 'input.key_id_mismatch'
+export type IdProblemCode = CodesOf<'input'>
 
 export interface IdProblem {
   code: IdProblemCode

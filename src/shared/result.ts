@@ -1,7 +1,9 @@
+import type { ErrorCode } from './errors'
+
 /** Every IPC answer: a value, or a typed error the renderer can show. Never a stack trace. */
 export interface IpcError {
   /** Stable, dotted code (`ipc.invalid_request`, `keychain.locked`, ...). Branch on this. */
-  code: string
+  code: ErrorCode
   /** One or two plain sentences for the user. Never contains a secret. */
   message: string
 }
@@ -13,5 +15,6 @@ export const IpcErrorCode = {
   untrustedSender: 'ipc.untrusted_sender',
   unknownChannel: 'ipc.unknown_channel',
   invalidRequest: 'ipc.invalid_request',
+  transport: 'ipc.transport',
   internal: 'internal',
-} as const
+} as const satisfies Record<string, ErrorCode>

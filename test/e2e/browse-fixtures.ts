@@ -69,6 +69,12 @@ export function teamButton(page: Page, name: string): Locator {
   return page.getByRole('navigation', { name: 'Teams' }).locator('.team-row', { hasText: name })
 }
 
+/**
+ * The apps list rows' newest-build lines (their tooltip names them): one per app once the team's
+ * activity is in. The App Store line beside each looks the same, and is not one of them.
+ */
+export const NEWEST_BUILD = '[title^="Newest build"]'
+
 /** Selects an app by its name in the apps list. */
 export async function openApp(page: Page, name: string): Promise<void> {
   await appOptions(page).filter({ hasText: name }).first().click()
@@ -82,10 +88,38 @@ export function renderedRows(page: Page): Promise<number> {
   return buildsGrid(page).locator('.builds-body [role="row"]').count()
 }
 
+type IpcLog = { ipcLog: { channel: string; request: unknown; response: unknown }[] }
+
 /** The IPC answers the page got on `channel`. */
-export function answersOn(
-  harness: { ipcLog: { channel: string; request: unknown; response: unknown }[] },
-  channel: string,
-) {
+export function answersOn(harness: IpcLog, channel: string) {
   return harness.ipcLog.filter((entry) => entry.channel === channel)
+}
+
+/** The page's reads of one resource (`browse:read`), with their answers. */
+export function readsOf(harness: IpcLog, resource: string) {
+  return answersOn(harness, 'browse:read').filter(
+    (entry) => (entry.request as { resource: string }).resource === resource,
+  )
+}
+
+/**
+ * What each read of an app's builds asked for: `first` (the first page), `more` (the next page)
+ * or `rest` (every build still missing).
+ */
+export function buildsAsks(harness: IpcLog): ('first' | 'more' | 'rest')[] {
+  return readsOf(harness, 'builds').map((entry) => {
+    const { params } = entry.request as { params: { from?: number; rest?: boolean } }
+    return params.rest ? 'rest' : (params.from ?? 0) > 0 ? 'more' : 'first'
+  })
+}
+
+/** The `browse:changed` events main sent the page for a team. */
+export function changesFor(
+  harness: { eventLog: { event: string; payload: unknown }[] },
+  teamId: string,
+) {
+  return harness.eventLog.filter(
+    (entry) =>
+      entry.event === 'browse:changed' && (entry.payload as { teamId: string }).teamId === teamId,
+  )
 }

@@ -12,18 +12,24 @@ import {
   answersOn,
   appList,
   appOptions,
+  buildsAsks,
   buildsGrid,
+  changesFor,
   COMMAND,
   expect,
+  NEWEST_BUILD,
   openApp,
   renderedRows,
   teamButton,
   test,
   toolbarTitle,
 } from './browse-fixtures'
+import { platformLabel, versionStateLabel } from '../../src/renderer/builds/format'
 import { screenshot } from './screenshots'
 
 const MAX_ROWS = 150
+/** The apps list request (not an app's own paths, such as its App Store versions). */
+const APPS_LIST = '/v1/apps?'
 
 function appleRequests(
   sandbox: { admin: { requestLog(): { path: string; keyId: string | null }[] } },
@@ -71,11 +77,11 @@ test.describe('teams', () => {
     expect(contoso.agreementsSigned).toBe(false)
 
     // Back to Northwind by clicking: painted from the cache, without asking Apple for the apps.
-    const before = appleRequests(sandbox, northwindKey.keyId, '/v1/apps').length
+    const before = appleRequests(sandbox, northwindKey.keyId, APPS_LIST).length
     await teamButton(app, 'Northwind Labs').click()
     await expect(toolbarTitle(app)).toHaveText('Northwind Labs')
     await expect(appOptions(app)).toHaveCount(northwind.appIds.length)
-    expect(appleRequests(sandbox, northwindKey.keyId, '/v1/apps').length).toBe(before)
+    expect(appleRequests(sandbox, northwindKey.keyId, APPS_LIST).length).toBe(before)
 
     // The active team survives a restart.
     await app.keyboard.press(`${COMMAND}+2`)
@@ -109,7 +115,7 @@ test.describe('teams', () => {
     const northwind = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
     const northwindApps = new Set(sandbox.teams[0]!.appIds)
     await expect(appOptions(app)).toHaveCount(30)
-    await expect(app.locator('.app-latest')).toHaveCount(30)
+    await expect(app.locator(NEWEST_BUILD)).toHaveCount(30)
     await app.keyboard.press(`${COMMAND}+2`)
     await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
     await expect(appOptions(app)).toHaveCount(3)
@@ -122,35 +128,21 @@ test.describe('teams', () => {
     await sandbox.admin.waitForRequest(
       (entry) =>
         entry.keyId === northwind.keyId &&
-        entry.path.startsWith('/v1/apps') &&
+        entry.path.startsWith(APPS_LIST) &&
         entry.state === 'held',
     )
+    await expect(app.getByRole('status')).toContainText('Refreshing…')
     await app.keyboard.press(`${COMMAND}+2`)
     await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
 
-    // Main canceled Northwind's request: the answer is a cancellation, not Northwind's apps.
-    await expect
-      .poll(
-        () =>
-          answersOn(harness, 'apps:list').filter(
-            (entry) =>
-              (entry.request as { teamId: string }).teamId === northwind.keyId &&
-              (entry.response as { ok: boolean }).ok === false,
-          ).length,
-      )
-      .toBeGreaterThan(0)
-    const canceled = answersOn(harness, 'apps:list').find(
-      (entry) => (entry.response as { ok: boolean }).ok === false,
-    )
-    expect(canceled?.response).toMatchObject({ ok: false, error: { code: 'browse.canceled' } })
-
     // Once the sandbox is done holding Northwind's requests, it finds their client gone: none is
-    // ever answered, and the window shows Fabrikam's apps, nothing of Northwind.
+    // ever answered. Main canceled Northwind's refresh: nothing of it was stored or announced.
     const settled = await sandbox.admin.waitUntilSettled()
     const refreshed = settled.filter(
-      (entry) => entry.keyId === northwind.keyId && entry.path.startsWith('/v1/apps'),
+      (entry) => entry.keyId === northwind.keyId && entry.path.startsWith(APPS_LIST),
     )
     expect(refreshed.map((entry) => entry.state)).toEqual(['answered', 'dropped'])
+    expect(changesFor(harness, northwind.keyId)).toEqual([])
     await expect(toolbarTitle(app)).toHaveText('Fabrikam CI')
     const shown = await appOptions(app).evaluateAll((options) => options.map((option) => option.id))
     expect(shown).toHaveLength(3)
@@ -213,7 +205,7 @@ test.describe('apps', () => {
     await app.reload()
     const mail = appOptions(app).filter({ hasText: 'Northwind Mail' })
     await expect(mail.locator('.attention-count')).toHaveText(/\d+/)
-    await expect(mail.locator('.app-latest')).toContainText('(5000)')
+    await expect(mail.locator(NEWEST_BUILD)).toContainText('(5000)')
     await expect(mail.getByText('visionOS')).toBeVisible()
     // The icon is asked of Apple's CDN with the template filled in. The test machine cannot reach
     // it, so the monogram stays.
@@ -252,13 +244,10 @@ test.describe('builds', () => {
     const big = sandbox.fixtures.bigApp
     await expect(appOptions(app)).toHaveCount(30)
     // Every app's newest build is in: the activity requests are done.
-    await expect(app.locator('.app-latest')).toHaveCount(30)
+    await expect(app.locator(NEWEST_BUILD)).toHaveCount(30)
     sandbox.admin.resetRequestLog()
-    const asked = answersOn(harness, 'builds:list').length
-    const askedNow = () =>
-      answersOn(harness, 'builds:list')
-        .slice(asked)
-        .map((entry) => (entry.request as { until: string }).until)
+    const asked = buildsAsks(harness).length
+    const askedNow = () => buildsAsks(harness).slice(asked)
     await openApp(app, big.name)
     const grid = buildsGrid(app)
     await expect(grid.getByRole('row', { name: /5\.9 \(5000\)/ })).toBeVisible()
@@ -292,7 +281,7 @@ test.describe('builds', () => {
         })
         .toContain(`loaded ${loaded}`)
       expect(requestsForApp()).toHaveLength(loaded / 200)
-      expect(askedNow().filter((until) => until === 'more')).toHaveLength(loaded / 200 - 1)
+      expect(askedNow().filter((ask) => ask === 'more')).toHaveLength(loaded / 200 - 1)
     }
     // The wheel scrolled the table alone: the window's content never scrolls away under it.
     expect(
@@ -320,7 +309,7 @@ test.describe('builds', () => {
     await expect(oldest).toHaveAttribute('aria-selected', 'true')
     await expect(summary).not.toContainText('loaded')
     await expect(footer).toHaveCount(0)
-    expect(askedNow()).toContain('complete')
+    expect(askedNow()).toContain('rest')
     expect(requestsForApp().some((path) => path.startsWith('/v1/preReleaseVersions'))).toBe(true)
 
     // Scroll to the end in steps, counting rows at every position.
@@ -364,7 +353,7 @@ test.describe('builds', () => {
     const grid = buildsGrid(app)
     const summary = app.locator('.builds-summary')
     await expect(summary).toContainText('5,000 builds · loaded 200')
-    const asked = answersOn(harness, 'builds:list').length
+    const asked = buildsAsks(harness).length
     // The newest 200 builds are all current: the filter needs the rest. Apple answers the first
     // request of the full load slowly, so the state in between can be seen.
     sandbox.admin.addFaults({
@@ -384,8 +373,7 @@ test.describe('builds', () => {
     await app.keyboard.press('End')
     await expect(grid.locator('.build-row-selected')).toContainText('(1)')
     // One full load, no page by page on the way.
-    const since = answersOn(harness, 'builds:list').slice(asked)
-    expect(since.map((entry) => (entry.request as { until: string }).until)).toEqual(['complete'])
+    expect(buildsAsks(harness).slice(asked)).toEqual(['rest'])
   })
 
   test('a page of builds that fails: the diagnosis with its hints under the builds still shown, and Try Again', async ({
@@ -394,7 +382,7 @@ test.describe('builds', () => {
   }) => {
     const key = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
     // Every app's newest build is in: the builds asked from here on are the table's.
-    await expect(app.locator('.app-latest')).toHaveCount(30)
+    await expect(app.locator(NEWEST_BUILD)).toHaveCount(30)
     await openApp(app, sandbox.fixtures.bigApp.name)
     const grid = buildsGrid(app)
     const summary = app.locator('.builds-summary')
@@ -449,6 +437,130 @@ test.describe('builds', () => {
     ).toBeVisible()
     await expect(inspector).toContainText('App Store version')
     await expect(inspector).toContainText(/Testing|Ready to Test/)
+  })
+
+  test('App Store state: the live version and the one on its way, in the app’s row, its header, and the inspector of the build it ships', async ({
+    app,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
+    const big = sandbox.fixtures.bigApp
+    // What Apple says: per platform, the newest live version and the newest one after it.
+    const all = await new ApiClient(sandbox).all(
+      `/v1/apps/${big.id}/appStoreVersions?include=build&limit=200`,
+      key,
+    )
+    const attribute = (
+      resource: { attributes?: Record<string, unknown> } | undefined,
+      name: string,
+    ) => {
+      const value = resource?.attributes?.[name]
+      return typeof value === 'string' ? value : ''
+    }
+    const numbers = new Map(all.included.map((build) => [build.id, attribute(build, 'version')]))
+    const byPlatform = ['IOS', 'MAC_OS', 'TV_OS', 'VISION_OS'].flatMap((platform) => {
+      const mine = all.data
+        .filter((version) => version.attributes?.platform === platform)
+        .sort(
+          (a, b) =>
+            Date.parse(attribute(b, 'createdDate')) - Date.parse(attribute(a, 'createdDate')),
+        )
+      const live = mine.find(
+        (version) => version.attributes?.appVersionState === 'READY_FOR_DISTRIBUTION',
+      )
+      const newest = mine[0]
+      return newest ? [{ platform, live, next: newest === live ? undefined : newest }] : []
+    })
+    const text = (entry: (typeof byPlatform)[number]) => {
+      const next = entry.next
+      const build = (next?.relationships?.build?.data as { id: string } | null)?.id
+      const number = build ? numbers.get(build) : undefined
+      return [
+        entry.live ? `${attribute(entry.live, 'versionString')} on the App Store` : null,
+        next
+          ? `${attribute(next, 'versionString')}${number ? ` (${number})` : ''} ${versionStateLabel(attribute(next, 'appVersionState'))}`
+          : null,
+      ]
+        .filter(Boolean)
+        .join(' · ')
+    }
+    const shipping = byPlatform.find((entry) => entry.next?.relationships?.build?.data)
+    expect(shipping).toBeDefined()
+
+    const row = appOptions(app).filter({ hasText: big.name })
+    const shown = byPlatform.find((entry) => entry.next) ?? byPlatform[0]!
+    await expect(row).toContainText(
+      `${platformLabel(shown.platform)} ${attribute(shown.live, 'versionString')}`,
+    )
+    await expect(row).toContainText(
+      versionStateLabel(attribute(shown.next, 'appVersionState') || 'READY_FOR_DISTRIBUTION'),
+    )
+
+    await openApp(app, big.name)
+    const header = app.getByRole('region', { name: 'Builds' }).locator('.builds-title')
+    for (const entry of byPlatform) {
+      await expect(header).toContainText(`${platformLabel(entry.platform)} ${text(entry)}`)
+    }
+
+    // The build the version on its way ships: the inspector names the version and its state.
+    const buildId = (shipping!.next!.relationships!.build!.data as { id: string }).id
+    const number = numbers.get(buildId) ?? ''
+    await app
+      .getByRole('searchbox', { name: 'Filter by version or build number' })
+      .fill(`(${number})`)
+    await buildsGrid(app)
+      .getByRole('row', { name: new RegExp(`\\(${number}\\)`) })
+      .click()
+    const inspector = app.getByRole('region', { name: 'Build details' })
+    await expect(inspector).toContainText(
+      `${attribute(shipping!.next, 'versionString')} (${platformLabel(shipping!.platform)}) · ${versionStateLabel(attribute(shipping!.next, 'appVersionState'))}`,
+    )
+    await screenshot(app, 'builds-app-store')
+  })
+
+  test('TestFlight in the inspector: the groups that have the build, their testers, and What to Test', async ({
+    app,
+    sandbox,
+  }) => {
+    const key = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
+    const big = sandbox.fixtures.bigApp
+    // What Apple says: the newest build of the public beta, its testers and its notes.
+    const api = new ApiClient(sandbox)
+    const groups = await api.request(
+      `/v1/betaGroups?filter[app]=${big.id}&filter[name]=Public Beta&fields[betaGroups]=name`,
+      { key },
+    )
+    const group = groups.json.data[0]!.id
+    const newest = await api.request(
+      `/v1/builds?filter[betaGroups]=${group}&sort=-uploadedDate&limit=1&fields[builds]=version`,
+      { key },
+    )
+    const build = newest.json.data[0]!
+    const testers = await api.request(`/v1/betaGroups/${group}/betaTesters?limit=1`, { key })
+    const notes = await api.request(`/v1/builds/${build.id}/betaBuildLocalizations`, { key })
+    const english = notes.json.data.find((note) => note.attributes?.locale === 'en-US')
+    const whatToTest = String(english?.attributes?.whatsNew)
+
+    await openApp(app, big.name)
+    const number = String(build.attributes?.version)
+    await app
+      .getByRole('searchbox', { name: 'Filter by version or build number' })
+      .fill(`(${number})`)
+    const grid = buildsGrid(app)
+    const row = grid.getByRole('row', { name: new RegExp(`\\(${number}\\)`) })
+    await row.click()
+    const testFlight = app
+      .getByRole('region', { name: 'Build details' })
+      .getByRole('region', { name: 'TestFlight' })
+    const publicBeta = testFlight.getByRole('listitem').filter({ hasText: 'Public Beta' })
+    const count = testers.json.meta?.paging.total ?? 0
+    await expect(publicBeta).toContainText(`External · ${count.toLocaleString('en-US')} testers`)
+    await expect(
+      testFlight.getByRole('listitem').filter({ hasText: 'Internal Testers' }),
+    ).toContainText('Internal ·')
+    await expect(testFlight).toContainText(whatToTest)
+    await expect(testFlight.locator('.skeleton')).toHaveCount(0)
+    await screenshot(app, 'builds-testflight')
   })
 
   test('every needs-attention case the sandbox seeds is flagged, and nothing else', async ({
@@ -697,7 +809,7 @@ test.describe('screenshots', () => {
       await app.emulateMedia({ colorScheme: scheme })
       await expect(appOptions(app)).toHaveCount(30)
       await expect(
-        appOptions(app).filter({ hasText: 'Northwind Mail' }).locator('.app-latest'),
+        appOptions(app).filter({ hasText: 'Northwind Mail' }).locator(NEWEST_BUILD),
       ).toBeVisible()
       await screenshot(app, `apps-${scheme}`)
       await openApp(app, 'Northwind Mail')
@@ -764,10 +876,10 @@ test.describe('failures in place, over data still shown', () => {
       await expect(app.getByRole('dialog', { name: 'Re-import API Key' })).toBeVisible()
       await app.keyboard.press('Escape')
       await expect(app.getByRole('dialog', { name: 'Re-import API Key' })).toHaveCount(0)
-      const asked = appleRequests(sandbox, key.keyId, '/v1/apps').length
+      const asked = appleRequests(sandbox, key.keyId, APPS_LIST).length
       await notice.getByRole('button', { name: 'Retry' }).click()
       await expect
-        .poll(() => appleRequests(sandbox, key.keyId, '/v1/apps').length)
+        .poll(() => appleRequests(sandbox, key.keyId, APPS_LIST).length)
         .toBeGreaterThan(asked)
       await expect(notice).toBeVisible()
 
@@ -808,6 +920,8 @@ test.describe('failures in place, over data still shown', () => {
     sandbox.admin.clearFaults()
     await problem.getByRole('button', { name: 'Retry' }).click()
     await expect(problem).toHaveCount(0)
-    await expect(inspector.locator('dd').last()).toHaveText(/Not attached to a version|\(/)
+    await expect(inspector.locator('dt:text-is("App Store version") + dd')).toHaveText(
+      /Not attached to a version|\(/,
+    )
   })
 })

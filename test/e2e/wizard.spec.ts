@@ -434,8 +434,8 @@ test.describe('check and save', () => {
     await wizard.getByRole('button', { name: 'Continue' }).click()
     const name = wizard.getByRole('textbox', { name: 'Name', exact: true })
     await expect(name).toBeFocused()
-    // The suggested name carries no role Apple did not confirm.
-    await expect(name).toHaveValue(`Team ${team.issuerId.slice(0, 8)}`)
+    // Suggested from what the check saw (the apps' bundle IDs, com.northwind.*), not from IDs.
+    await expect(name).toHaveValue('Northwind')
     await screenshotStep(app, 'name')
 
     await name.fill('Northwind CI')

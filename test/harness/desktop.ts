@@ -19,6 +19,11 @@
  *   thus passes through the page, where the app's renderer never has it: it is what the browser
  *   hands any page the user pastes into, it goes to main only, and main still never sends a key
  *   to the page. Emptying the clipboard goes back to the page, which empties the browser's.
+ * - Copy (Export Key…, Copy Token): Electron's main writes the system clipboard. Here what main
+ *   copies stays in the harness, where a later paste reads it; the page is only told that
+ *   something was copied, never what, so a key or token main copies still never reaches it.
+ * - Save (Export Key…): the dialog answers with the path main proposes, in the harness's own
+ *   home folder, and the demo prints where the file went.
  * - Links: nothing is opened. The harness records the address, the demo prints it and the page
  *   shows it.
  */
@@ -118,9 +123,18 @@ export function createDesktop(options: DesktopOptions, send: SendToPages): Deskt
           }
           return windowPicker()
         },
+        chooseSavePath: ({ defaultPath }) => {
+          notice(`The demo has no save dialog: Ascent saves to ${defaultPath}`)
+          return Promise.resolve(defaultPath)
+        },
       },
       clipboard: {
-        readText: () => clipboardText,
+        readText: () => Promise.resolve(clipboardText),
+        writeText: (text) => {
+          clipboardText = text
+          notice('Ascent copied to its clipboard; in the demo it stays inside the harness.')
+          return Promise.resolve()
+        },
         clear: () => {
           clipboardText = ''
           send(harnessEvents.clipboardClear, {})

@@ -1,15 +1,16 @@
 /**
  * The harness cleans up after itself: on a Mac its keychain service is in the user's login
  * Keychain, so closing it must leave no item behind. Runs on the real keyring (run-with-keyring.js
- * gives Linux a private one).
+ * gives Linux a private one). And it serves the page under the app's own policy.
  */
 import { generateKeyPairSync } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../src/main/app-protocol'
 import { createKeyringSecretStore } from '../../src/main/secrets'
 import { createMemorySecretStore } from '../main/fakes'
 import type { DesktopConfig } from './desktop-protocol'
@@ -177,6 +178,44 @@ describe('the demo’s desktop over HTTP', () => {
       expect(existsSync(harness.dataDir)).toBe(true)
     } finally {
       await harness.close()
+    }
+  })
+})
+
+describe('the page the harness serves', () => {
+  it('carries the app’s policy, header and meta, plus only the app icon as an image', async () => {
+    const page = await readFile('src/renderer/index.html', 'utf8')
+    const dir = await mkdtemp(join(tmpdir(), 'ascent-harness-page-'))
+    await writeFile(join(dir, 'index.html'), page)
+    const harness = await startHarness({ apiBase: 'http://127.0.0.1:9', rendererDir: dir })
+    try {
+      const icon = `${harness.origin}/__harness/icon.png`
+      const expected = CONTENT_SECURITY_POLICY.replace(
+        'img-src https://*.mzstatic.com',
+        `img-src https://*.mzstatic.com ${icon}`,
+      )
+      expect(expected).not.toBe(CONTENT_SECURITY_POLICY)
+      const cookie = `ascent_harness=${harness.token}`
+      const response = await fetch(`${harness.origin}/`, { headers: { cookie } })
+      expect(response.headers.get('content-security-policy')).toBe(expected)
+      const html = await response.text()
+      expect(html).toContain(
+        META_CONTENT_SECURITY_POLICY.replace(
+          'img-src https://*.mzstatic.com',
+          `img-src https://*.mzstatic.com ${icon}`,
+        ),
+      )
+      expect(html).toContain('<link rel="icon" href="/__harness/icon.png" />')
+      const png = await fetch(icon)
+      expect(png.headers.get('content-type')).toBe('image/png')
+      expect(
+        Buffer.from(await png.arrayBuffer())
+          .subarray(1, 4)
+          .toString('latin1'),
+      ).toBe('PNG')
+    } finally {
+      await harness.close()
+      await rm(dir, { recursive: true, force: true })
     }
   })
 })

@@ -4,6 +4,9 @@
  * replaced: by test doubles the tests drive, or, for the demo, by the desktop stand-ins of
  * desktop.ts. Served on 127.0.0.1 behind a random per-run token; used by the e2e tests, the demo
  * and the benchmark. Not part of the app.
+ *
+ * The page gets the app's Content-Security-Policy, header and meta, with one addition: the app
+ * icon at its own path may be loaded as an image, so the harness window shows Ascent's icon.
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -18,7 +21,12 @@ import { appResponseHeaders, resolveAppAsset } from '../../src/main/app-protocol
 import { createAscent } from '../../src/main/ascent'
 import { createDispatcher } from '../../src/main/ipc'
 import { silentLogger, type Logger } from '../../src/main/log'
-import type { Platform } from '../../src/main/platform'
+import {
+  nodeTimer,
+  type Platform,
+  type SaveDialogRequest,
+  type Timer,
+} from '../../src/main/platform'
 import { createKeyringSecretStore, type SecretStore } from '../../src/main/secrets'
 import { buildHarnessPreload } from './build-preload'
 import { createDesktop, type Desktop, type DesktopOptions } from './desktop'
@@ -42,6 +50,8 @@ export interface HarnessOptions {
    * printed links (desktop.ts). Without it, tests drive the doubles below.
    */
   desktop?: DesktopOptions
+  /** Timers for clearing the clipboard; default Node's. Tests may pass one they drive. */
+  timer?: Timer
 }
 
 export interface IpcExchange {
@@ -61,6 +71,16 @@ export interface Harness {
   clipboard: { text: string }
   /** Paths the next "Choose File…" dialogs answer with, null for Cancel (not with `desktop`). */
   dialogAnswers: (string | null)[]
+  /** Paths the next save dialogs (Export Key…) answer with; null (or none left) is Cancel. */
+  saveDialogAnswers: (string | null)[]
+  /** What main asked the save dialogs: title, proposed path, filters. */
+  saveDialogRequests: SaveDialogRequest[]
+  /** Every user-presence (Touch ID) prompt main made, by its reason. */
+  presencePrompts: string[]
+  /** What the next prompts answer; `confirmed` when none is left. */
+  presenceAnswers: ('confirmed' | 'refused' | 'unavailable')[]
+  /** The home folder main sees (export dialogs open there): the harness's own. */
+  homeDir: string
   openedUrls: string[]
   /** Every IPC request and answer, for tests that prove what crosses the boundary. */
   ipcLog: IpcExchange[]
@@ -74,8 +94,12 @@ export interface Harness {
 }
 
 const COOKIE = 'ascent_harness'
+const APP_IMAGES = 'img-src https://*.mzstatic.com'
 const defaultRendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url))
 const desktopStyles = fileURLToPath(new URL('./page-desktop.css', import.meta.url))
+/** The app icon, as the harness window's icon (the demo's Chromium app window shows it). */
+const iconPath = fileURLToPath(new URL('../../assets/icon.png', import.meta.url))
+const ICON_PATH = '/__harness/icon.png'
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const rendererDir = options.rendererDir ?? defaultRendererDir
@@ -93,6 +117,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const eventStreams = new Set<ServerResponse>()
   const clipboard = { text: '' }
   const dialogAnswers: (string | null)[] = []
+  const saveDialogAnswers: (string | null)[] = []
+  const saveDialogRequests: SaveDialogRequest[] = []
+  const presencePrompts: string[] = []
+  const presenceAnswers: ('confirmed' | 'refused' | 'unavailable')[] = []
+  const homeDir = await mkdtemp(join(tmpdir(), 'ascent-harness-home-'))
   const openedUrls: string[] = []
   const ipcLog: IpcExchange[] = []
   const eventLog: Harness['eventLog'] = []
@@ -129,13 +158,21 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const platform: Platform = {
     secrets,
     clipboard: desktop?.platform.clipboard ?? {
-      readText: () => clipboard.text,
+      readText: () => Promise.resolve(clipboard.text),
+      writeText: (text) => {
+        clipboard.text = text
+        return Promise.resolve()
+      },
       clear: () => {
         clipboard.text = ''
       },
     },
     dialog: desktop?.platform.dialog ?? {
       chooseKeyFile: () => Promise.resolve(dialogAnswers.shift() ?? null),
+      chooseSavePath: (request) => {
+        saveDialogRequests.push(request)
+        return Promise.resolve(saveDialogAnswers.shift() ?? null)
+      },
     },
     shell: {
       openExternal: (url) => {
@@ -150,6 +187,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     appVersion: '0.0.0-harness',
     notify,
     log,
+    userPresence: {
+      confirm: (reason) => {
+        presencePrompts.push(reason)
+        return Promise.resolve(presenceAnswers.shift() ?? 'confirmed')
+      },
+    },
+    timer: options.timer ?? nodeTimer,
+    homeDir,
   }
   const ascent = createAscent(platform)
   const dispatch = createDispatcher({ trustedOrigin: origin, handlers: ascent.handlers, log })
@@ -173,6 +218,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         Location: url.pathname,
       })
       response.end()
+      return
+    }
+    // The window's icon: the browser may ask for it without the run's cookie; it is no secret.
+    if (url.pathname === ICON_PATH) {
+      response.writeHead(200, { 'Content-Type': 'image/png', 'Cache-Control': 'max-age=3600' })
+      response.end(await readFile(iconPath))
       return
     }
     if (!hasToken(request)) {
@@ -235,7 +286,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     }
 
     if (url.pathname === '/__harness/preload.js') {
-      response.writeHead(200, appResponseHeaders('text/javascript; charset=utf-8'))
+      response.writeHead(200, pageHeaders('text/javascript; charset=utf-8'))
       response.end(preloadScript)
       return
     }
@@ -249,12 +300,26 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     let body: Buffer | string = await readFile(asset.filePath)
     if (asset.filePath.endsWith('index.html')) {
       // In Electron the preload runs before the page; a classic script at the top of <head> does too.
-      body = body
-        .toString('utf8')
-        .replace('<head>', '<head>\n    <script src="/__harness/preload.js"></script>')
+      body = withIconAllowed(body.toString('utf8')).replace(
+        '<head>',
+        `<head>\n    <script src="/__harness/preload.js"></script>\n    <link rel="icon" href="${ICON_PATH}" />`,
+      )
     }
-    response.writeHead(200, appResponseHeaders(asset.contentType))
+    response.writeHead(200, pageHeaders(asset.contentType))
     response.end(body)
+  }
+
+  /** The app's policy, plus the app icon at its own path as the one image of this origin. */
+  function withIconAllowed(policy: string): string {
+    return policy.replace(APP_IMAGES, `${APP_IMAGES} ${origin}${ICON_PATH}`)
+  }
+
+  function pageHeaders(contentType: string): Record<string, string> {
+    const headers = appResponseHeaders(contentType)
+    return {
+      ...headers,
+      'Content-Security-Policy': withIconAllowed(headers['Content-Security-Policy'] ?? ''),
+    }
   }
 
   return {
@@ -265,6 +330,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     secrets,
     clipboard,
     dialogAnswers,
+    saveDialogAnswers,
+    saveDialogRequests,
+    presencePrompts,
+    presenceAnswers,
+    homeDir,
     openedUrls,
     ipcLog,
     eventLog,
@@ -279,6 +349,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         await keychain.deleteOwnItems()
       } finally {
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+        await rm(homeDir, { recursive: true, force: true })
       }
     },
   }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { cacheKey, createBrowseCache } from '../../src/main/cache'
+import { createBrowseCache } from '../../src/main/cache'
 
-const apps = cacheKey<string[]>('apps')
-const builds = (appId: string) => cacheKey<number[]>(`builds:${appId}`)
+const apps = 'apps'
+const builds = (appId: string) => `builds:${appId}`
 
 describe('the browse cache', () => {
   it('keeps each team’s entries apart', () => {

@@ -128,7 +128,7 @@ describe('ascent doctor', () => {
       'testflight:passed',
       'users:passed',
     ])
-    expect(result.stderr).toContain(`Note: checking with ${sandbox.url}, not Apple’s API`)
+    expect(result.stderr).toContain('Note: this is not Apple’s API')
   })
 
   it('exits 0 for a working individual key', async () => {
@@ -299,6 +299,24 @@ describe('ascent doctor', () => {
     expect((await doctor(admin(), '--app-id', ownApp)).code).toBe(0)
   })
 
+  it('names the API base and the failed request once each in its text report', async () => {
+    const fabrikamApp = sandbox.teams.find((team) => team.name.startsWith('Fabrikam'))!.appIds[0]!
+    const result = await run([
+      'doctor',
+      ...keyArgs(admin()),
+      '--api-base',
+      sandbox.url,
+      '--app-id',
+      fabrikamApp,
+    ])
+    expect(result.code).toBe(1)
+    const output = result.stdout + result.stderr
+    const count = (text: string) => output.split(text).length - 1
+    expect(count(sandbox.url)).toBe(1)
+    expect(count(`GET /v1/apps/${fabrikamApp}?`)).toBe(1)
+    expect(result.stdout).toContain('answered 404 NOT_FOUND')
+  })
+
   it('with --role, exits 1 when the key cannot do what the role does', async () => {
     const result = await doctor(developer(), '--role', 'admin')
     expect(result.code).toBe(1)
@@ -347,11 +365,16 @@ describe('ascent doctor', () => {
     [['token', '--json']],
     [['token', '--lifetime', '1201']],
     [['token', '--lifetime', '60']],
-  ])('exits 2 with the usage for %j', async (argv) => {
+  ])('exits 2 with one line and where the help is for %j', async (argv) => {
     const result = await run(argv)
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toMatch(/^ascent: .+\n\nUsage:/)
+    const topic = ['doctor', 'token'].find((name) => argv.includes(name))
+    expect(result.stderr).toMatch(/^ascent: [^\n]+\n/)
+    expect(result.stderr.split('\n').slice(1)).toEqual([
+      `See ascent help${topic ? ` ${topic}` : ''}.`,
+      '',
+    ])
   })
 
   it('never repeats a key typed where an option or command was expected', async () => {
@@ -364,7 +387,7 @@ describe('ascent doctor', () => {
     ]) {
       const result = await run(argv)
       expect(result.code).toBe(2)
-      expect(result.stderr).toMatch(/^ascent: [^]+\n\nUsage:/)
+      expect(result.stderr).toMatch(/^ascent: [^]+\nSee ascent help \w+\.\n$/)
       expect(result.stderr).toContain('redacted]')
     }
   })
@@ -379,14 +402,48 @@ describe('ascent doctor', () => {
         'AuthKey_NOWHERE123.p8',
       ])
       expect(result.code).toBe(2)
-      expect(result.stderr).toMatch(
-        new RegExp(`^ascent: ${flag}: no such file: AuthKey_NOWHERE123\\.p8\n\nUsage:`),
+      expect(result.stderr).toBe(
+        `ascent: ${flag}: no such file: "AuthKey_NOWHERE123.p8"\nSee ascent help doctor.\n`,
       )
     }
     const token = await run(['token', '--individual', '--p8', 'missing/AuthKey_NOWHERE123.p8'])
     expect(token.code).toBe(2)
     expect(token.stdout).toBe('')
-    expect(token.stderr).toContain('--p8: no such file: missing/AuthKey_NOWHERE123.p8')
+    expect(token.stderr).toContain('--p8: no such file: "missing/AuthKey_NOWHERE…" (29 characters)')
+  })
+
+  it('never echoes a refused value in full, whatever it is', async () => {
+    const long = (letter: string) => letter.repeat(300)
+    for (const argv of [
+      ['doctor', long('a')],
+      [long('b')],
+      ['doctor', `--${long('c')}`],
+      ['doctor', `--${long('c')}=${long('d')}`],
+      ['doctor', '--role', long('e')],
+      ['doctor', '--api-base', `https://${long('f')}`],
+      ['doctor', '--api-base', `http://${long('g')}.example`],
+      ['token', '--scope', `GET ${long('h')} x`],
+      ['doctor', '--issuer-id', admin().issuerId!, '--p8', long('i')],
+      // Not base64 (spaces, punctuation), so redaction alone would not hide it.
+      ['doctor', '--role', 'my secret pass phrase, typed where it should not be'],
+    ]) {
+      const result = await run(argv)
+      expect(result.code, argv.join(' ').slice(0, 40)).toBe(2)
+      const [firstLine = ''] = result.stderr.split('\n')
+      expect(firstLine).not.toMatch(/([a-i])\1{24}/)
+      expect(firstLine).not.toContain('typed where it should not be')
+    }
+  })
+
+  it('allows plain http only to this computer for --api-base, as the app does', async () => {
+    for (const base of ['http://api.appstoreconnect.apple.com', 'http://10.0.0.2:4010']) {
+      const result = await run(['doctor', '--api-base', base, '--json'])
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(/only to this computer/)
+    }
+    const loopback = await doctor(admin())
+    expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:/)
+    expect(loopback.code).toBe(0)
   })
 
   it('exits 2 when the issuer ID is missing, or given for an individual key', async () => {
@@ -405,10 +462,15 @@ describe('ascent doctor', () => {
     expect(both.stderr).toContain('Individual keys have no issuer ID')
   })
 
-  it('shows the usage for --help, exit 0', async () => {
-    const result = await run(['--help'])
-    expect(result.code).toBe(0)
-    expect(result.stdout).toContain('ascent doctor')
+  it('shows the overview for --help, exit 0', async () => {
+    for (const argv of [['--help'], ['help'], ['-h']]) {
+      const result = await run(argv)
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/^Usage: ascent <command>/)
+      for (const command of ['doctor', 'token', 'teams', 'add', 'export']) {
+        expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'))
+      }
+    }
   })
 })
 
@@ -468,7 +530,7 @@ describe('ascent token', () => {
     expect(token.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/)
     const doctorRun = await run(['doctor', '--api-base', sandbox.url, '--json'], env)
     const notes = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('Note: '))
-    const repairs = notes(doctorRun.stderr).filter((line) => !line.includes(sandbox.url))
+    const repairs = notes(doctorRun.stderr).filter((line) => !line.includes('not Apple’s API'))
     expect(repairs.length).toBeGreaterThan(0)
     expect(notes(token.stderr)).toEqual(repairs)
   })
@@ -519,7 +581,7 @@ describe('the real entry points', () => {
     expect(works.code).toBe(0)
     expect(JSON.parse(works.stdout)).toMatchObject({ ok: true, code: 'ok' })
     expect(usage.code).toBe(2)
-    expect(usage.stderr).toContain('Usage:')
+    expect(usage.stderr).toContain('See ascent help token.')
   })
 
   it('bin/ascent.js asks for a build when out/main/cli.js is missing', async () => {

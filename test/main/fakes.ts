@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { isAppError } from '../../src/main/errors'
 import { createKeys, type Keys } from '../../src/main/keys'
 import { silentLogger } from '../../src/main/log'
-import type { Platform } from '../../src/main/platform'
+import type { Platform, SaveDialogRequest, Timer, UserPresence } from '../../src/main/platform'
 import type { KeychainErrorCode, SecretStore } from '../../src/main/secrets'
 import { KeychainError } from '../../src/main/secrets'
 
@@ -88,7 +88,10 @@ export function createMemorySecretStore(backend = 'Test Keychain'): MemorySecret
 export interface MemoryClipboard {
   text: string
   clears: number
-  readText: () => string
+  /** Every text main put on the clipboard, in order. */
+  written: string[]
+  readText: () => Promise<string>
+  writeText: (text: string) => Promise<void>
   clear: () => void
 }
 
@@ -96,13 +99,97 @@ export function createMemoryClipboard(text = ''): MemoryClipboard & Platform['cl
   const clipboard: MemoryClipboard = {
     text,
     clears: 0,
-    readText: () => clipboard.text,
+    written: [],
+    readText: () => Promise.resolve(clipboard.text),
+    writeText: (value) => {
+      clipboard.text = value
+      clipboard.written.push(value)
+      return Promise.resolve()
+    },
     clear: () => {
       clipboard.text = ''
       clipboard.clears += 1
     },
   }
   return clipboard
+}
+
+export interface FakeTimer extends Timer {
+  /** Delays of the timers still pending, in ms, in the order they were set. */
+  pending: () => number[]
+  /** Runs every pending timer due within `ms` from the last run, in order. */
+  advance: (ms: number) => void
+}
+
+/**
+ * Resolves once the work a timer callback started has run on (the clipboard answers
+ * asynchronously, as Electron's does): await it after `advance` before looking at the outcome.
+ */
+export function settled(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+/** Timers that run only when the test says time has passed. */
+export function createFakeTimer(): FakeTimer {
+  let elapsed = 0
+  let next = 0
+  const timers = new Map<number, { due: number; delay: number; callback: () => void }>()
+  return {
+    after(ms, callback) {
+      const id = (next += 1)
+      timers.set(id, { due: elapsed + ms, delay: ms, callback })
+      return () => timers.delete(id)
+    },
+    pending: () => [...timers.values()].map((timer) => timer.delay),
+    advance(ms) {
+      elapsed += ms
+      const due = [...timers].filter(([, timer]) => timer.due <= elapsed)
+      due.sort(([, a], [, b]) => a.due - b.due)
+      for (const [id, timer] of due) {
+        timers.delete(id)
+        timer.callback()
+      }
+    },
+  }
+}
+
+export interface FakeUserPresence extends UserPresence {
+  /** The reasons main asked with, in order. */
+  asked: string[]
+  /** What the next prompts answer (then `confirmed`). */
+  answers: ('confirmed' | 'refused' | 'unavailable')[]
+}
+
+export function createFakeUserPresence(): FakeUserPresence {
+  const presence: FakeUserPresence = {
+    asked: [],
+    answers: [],
+    confirm(reason) {
+      presence.asked.push(reason)
+      return Promise.resolve(presence.answers.shift() ?? 'confirmed')
+    },
+  }
+  return presence
+}
+
+export interface FakeSaveDialog {
+  /** What the next save dialogs answer: a path, or null for Cancel. */
+  answers: (string | null)[]
+  /** What main asked each time. */
+  requests: SaveDialogRequest[]
+  chooseSavePath: (request: SaveDialogRequest) => Promise<string | null>
+}
+
+export function createFakeSaveDialog(): FakeSaveDialog {
+  const dialog: FakeSaveDialog = {
+    answers: [],
+    requests: [],
+    chooseSavePath(request) {
+      dialog.requests.push(request)
+      return Promise.resolve(dialog.answers.shift() ?? null)
+    },
+  }
+  return dialog
 }
 
 export interface FakeClock {
@@ -137,7 +224,11 @@ export function generateAppleKey(): { pem: string; publicPem: string } {
 export function createHeadlessKeys(dataDir: string, secrets: SecretStore): Keys {
   return createKeys({
     secrets,
-    clipboard: { readText: () => '', clear: () => undefined },
+    clipboard: {
+      readText: () => Promise.resolve(''),
+      writeText: () => Promise.resolve(),
+      clear: () => undefined,
+    },
     now: Date.now,
     dataDir,
     log: silentLogger,

@@ -12,6 +12,7 @@
  *                                       stuckProcessing, processing, missingCompliance, failed, invalid } }
  *   sandbox.admin                     setFaults(rules) · addFaults(...rules) · clearFaults() · faults()
  *                                     revokeKey(keyId) · unrevokeKey(keyId)
+ *                                     setAgreementsSigned(issuerId, signed)
  *                                     setHourlyLimit(n) · setRetryAfter(send) · resetRateLimits()
  *                                     requestLog() · resetRequestLog()
  *                                     waitForRequest(test) · waitUntilSettled()   (events, not pauses)
@@ -103,6 +104,8 @@ export interface SandboxAdmin {
   faults(): FaultRule[]
   revokeKey(keyId: string): void
   unrevokeKey(keyId: string): void
+  /** Signs (or lets expire) the team's agreements: its keys' requests answer 403 until signed. */
+  setAgreementsSigned(issuerId: string, signed: boolean): void
   setHourlyLimit(limit: number): void
   /** Whether a 429 carries `Retry-After`. */
   setRetryAfter(send: boolean): void
@@ -281,6 +284,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults: () => server.faults.list(),
       revokeKey: (keyId) => server.setRevoked(keyId, true),
       unrevokeKey: (keyId) => server.setRevoked(keyId, false),
+      setAgreementsSigned: (issuerId, signed) => {
+        const team = teams.find((candidate) => candidate.issuerId === issuerId)
+        if (!team) throw new Error(`Unknown team ${issuerId}`)
+        team.agreementsSigned = signed
+        // Individual keys belong to a team too: the team's agreements bind them as well.
+        for (const key of team.keys) {
+          const state = keyStates.get(key.keyId)
+          if (state) state.agreementsSigned = signed
+        }
+      },
       setHourlyLimit: (limit) => {
         server.hourlyLimit = limit
       },

@@ -41,6 +41,8 @@ export const STORED_TYPES = [
   'appStoreVersions',
   'buildBetaDetails',
   'buildIcons',
+  'betaTesters',
+  'betaBuildLocalizations',
   'users',
 ] as const
 

@@ -269,6 +269,56 @@ const NEWEST_EXTERNAL_STATES = [
   'BETA_REJECTED',
 ] as const
 
+// prettier-ignore
+const FIRST_NAMES = [
+  'Alex', 'Priya', 'Jonas', 'Mei', 'Carlos', 'Aisha', 'Tom', 'Lena', 'Kenji', 'Sofia', 'Omar',
+  'Hannah', 'Lucas', 'Ines', 'Noah', 'Zoe', 'Arjun', 'Elif', 'Mateo', 'Freya',
+]
+// prettier-ignore
+const LAST_NAMES = [
+  'Nguyen', 'Schmidt', 'Garcia', 'Kowalski', 'Okoye', 'Larsen', 'Rossi', 'Silva', 'Kim', 'Dubois',
+  'Haddad', 'Novak', 'Tanaka', 'Murphy', 'Brandt', 'Costa',
+]
+const TESTER_STATES = ['INSTALLED', 'INSTALLED', 'INSTALLED', 'ACCEPTED', 'INVITED', 'NOT_INVITED']
+/** Builds per app, newest first, that carry "What to Test" notes. */
+const TEST_NOTES_PER_APP = 40
+const TEST_NOTES = [
+  {
+    en: 'New in {version}: the redesigned {app} home screen. Please check that your saved items appear in the right order, and tell us if anything is slower than before.',
+    de: 'Neu in {version}: der überarbeitete Startbildschirm von {app}. Bitte prüft, ob eure gespeicherten Einträge in der richtigen Reihenfolge erscheinen.',
+  },
+  {
+    en: 'Fixes the crash when opening {app} from a notification. Try opening it from notifications and widgets, with and without an internet connection.',
+    de: 'Behebt den Absturz beim Öffnen von {app} aus einer Mitteilung. Bitte aus Mitteilungen und Widgets öffnen, mit und ohne Internet.',
+  },
+  {
+    en: 'Sync is rewritten in this build. Sign in on two devices, change something on one, and check it arrives on the other within a minute.',
+    de: 'Die Synchronisierung ist in diesem Build neu. Auf zwei Geräten anmelden, auf einem etwas ändern und prüfen, ob es auf dem anderen ankommt.',
+  },
+  {
+    en: 'Accessibility pass: VoiceOver labels, Dynamic Type up to the largest sizes, and Reduce Motion. Feedback from VoiceOver users is especially welcome.',
+    de: 'Barrierefreiheit: VoiceOver-Beschriftungen, dynamische Schrift bis zur größten Stufe und „Bewegung reduzieren“.',
+  },
+  {
+    en: 'Performance build. Scroll through long lists and search; note the device and what you were doing if it stutters.',
+    de: 'Performance-Build. Durch lange Listen scrollen und suchen; bei Rucklern bitte Gerät und Situation notieren.',
+  },
+]
+
+/** How many testers a group has: a team's own people inside, many more through a public link. */
+function testerCount(group: string, plan: AppPlan, random: Random): number {
+  switch (group) {
+    case 'Internal Testers':
+      return random.int(4, 9)
+    case 'QA':
+      return random.int(2, 6)
+    case 'Public Beta':
+      return plan.big ? 640 : random.int(25, 180)
+    default:
+      return random.int(3, 12)
+  }
+}
+
 interface AppPlan {
   name: string
   bundleId: string
@@ -288,10 +338,13 @@ interface PlannedBuild {
 class Seeder {
   readonly store = new Store()
   private readonly random: Random
+  /** Testers and test notes draw from their own sequence: the rest of the seed stays as it was. */
+  private readonly testing: Random
   private readonly now: number
 
   constructor(seed: number, now: number) {
     this.random = new Random(seed)
+    this.testing = new Random(seed ^ 0x7e57f117)
     this.now = Math.floor(now / 1000) * 1000
   }
 
@@ -543,6 +596,7 @@ class Seeder {
         app: app.id,
         buildBetaDetail: id,
         betaGroups: [],
+        betaBuildLocalizations: [],
         appStoreVersion: null,
         icons: [],
       },
@@ -629,6 +683,7 @@ class Seeder {
       })
     }
     const internallyTested = new Set<string>()
+    const domain = app.attributes.bundleId as string
     for (const group of groups) {
       const linkId = group.publicLink
         ? this.random.chars(UPPER_ALNUM + 'abcdefghijklmnopqrstuvwxyz', 8)
@@ -667,8 +722,77 @@ class Seeder {
         ;(build.relationships.betaGroups as string[]).push(row.id)
         if (group.internal) internallyTested.add(build.id)
       }
+      this.addTesters(app, row, testerCount(group.name, plan, this.testing), domain)
     }
     for (const build of builds) this.addBetaDetail(build, externalState, internallyTested)
+    this.addTestNotes(app, plan, newestFirst)
+  }
+
+  /** A group's testers: people invited by email, or (public link) who joined through it. */
+  private addTesters(app: Row, group: Row, count: number, domain: string): void {
+    const publicLink = group.attributes.publicLinkEnabled === true
+    const internal = group.attributes.isInternalGroup === true
+    for (let index = 0; index < count; index++) {
+      const first = this.testing.pick(FIRST_NAMES)
+      const last = this.testing.pick(LAST_NAMES)
+      const joined = publicLink && this.testing.chance(0.7)
+      const tester: Row = {
+        type: 'betaTesters',
+        id: this.testing.uuid(),
+        teamId: app.teamId,
+        appId: app.id,
+        attributes: {
+          firstName: first,
+          lastName: last,
+          email: internal
+            ? `${first}.${last}@${domain.split('.')[1] ?? 'example'}.example`.toLowerCase()
+            : `${first}.${last}.${index}@testers.example`.toLowerCase(),
+          inviteType: joined ? 'PUBLIC_LINK' : 'EMAIL',
+          state: this.testing.pick(TESTER_STATES),
+        },
+        relationships: { apps: [app.id], betaGroups: [group.id], builds: [] },
+      }
+      this.store.add(tester)
+      ;(group.relationships.betaTesters as string[]).push(tester.id)
+    }
+  }
+
+  /**
+   * "What to Test": the notes App Store Connect asks for before a build goes to external testers,
+   * on the newest testable builds, in the app's primary language (some apps add German).
+   */
+  private addTestNotes(app: Row, plan: AppPlan, newestFirst: readonly Row[]): void {
+    const locales =
+      app.attributes.primaryLocale === 'de-DE' || this.testing.chance(0.3)
+        ? ['en-US', 'de-DE']
+        : ['en-US']
+    for (const build of newestFirst.slice(0, TEST_NOTES_PER_APP)) {
+      const prv = this.store.get(
+        'preReleaseVersions',
+        build.relationships.preReleaseVersion as string,
+      )
+      const version = (prv?.attributes.version as string | undefined) ?? ''
+      const note = this.testing.pick(TEST_NOTES)
+      const ids: string[] = []
+      for (const locale of locales) {
+        const row: Row = {
+          type: 'betaBuildLocalizations',
+          id: this.testing.uuid(),
+          teamId: app.teamId,
+          appId: app.id,
+          attributes: {
+            locale,
+            whatsNew: (locale === 'de-DE' ? note.de : note.en)
+              .replace('{app}', plan.name.split(' ').slice(1).join(' ') || plan.name)
+              .replace('{version}', version),
+          },
+          relationships: { build: build.id },
+        }
+        this.store.add(row)
+        ids.push(row.id)
+      }
+      build.relationships.betaBuildLocalizations = ids
+    }
   }
 
   private addBetaDetail(

@@ -146,6 +146,10 @@ export class SandboxServer {
         else response.destroy()
       })
     })
+    // Node's 5 s leaves a client (undici expires idle connections 1 s before the server's hint)
+    // a one-second margin, which a loaded test machine's stalls exceed: the client then reuses a
+    // connection the server just closed (ECONNRESET). Closing the sandbox still drops them all.
+    this.server.keepAliveTimeout = 65_000
   }
 
   get url(): string {

@@ -3,31 +3,14 @@ import { z } from 'zod'
 import type { Logger } from '../log'
 import { silentLogger } from '../log'
 import type { SigningIdentity, TokenSigner } from '../tokens'
-import type {
-  AppStoreVersionSummary,
-  AppSummary,
-  BetaGroupSummary,
-  BuildDetail,
-  BuildRow,
-  ResponseContext,
-} from './domain'
-import {
-  Included,
-  newestFirst,
-  parseBody,
-  toAppStoreVersion,
-  toAppSummary,
-  toBetaGroup,
-  toBuildDetail,
-  toBuildRow,
-} from './domain'
+import type { AppSummary, BuildDetail, BuildRow, ResponseContext } from './domain'
+import { Included, newestFirst, parseBody, toAppSummary, toBuildDetail, toBuildRow } from './domain'
 import type { AscRequest } from './requests'
 import { PAGE_LIMIT, requests, requestTarget } from './requests'
 import type { RetryPolicy } from './retry'
 import { DEFAULT_RETRY_POLICY } from './retry'
 import {
   appSchema,
-  appStoreVersionSchema,
   betaGroupSchema,
   buildSchema,
   collectionDocument,
@@ -94,8 +77,32 @@ export interface ProbeResult {
   total: number | null
 }
 
+/** A collection read to its end: the resources, mapped, and Apple's count of them. */
+export interface Collection<R> {
+  items: R[]
+  /** How many resources Apple says there are; null when it did not say. */
+  total: number | null
+}
+
 /** Everything the screens and the key check read, for one key. */
 export interface AscKeyClient {
+  /**
+   * Every page of a collection request (following `links.next` as Apple wrote it), each resource
+   * read with `schema` and mapped: how a resource declared outside this module reads Apple.
+   */
+  collection<S extends z.ZodType, R>(
+    request: AscRequest,
+    schema: S,
+    map: (item: z.infer<S>, included: Included) => R,
+    options?: CallOptions,
+  ): Promise<Collection<R>>
+  /** One resource (`GET /v1/{type}/{id}`), read with `schema` and mapped. */
+  instance<S extends z.ZodType, R>(
+    request: AscRequest,
+    schema: S,
+    map: (item: z.infer<S>, included: Included) => R,
+    options?: CallOptions,
+  ): Promise<R>
   /** Every app of the team (one request up to 200 apps), sorted by name. */
   listApps(options?: CallOptions): Promise<AppSummary[]>
   getApp(appId: string, options?: CallOptions): Promise<AppSummary>
@@ -113,10 +120,8 @@ export interface AscKeyClient {
    * their build counts, then loads the builds of groups of versions side by side.
    */
   listAllBuilds(appId: string, options?: CallOptions): Promise<BuildRow[]>
-  /** One build with its beta groups, pre-release version, beta detail and App Store version. */
+  /** One build with its pre-release version, beta detail and App Store version. */
   getBuild(buildId: string, options?: CallOptions): Promise<BuildDetail>
-  listBetaGroups(appId: string, options?: CallOptions): Promise<BetaGroupSummary[]>
-  listAppStoreVersions(appId: string, options?: CallOptions): Promise<AppStoreVersionSummary[]>
   /** `GET /v1/apps?limit=1`: any working key may do this. */
   probeApps(options?: CallOptions): Promise<ProbeResult>
   /** `GET /v1/betaGroups?limit=1`: TestFlight access. */
@@ -283,6 +288,14 @@ function keyClient(
   }
 
   return {
+    async collection(request, schema, map, call = {}) {
+      const { items, total } = await fetchPages(urlOf(request), schema, map, call)
+      return { items, total }
+    },
+    async instance(request, schema, map, call = {}) {
+      const { data, included } = await fetchInstance(request, schema, call)
+      return map(data, included)
+    },
     listApps: (call = {}) => fetchAll(requests.apps(pageLimit), appSchema, toAppSummary, call),
     async getApp(appId, call = {}) {
       const { data, included } = await fetchInstance(requests.app(appId), appSchema, call)
@@ -300,15 +313,6 @@ function keyClient(
       const { data, included } = await fetchInstance(requests.build(buildId), buildSchema, call)
       return toBuildDetail(data, included)
     },
-    listBetaGroups: (appId, call = {}) =>
-      fetchAll(requests.betaGroups(appId, pageLimit), betaGroupSchema, toBetaGroup, call),
-    listAppStoreVersions: (appId, call = {}) =>
-      fetchAll(
-        requests.appStoreVersions(appId, pageLimit),
-        appStoreVersionSchema,
-        toAppStoreVersion,
-        call,
-      ),
     probeApps: (call) =>
       probe(requests.probeApps(), appSchema.pick({ type: true, id: true }), call),
     probeTestFlight: (call) =>

@@ -69,21 +69,9 @@ export interface BuildRow {
   iconTemplateUrl: string | null
 }
 
-export interface BetaGroupSummary {
-  id: string
-  name: string
-  isInternal: boolean
-  hasAccessToAllBuilds: boolean | null
-  publicLinkEnabled: boolean | null
-  publicLink: string | null
-  feedbackEnabled: boolean | null
-  createdAt: number | null
-}
-
 export interface BuildDetail extends BuildRow {
   lsMinimumSystemVersion: string | null
   autoNotifyEnabled: boolean | null
-  betaGroups: BetaGroupSummary[]
   appStoreVersion: AppStoreVersionSummary | null
 }
 
@@ -119,10 +107,14 @@ export function parseBody<T extends z.ZodType>(
   return parsed.data
 }
 
+/** A resource schema: `type` is one literal, so an included resource is read by type and id. */
+export type ResourceSchema = z.ZodObject<{ type: z.ZodLiteral<string>; id: z.ZodString }>
+
 /** The `included` array of one response, read by type and id. */
 export class Included {
   private readonly raw = new Map<string, IncludedResource>()
-  private readonly parsed = new Map<string, unknown>()
+  /** Per schema (a resource may be read by a narrow schema of its own), by `type:id`. */
+  private readonly parsed = new Map<z.ZodType, Map<string, unknown>>()
 
   constructor(
     included: readonly IncludedResource[] | undefined,
@@ -135,19 +127,28 @@ export class Included {
     type: T,
     ref: { type: string; id: string } | null | undefined,
   ): ResourceOf<T> | null {
+    const schema: ResourceSchema = RESOURCE_SCHEMAS[type]
+    return this.read(schema, ref) as ResourceOf<T> | null
+  }
+
+  /** The resource `ref` points at, read with `schema`; null when it is not included. */
+  read<S extends ResourceSchema>(
+    schema: S,
+    ref: { type: string; id: string } | null | undefined,
+  ): z.infer<S> | null {
+    const type = schema.shape.type.value
     if (!ref || ref.type !== type) return null
     const key = `${type}:${ref.id}`
-    const done = this.parsed.get(key)
-    if (done) return done as ResourceOf<T>
+    let parsed = this.parsed.get(schema)
+    if (!parsed) {
+      parsed = new Map()
+      this.parsed.set(schema, parsed)
+    }
+    if (parsed.has(key)) return parsed.get(key) as z.infer<S>
     const raw = this.raw.get(key)
     if (!raw) return null
-    const resource = parseBody(
-      RESOURCE_SCHEMAS[type],
-      raw,
-      this.context,
-      `included(${type}:${ref.id})`,
-    ) as ResourceOf<T>
-    this.parsed.set(key, resource)
+    const resource = parseBody(schema, raw, this.context, `included(${key})`)
+    parsed.set(key, resource)
     return resource
   }
 
@@ -230,20 +231,6 @@ export function toBuildRow(resource: ResourceOf<'builds'>, included: Included): 
   }
 }
 
-export function toBetaGroup(resource: ResourceOf<'betaGroups'>): BetaGroupSummary {
-  const attributes = resource.attributes
-  return {
-    id: resource.id,
-    name: attributes.name,
-    isInternal: attributes.isInternalGroup ?? false,
-    hasAccessToAllBuilds: attributes.hasAccessToAllBuilds ?? null,
-    publicLinkEnabled: attributes.publicLinkEnabled ?? null,
-    publicLink: attributes.publicLink ?? null,
-    feedbackEnabled: attributes.feedbackEnabled ?? null,
-    createdAt: time(attributes.createdDate),
-  }
-}
-
 export function toBuildDetail(resource: ResourceOf<'builds'>, included: Included): BuildDetail {
   const relationships = resource.relationships
   const betaDetail = included.get('buildBetaDetails', relationships?.buildBetaDetail?.data)
@@ -252,7 +239,6 @@ export function toBuildDetail(resource: ResourceOf<'builds'>, included: Included
     ...toBuildRow(resource, included),
     lsMinimumSystemVersion: resource.attributes.lsMinimumSystemVersion ?? null,
     autoNotifyEnabled: betaDetail?.attributes?.autoNotifyEnabled ?? null,
-    betaGroups: included.all('betaGroups', relationships?.betaGroups?.data).map(toBetaGroup),
     appStoreVersion: appStoreVersion ? toAppStoreVersion(appStoreVersion) : null,
   }
 }

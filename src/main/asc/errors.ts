@@ -1,3 +1,4 @@
+import type { CodesOf } from '../../shared/errors'
 import { AppError } from '../errors'
 
 /**
@@ -73,7 +74,7 @@ const MESSAGES: { [K in AscFailureKind]: (failure: Extract<AscFailure, { kind: K
  */
 export class AscError extends AppError {
   constructor(readonly failure: AscFailure) {
-    super(`asc.${failure.kind}`, message(failure))
+    super(`asc.${failure.kind}` satisfies CodesOf<'asc'>, message(failure))
     this.name = 'AscError'
   }
 

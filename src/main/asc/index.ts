@@ -10,12 +10,18 @@
  *   asc.usage(identity) // { rateLimit: { limit, remaining } | null, clockOffsetSeconds }
  */
 export { createAscClient, groupVersions, scopeChunks } from './client'
-export type { AscClient, AscClientOptions, AscKeyClient, BuildPage, ProbeResult } from './client'
+export type {
+  AscClient,
+  AscClientOptions,
+  AscKeyClient,
+  BuildPage,
+  Collection,
+  ProbeResult,
+} from './client'
 export type {
   AppStoreVersionSummary,
   AppSummary,
   AppVersionState,
-  BetaGroupSummary,
   BuildAudienceType,
   BuildDetail,
   BuildRow,
@@ -25,15 +31,27 @@ export type {
   ProcessingState,
   ReleaseType,
 } from './domain'
-export { newestFirst } from './domain'
+export { Included, newestFirst } from './domain'
+export type { ResourceSchema } from './domain'
 export { AscError, classifyNetworkError, isAscError } from './errors'
 export type { AscFailure, AscFailureKind, BadResponseReason, NetworkReason } from './errors'
 export { earliestHttpDate, parseRateLimit, parseRetryAfter } from './headers'
-export { PAGE_LIMIT, requests, requestTarget } from './requests'
+export { get, INCLUDED_LIMIT, PAGE_LIMIT, requests, requestTarget } from './requests'
 export type { AscRequest } from './requests'
 export { DEFAULT_RETRY_POLICY, retryDelayMs } from './retry'
 export type { RetryPolicy } from './retry'
 export type { Known } from './schemas'
-export { UNKNOWN } from './schemas'
+export {
+  APP_VERSION_STATES,
+  betaGroupSchema,
+  dateTime,
+  knownOr,
+  PLATFORMS,
+  resourceRef,
+  toMany,
+  toOne,
+  UNKNOWN,
+} from './schemas'
 export { requestScope } from './scope'
 export type { CallOptions, KeyUsage, RequestCounts, Sleep } from './transport'
+export type { Lane } from './queue'

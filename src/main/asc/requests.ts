@@ -36,25 +36,15 @@ export const BUILD_ROW_FIELDS = [
   'preReleaseVersion',
   'buildBetaDetail',
 ]
-const BUILD_DETAIL_FIELDS = [
-  ...BUILD_ROW_FIELDS,
-  'lsMinimumSystemVersion',
-  'betaGroups',
-  'appStoreVersion',
-]
+const BUILD_DETAIL_FIELDS = [...BUILD_ROW_FIELDS, 'lsMinimumSystemVersion', 'appStoreVersion']
 const PRE_RELEASE_VERSION_FIELDS = ['version', 'platform']
 const BUILD_BETA_DETAIL_FIELDS = ['internalBuildState', 'externalBuildState', 'autoNotifyEnabled']
-const BETA_GROUP_FIELDS = [
-  'name',
-  'createdDate',
-  'isInternalGroup',
-  'hasAccessToAllBuilds',
-  'publicLinkEnabled',
-  'publicLink',
-  'feedbackEnabled',
-]
 
-function get(path: string, query: Record<string, string | number | readonly string[]>): AscRequest {
+/** `GET path?query`, lists written comma-separated as Apple's `form, explode: false` wants. */
+export function get(
+  path: string,
+  query: Record<string, string | number | readonly string[]>,
+): AscRequest {
   return {
     method: 'GET',
     path,
@@ -132,25 +122,11 @@ export const requests = {
 
   build: (buildId: string) =>
     get(`/v1/builds/${encodeURIComponent(buildId)}`, {
-      include: ['preReleaseVersion', 'buildBetaDetail', 'betaGroups', 'appStoreVersion'],
+      include: ['preReleaseVersion', 'buildBetaDetail', 'appStoreVersion'],
       'fields[builds]': BUILD_DETAIL_FIELDS,
       'fields[preReleaseVersions]': PRE_RELEASE_VERSION_FIELDS,
       'fields[buildBetaDetails]': BUILD_BETA_DETAIL_FIELDS,
-      // Apple's spec has no `fields[betaGroups]` here: included groups come whole.
       'fields[appStoreVersions]': APP_STORE_VERSION_FIELDS,
-      'limit[betaGroups]': INCLUDED_LIMIT,
-    }),
-
-  betaGroups: (appId: string, limit = PAGE_LIMIT) =>
-    get(`/v1/apps/${encodeURIComponent(appId)}/betaGroups`, {
-      'fields[betaGroups]': BETA_GROUP_FIELDS,
-      limit,
-    }),
-
-  appStoreVersions: (appId: string, limit = PAGE_LIMIT) =>
-    get(`/v1/apps/${encodeURIComponent(appId)}/appStoreVersions`, {
-      'fields[appStoreVersions]': APP_STORE_VERSION_FIELDS,
-      limit,
     }),
 
   /** The key check's harmless reads: any key may list apps; TestFlight; Admin-only users. */

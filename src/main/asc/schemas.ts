@@ -51,20 +51,21 @@ export const UNKNOWN = 'UNKNOWN'
 /** A value of an Apple enum, or `UNKNOWN` for one added after spec 3.8.0. */
 export type Known<T extends string> = T | typeof UNKNOWN
 
-function knownOr<const T extends readonly [string, ...string[]]>(values: T) {
+/** A value of Apple's enum `values`, or `UNKNOWN` for one added since. */
+export function knownOr<const T extends readonly [string, ...string[]]>(values: T) {
   return z.union([z.enum(values), z.string().transform((): typeof UNKNOWN => UNKNOWN)])
 }
 
-const dateTime = z
+export const dateTime = z
   .string()
   .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'expected a date-time' })
 
-const resourceRef = z.object({ type: z.string(), id: z.string() })
+export const resourceRef = z.object({ type: z.string(), id: z.string() })
 const pagingMeta = z.object({
   paging: z.object({ total: z.int().nonnegative().optional() }),
 })
-const toOne = z.object({ data: resourceRef.nullish() }).optional()
-const toMany = z
+export const toOne = z.object({ data: resourceRef.nullish() }).optional()
+export const toMany = z
   .object({ data: z.array(resourceRef).optional(), meta: pagingMeta.optional() })
   .optional()
 
@@ -105,7 +106,6 @@ export const buildSchema = z.object({
     .object({
       preReleaseVersion: toOne,
       buildBetaDetail: toOne,
-      betaGroups: toMany,
       appStoreVersion: toOne,
     })
     .optional(),

@@ -37,6 +37,8 @@ export interface CallOptions {
   signal?: AbortSignal
   /** Request strings the token is limited to (see `requestScope`); none for a full token. */
   scope?: readonly string[]
+  /** Work the user did not ask for: it waits behind the user's requests (see queue.ts). */
+  background?: boolean
   /**
    * After a 401, mint a fresh token and try once more (default true). A probe whose only question
    * is whether a token is accepted turns this off: its 401 is the answer.
@@ -255,6 +257,7 @@ export function createTransport(options: TransportOptions): Transport {
         () => attempt(identity, state, url, request, call),
         call.signal,
         canceled,
+        call.background ? 'background' : 'user',
       )
       if (outcome.ok) return outcome.response
       const failure = outcome.failure

@@ -13,11 +13,6 @@ export function toAppRow(app: AppSummary): AppRow {
     bundleId: app.bundleId,
     sku: app.sku,
     platforms: [...app.platforms],
-    appStoreVersions: app.latestVersions.map((version) => ({
-      versionString: version.versionString,
-      platform: version.platform,
-      state: version.state,
-    })),
   }
 }
 
@@ -45,13 +40,6 @@ export function toBuildDetail(build: AscBuildDetail): BuildDetail {
     lsMinimumSystemVersion: build.lsMinimumSystemVersion,
     autoNotifyEnabled: build.autoNotifyEnabled,
     iconTemplateUrl: build.iconTemplateUrl,
-    betaGroups: build.betaGroups.map((group) => ({
-      id: group.id,
-      name: group.name,
-      isInternal: group.isInternal,
-      publicLinkEnabled: group.publicLinkEnabled,
-      publicLink: group.publicLink,
-    })),
     appStoreVersion: build.appStoreVersion && {
       id: build.appStoreVersion.id,
       versionString: build.appStoreVersion.versionString,

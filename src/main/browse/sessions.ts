@@ -29,6 +29,8 @@ export interface TeamSession extends Loads {
    * signal also aborts with the session.
    */
   focus: (appId: string) => AppLoads
+  /** The app's loads if it is the app in focus; never changes the focus. */
+  loadsOf: (appId: string) => AppLoads | null
 }
 
 export interface Sessions {
@@ -84,6 +86,7 @@ export function createSessions(): Sessions {
         focused = { ...createLoads(loads.signal), appId }
         return focused
       },
+      loadsOf: (appId) => (focused?.appId === appId ? focused : null),
     }
     return { session, abort: loads.abort }
   }

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path'
+import type { webcrypto } from 'node:crypto'
+import { basename, resolve } from 'node:path'
 import type { KeyType } from '../../shared/keys'
 import { keyIdFromFileName } from '../../shared/keys'
 import type { PrivateKeyStatus } from '../diagnosis'
@@ -8,8 +9,10 @@ import {
   parseKeyBytes,
   parseKeyText,
   readKeyFile,
+  type ParsedKey,
   type ParseResult,
 } from '../keys'
+import { quoteRefused } from './echo'
 
 /**
  * The key the command line works with, from flags, the conventional CI variables or a fastlane
@@ -34,9 +37,15 @@ export interface ResolvedKey {
   keyIdFromFileName: string | null
   privateKey: PrivateKeyStatus
   /** A non-extractable signing key; null when the private key was refused. */
-  signingKey: CryptoKey | null
+  signingKey: webcrypto.CryptoKey | null
   /** What intake repaired or converted on the way in. */
   notes: string[]
+  /** The parsed key, PEM included, when asked for (`ascent add` saves it); zero its `pem`. */
+  parsed: ParsedKey | null
+  /** Where the key came from: a file (--p8, --fastlane-json) or ASC_KEY_P8_BASE64. */
+  source: 'file' | 'environment'
+  /** The file's name, when it came from one. */
+  fileName: string | null
 }
 
 export type KeyResolution = { ok: true; key: ResolvedKey } | { ok: false; usage: string }
@@ -60,7 +69,7 @@ async function readKey(
       // A path that leads nowhere is a mistyped argument, not a finding about a key.
       if (read.refusal.code === 'intake.file_missing') {
         return {
-          usage: `${args.p8 !== undefined ? '--p8' : '--fastlane-json'}: no such file: ${path}`,
+          usage: `${args.p8 !== undefined ? '--p8' : '--fastlane-json'}: no such file: ${quoteRefused(path)}`,
         }
       }
       return { parsed: { ok: false, refusal: read.refusal }, fileName: path }
@@ -83,20 +92,23 @@ export async function resolveKey(
   args: KeyArguments,
   env: Environment,
   cwd: string,
+  options: { keepKey?: boolean } = {},
 ): Promise<KeyResolution> {
   const read = await readKey(args, env, cwd)
   if ('usage' in read) return { ok: false, usage: read.usage }
   const { parsed, fileName } = read
-  // The command line signs with the key object and stores nothing: the PEM copy is not needed.
-  if (parsed.ok) parsed.key.pem.fill(0)
+  // Only `ascent add` stores the key; otherwise the command line signs with the key object and
+  // the PEM copy is not needed.
+  if (parsed.ok && !options.keepKey) parsed.key.pem.fill(0)
   const prefill = parsed.ok ? parsed.key.prefill : { keyId: null, issuerId: null, keyType: null }
   const fromFileName = fileName ? keyIdFromFileName(fileName) : null
+  const refuse = (usage: string): KeyResolution => {
+    if (parsed.ok) parsed.key.pem.fill(0)
+    return { ok: false, usage }
+  }
 
   if (args.individual && present(args.issuerId)) {
-    return {
-      ok: false,
-      usage: 'Individual keys have no issuer ID: drop --issuer-id or --individual.',
-    }
+    return refuse('Individual keys have no issuer ID: drop --issuer-id or --individual.')
   }
   const issuerId = args.individual
     ? undefined
@@ -114,18 +126,14 @@ export async function resolveKey(
   // A refused key is the finding to report, whatever else is missing.
   if (parsed.ok) {
     if (!keyId) {
-      return {
-        ok: false,
-        usage:
-          'No key ID: pass --key-id (10 characters, as in AuthKey_XXXXXXXXXX.p8) or set ASC_KEY_ID.',
-      }
+      return refuse(
+        'No key ID: pass --key-id (10 characters, as in AuthKey_XXXXXXXXXX.p8) or set ASC_KEY_ID.',
+      )
     }
     if (!keyType) {
-      return {
-        ok: false,
-        usage:
-          'No issuer ID: pass --issuer-id or set ASC_ISSUER_ID; for an individual key, pass --individual.',
-      }
+      return refuse(
+        'No issuer ID: pass --issuer-id or set ASC_ISSUER_ID; for an individual key, pass --individual.',
+      )
     }
   }
 
@@ -134,6 +142,8 @@ export async function resolveKey(
     issuerId: issuerId ?? '',
     keyId: keyId ?? '',
     keyIdFromFileName: fromFileName,
+    source: fileName === null ? ('environment' as const) : ('file' as const),
+    fileName: fileName === null ? null : basename(fileName),
   }
   if (!parsed.ok) {
     const { refusal } = parsed
@@ -144,6 +154,7 @@ export async function resolveKey(
         privateKey: { ok: false, diagnosis: privateKeyInvalid(refusal.message, refusal.fix) },
         signingKey: null,
         notes: [],
+        parsed: null,
       },
     }
   }
@@ -154,6 +165,7 @@ export async function resolveKey(
       privateKey: { ok: true, fingerprint: parsed.key.fingerprint },
       notes: parsed.key.notes,
       signingKey: await importSigningKey(parsed.key.privateKey),
+      parsed: options.keepKey ? parsed.key : null,
     },
   }
 }

@@ -20,14 +20,19 @@ export interface DoctorReport {
   apiBase: string
 }
 
-export function reportJson(report: DoctorReport): string {
-  return `${JSON.stringify({
+/** The report as the one JSON object `--json` prints. */
+export function reportObject(report: DoctorReport): Record<string, unknown> {
+  return {
     ...report.diagnosis,
     steps: report.steps,
     warnings: report.warnings,
     key: report.key,
     apiBase: report.apiBase,
-  })}\n`
+  }
+}
+
+export function reportJson(report: DoctorReport): string {
+  return `${JSON.stringify(reportObject(report))}\n`
 }
 
 const MARKS: Record<CheckStepState, string> = {
@@ -38,11 +43,17 @@ const MARKS: Record<CheckStepState, string> = {
   running: '…',
 }
 
-function factsLine(facts: DiagnosisFacts): string | null {
+/** The facts, each said once: a request the diagnosis already names is not repeated. */
+function factsLine(facts: DiagnosisFacts, said: string): string | null {
   const parts: string[] = []
   if (facts.request) {
     const answer = [facts.httpStatus, facts.appleErrorCode].filter((part) => part !== undefined)
-    parts.push(answer.length > 0 ? `${facts.request} → ${answer.join(' ')}` : facts.request)
+    const named = said.includes(facts.request)
+    if (answer.length > 0) {
+      parts.push(named ? `answered ${answer.join(' ')}` : `${facts.request} → ${answer.join(' ')}`)
+    } else if (!named) {
+      parts.push(facts.request)
+    }
   }
   if (facts.retryAfterSeconds !== undefined) parts.push(`retry after ${facts.retryAfterSeconds} s`)
   const offset = facts.clockOffsetSeconds
@@ -61,7 +72,7 @@ function factsLine(facts: DiagnosisFacts): string | null {
 function block(diagnosis: Diagnosis, mark: string): string[] {
   const lines = [`${mark} ${diagnosis.title} [${diagnosis.code}]`, `  ${diagnosis.detail}`]
   diagnosis.hints.forEach((hint, index) => lines.push(`  ${index + 1}. ${hint}`))
-  const facts = factsLine(diagnosis.facts)
+  const facts = factsLine(diagnosis.facts, `${diagnosis.title}\n${diagnosis.detail}`)
   if (facts) lines.push(`  ${facts}`)
   return lines
 }

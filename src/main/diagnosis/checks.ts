@@ -1,4 +1,5 @@
 import type { ParsedRequestOf } from '../../shared/contract'
+import type { RotationAnswer } from '../../shared/contract/key-life'
 import type { CheckReport } from '../../shared/contract/keys'
 import type { TeamSummary } from '../../shared/contract/teams'
 import type { Diagnosis } from '../../shared/diagnosis'
@@ -6,13 +7,17 @@ import type { Role } from '../../shared/keys'
 import { REIMPORT_CODES } from '../../shared/keys'
 import type { AscClient } from '../asc'
 import { AppError, isAppError } from '../errors'
-import type { Keys } from '../keys'
+import type { CheckVerdict, Keys, Via } from '../keys'
+import { revokeReminder } from '../keys'
 import type { Platform } from '../platform'
 import type { SigningIdentity, TokenSigner } from '../tokens'
 import * as copy from './copy'
-import type { PrivateKeyStatus } from './engine'
+import type { Surface } from './copy'
+import type { CheckOutcome, PrivateKeyStatus } from './engine'
 import { checkCanceled, runKeyCheck } from './engine'
-import { suggestedName } from './role'
+import type { SeenApp } from './naming'
+import { suggestTeamName } from './naming'
+import { inferRole } from './role'
 
 /**
  * The live check behind the wizard, the save that only takes what a passed check verified, and
@@ -30,6 +35,10 @@ export interface KeyChecksOptions {
   tokens: TokenSigner
   now: () => number
   notify: Platform['notify']
+  /** Whose controls the hints name: the app's (default) or the command line's flags. */
+  surface?: Surface
+  /** Who saves and checks, for the teams' history: the app (default) or `ascent`. */
+  via?: Via
 }
 
 export interface KeyChecks {
@@ -38,6 +47,8 @@ export interface KeyChecks {
   /** Aborts a running check and forgets any check under this ID. Unknown IDs are ignored. */
   cancel: (checkId: string) => void
   save: (request: ParsedRequestOf<'keys:save'>) => Promise<TeamSummary>
+  /** Replace Key: the team moves to the key a passed check verified (see KeyStore.rotate). */
+  rotate: (request: ParsedRequestOf<'keys:rotate'>) => Promise<RotationAnswer>
   recheck: (teamId: string) => Promise<Diagnosis>
   /** Aborts everything running (at quit). */
   dispose: () => void
@@ -50,6 +61,7 @@ const MAX_FINISHED_CHECKS = 50
 
 interface RunningCheck {
   state: 'running'
+  draftId: string
   controller: AbortController
 }
 
@@ -61,15 +73,39 @@ interface FinishedCheck {
   identity: SigningIdentity | null
   role: Role | null
   roleVerified: boolean
+  /** Apple accepted the key (it may be saved), perhaps with the team blocked by agreements. */
   passed: boolean
+  blockedByAgreements: boolean
   finishedAt: number
 }
 
 type CheckRecord = RunningCheck | FinishedCheck
 
+/**
+ * Apple accepted the key, but an unsigned or expired agreement blocks the team's API: the key is
+ * good, and may be saved, marked blocked until a check passes.
+ */
+export function blockedByAgreements(outcome: CheckOutcome): boolean {
+  return outcome.authenticated && outcome.diagnosis.code === 'access.agreements'
+}
+
+/** What a check of a saved key means for the team's status (see KeyStore.recordCheck). */
+export function verdictOf(outcome: CheckOutcome, via: Via): CheckVerdict {
+  const { diagnosis } = outcome
+  const detail = `${diagnosis.title}. ${diagnosis.hints[0] ?? ''}`.trim()
+  const base = { code: diagnosis.code, detail, via }
+  // Only Apple's refusal marks a key rejected: a network or server failure says nothing about
+  // the key, and must not turn a good key red.
+  if (blockedByAgreements(outcome)) return { ...base, outcome: 'blocked' }
+  if (outcome.authenticated) return { ...base, outcome: 'accepted' }
+  if (diagnosis.code === 'auth.rejected') return { ...base, outcome: 'rejected' }
+  return { ...base, outcome: 'inconclusive' }
+}
+
 export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
   const { keys, now } = options
-  const env = { asc: options.asc, tokens: options.tokens }
+  const via = options.via ?? 'app'
+  const env = { asc: options.asc, tokens: options.tokens, surface: options.surface }
   const records = new Map<string, CheckRecord>()
   const rechecks = new Set<AbortController>()
 
@@ -110,6 +146,33 @@ export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
     return { ...record, identity: record.identity }
   }
 
+  /** The apps the key sees, for the suggested name; null when they cannot be listed. */
+  async function appsSeen(
+    identity: SigningIdentity,
+    signal: AbortSignal,
+  ): Promise<SeenApp[] | null> {
+    try {
+      const apps = await options.asc.forKey(identity).listApps({ signal })
+      return apps.map((app) => ({ name: app.name, bundleId: app.bundleId }))
+    } catch {
+      return null
+    }
+  }
+
+  /** A passed check whose imported key is still the one it checked. */
+  function liveCheck(checkId: string): FinishedCheck & { identity: SigningIdentity } {
+    const checked = verifiedCheck(checkId)
+    // Throws `keys.draft_expired` once the imported key was wiped (saved, discarded, 10 minutes).
+    const live = keys.draftIdentity(checked.draftId, checked.identity)
+    if (live.fingerprint !== checked.fingerprint) {
+      throw new AppError(
+        'keys.check_stale',
+        'The imported key changed after it was checked. Check it again before saving.',
+      )
+    }
+    return checked
+  }
+
   return {
     async check(request) {
       const { checkId, draftId } = request
@@ -117,10 +180,22 @@ export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
       if (records.get(checkId)?.state === 'running') {
         throw new AppError('keys.check_running', 'This check is already running.')
       }
+      // One check per imported key at a time: the newest replaces a running one (which answers
+      // keys.check_canceled), so two never send the same key's requests side by side.
+      for (const [id, record] of records) {
+        if (record.state === 'running' && record.draftId === draftId) {
+          record.controller.abort()
+          records.delete(id)
+        }
+      }
       // Throws `keys.draft_expired` when the imported key is no longer in memory.
       const { fingerprint } = keys.draftIdentity(draftId, request)
       const keyIdFromFileName = keys.getDraft(draftId)?.keyIdFromFileName ?? null
-      const running: RunningCheck = { state: 'running', controller: new AbortController() }
+      const running: RunningCheck = {
+        state: 'running',
+        draftId,
+        controller: new AbortController(),
+      }
       records.set(checkId, running)
       const { signal } = running.controller
       try {
@@ -139,32 +214,43 @@ export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
             onProgress: (steps) => options.notify('keys:checkProgress', { checkId, steps }),
           },
         )
+        const blocked = blockedByAgreements(outcome)
+        const passed = outcome.accepted || blocked
+        // Blocked, the check could read nothing that tells the role: it is the user's word.
+        const role = blocked
+          ? inferRole(request.keyType, request.role, { testFlight: null, users: null })
+          : outcome.role
+        const roleVerified = blocked ? false : outcome.roleVerified
+        const { identity } = outcome
+        const name =
+          passed && identity
+            ? suggestTeamName({
+                keyType: identity.keyType,
+                apps: outcome.accepted ? await appsSeen(identity, signal) : null,
+                taken: (await keys.savedTeams()).teams.map((team) => team.name),
+              })
+            : null
         if (signal.aborted) throw checkCanceled()
         records.set(checkId, {
           state: 'finished',
           draftId,
           fingerprint,
-          identity: outcome.identity,
-          role: outcome.role,
-          roleVerified: outcome.roleVerified,
-          passed: outcome.accepted,
+          identity,
+          role,
+          roleVerified,
+          passed,
+          blockedByAgreements: blocked,
           finishedAt: now(),
         })
-        const { identity } = outcome
         return {
           checkId,
           diagnosis: outcome.diagnosis,
           warnings: outcome.warnings,
           steps: outcome.steps,
-          canSave: outcome.accepted,
-          suggestedName: identity
-            ? suggestedName(identity.keyType, identity.issuerId, identity.keyId, {
-                role: outcome.role,
-                verified: outcome.roleVerified,
-              })
-            : null,
-          role: outcome.role,
-          roleVerified: outcome.roleVerified,
+          canSave: passed,
+          suggestedName: name,
+          role,
+          roleVerified,
         }
       } catch (error) {
         if (records.get(checkId) === running) records.delete(checkId)
@@ -179,16 +265,8 @@ export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
     },
 
     async save({ checkId, name, replaceTeamId }) {
-      const checked = verifiedCheck(checkId)
+      const checked = liveCheck(checkId)
       const { identity, draftId } = checked
-      // Throws `keys.draft_expired` once the imported key was wiped (saved, discarded, 10 minutes).
-      const live = keys.draftIdentity(draftId, identity)
-      if (live.fingerprint !== checked.fingerprint) {
-        throw new AppError(
-          'keys.check_stale',
-          'The imported key changed after it was checked. Check it again before saving.',
-        )
-      }
       let team: TeamSummary
       if (replaceTeamId) {
         const saved = await keys.identityOf(replaceTeamId)
@@ -213,10 +291,29 @@ export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
           name,
           role: checked.role,
           roleVerified: checked.roleVerified,
+          blockedByAgreements: checked.blockedByAgreements,
+          via,
         })
       }
       records.delete(checkId)
       return team
+    },
+
+    async rotate({ checkId, teamId }) {
+      const checked = liveCheck(checkId)
+      const { identity } = checked
+      const rotation = await keys.rotate(teamId, {
+        draftId: checked.draftId,
+        identity: { keyType: identity.keyType, keyId: identity.keyId, issuerId: identity.issuerId },
+        role: checked.role,
+        roleVerified: checked.roleVerified,
+        blockedByAgreements: checked.blockedByAgreements,
+      })
+      records.delete(checkId)
+      return {
+        ...rotation,
+        revoke: revokeReminder(identity.keyType, rotation.previousKeyId),
+      }
     },
 
     async recheck(teamId) {
@@ -248,14 +345,8 @@ export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
           env,
           { signal: controller.signal },
         )
-        const { diagnosis } = outcome
-        // Only Apple's refusal marks a key rejected: a network or server failure says nothing
-        // about the key, and must not turn a good key red.
-        if (outcome.authenticated) await keys.markValidated(teamId, now())
-        else if (diagnosis.code === 'auth.rejected') {
-          await keys.markRejected(teamId, `${diagnosis.title}. ${diagnosis.hints[0] ?? ''}`.trim())
-        }
-        return diagnosis
+        await keys.recordCheck(teamId, verdictOf(outcome, via))
+        return outcome.diagnosis
       } finally {
         rechecks.delete(controller)
       }

@@ -88,12 +88,14 @@ const ID_HINTS: Record<IdProblem['code'], (surface: Surface) => string[]> = {
     `Copy the issuer ID from the top of the keys list in ${KEYS_PAGE} → App Store Connect API. It looks like 57246542-96fe-1a63-e053-0824d011072a.`,
     `If the key is an individual key (Integrations → Individual API Key), it has no issuer ID: ${AS_INDIVIDUAL[surface]}.`,
   ],
-  'input.key_id_invalid': () => [
-    'Copy the key ID from the key’s row in the keys list: 10 letters and digits, such as 2X9R4HXF34.',
+  'input.key_id_invalid': (surface) => [
+    `Copy the key ID from the key’s row in the keys list: 10 letters and digits, such as 2X9R4HXF34${surface === 'cli' ? ', and pass it with --key-id' : ''}.`,
     'The key ID is also in the name of the file Apple gave you: AuthKey_2X9R4HXF34.p8.',
   ],
-  'input.ids_swapped': () => [
-    'Put the UUID (such as 57246542-96fe-1a63-e053-0824d011072a) in Issuer ID, and the 10 characters (such as 2X9R4HXF34) in Key ID.',
+  'input.ids_swapped': (surface) => [
+    surface === 'cli'
+      ? 'Pass the UUID (such as 57246542-96fe-1a63-e053-0824d011072a) with --issuer-id, and the 10 characters (such as 2X9R4HXF34) with --key-id.'
+      : 'Put the UUID (such as 57246542-96fe-1a63-e053-0824d011072a) in Issuer ID, and the 10 characters (such as 2X9R4HXF34) in Key ID.',
   ],
   'input.key_id_mismatch': () => [
     'Check which key this file belongs to: Apple names each file AuthKey_<key ID>.p8, and each .p8 works only with its own key ID.',

@@ -72,10 +72,8 @@ export interface CheckOutcome {
   identity: SigningIdentity | null
 }
 
-const CHECK_CANCELED = 'keys.check_canceled'
-
 export function checkCanceled(): AppError {
-  return new AppError(CHECK_CANCELED, 'The check was canceled; nothing was saved.')
+  return new AppError('keys.check_canceled', 'The check was canceled; nothing was saved.')
 }
 
 const NOT_CHECKED = 'Not checked: an earlier step failed.'

@@ -10,9 +10,14 @@
  *
  *   const checks = createKeyChecks({ keys, asc, tokens, now, notify })  // the IPC side
  */
-export { createKeyChecks } from './checks'
+export { blockedByAgreements, createKeyChecks, verdictOf } from './checks'
 export type { KeyChecks, KeyChecksOptions } from './checks'
-export { CLOCK_SKEW_THRESHOLD_SECONDS, describeDuration, privateKeyInvalid } from './copy'
+export {
+  CLOCK_SKEW_THRESHOLD_SECONDS,
+  describeDuration,
+  privateKeyInvalid,
+  savedKeyUnavailable,
+} from './copy'
 export type { Surface } from './copy'
 export { checkCanceled, runKeyCheck } from './engine'
 export type {
@@ -24,6 +29,8 @@ export type {
 } from './engine'
 export { diagnoseFailure, factsOf } from './failures'
 export type { DiagnosableFailure, FailureContext } from './failures'
-export { inferRole, isRoleVerified, suggestedName } from './role'
+export { inferRole, isRoleVerified } from './role'
+export { suggestTeamName } from './naming'
+export type { SeenApp } from './naming'
 export type { RoleFindings } from './role'
 export { tokenProblems } from './token-claims'

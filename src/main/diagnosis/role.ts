@@ -1,5 +1,4 @@
 import type { KeyType, Role } from '../../shared/keys'
-import { ROLE_LABELS } from '../../shared/keys'
 
 /** What the check's reads found; null where the read could not tell (it failed otherwise). */
 export interface RoleFindings {
@@ -35,19 +34,4 @@ export function inferRole(
  */
 export function isRoleVerified(role: Role | null, found: RoleFindings): boolean {
   return role === 'ADMIN' && found.users === true
-}
-
-/**
- * `Team 57246542 — Admin`, `Team 57246542`, or `Individual key 2X9R4HXF34`. The name carries the
- * role only when Apple confirmed it: a role the user merely said is not presented as a fact.
- */
-export function suggestedName(
-  keyType: KeyType,
-  issuerId: string | null,
-  keyId: string,
-  role: { role: Role | null; verified: boolean },
-): string {
-  if (keyType === 'individual' || !issuerId) return `Individual key ${keyId}`
-  const team = `Team ${issuerId.slice(0, 8)}`
-  return role.role && role.verified ? `${team} — ${ROLE_LABELS[role.role]}` : team
 }

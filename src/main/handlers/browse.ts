@@ -3,13 +3,15 @@ import type { HandlersOf } from '../ipc'
 
 type SavedKeyHandlers = Pick<HandlersOf<'teams'>, 'teams:activate' | 'teams:remove'>
 
-/** Apps and builds of the active team, served from the cache first; the team's rate-limit meter. */
-export function browseHandlers(browse: Browse): HandlersOf<'apps'> & HandlersOf<'builds'> {
+/** Every browsable resource of the active team, served from the cache first, and its refresh. */
+export function browseHandlers(browse: Browse): HandlersOf<'browse'> {
   return {
-    'apps:list': (request) => browse.apps(request),
-    'apps:activity': (request) => browse.activity(request),
-    'builds:list': (request) => browse.builds(request),
-    'builds:detail': (request) => browse.detail(request),
+    'browse:read': (request) => browse.read(request),
+    'browse:refresh': async (request) => {
+      // Answers once the refresh started: `browse:changed` tells the screens when it has landed.
+      await browse.refresh(request)
+      return null
+    },
   }
 }
 

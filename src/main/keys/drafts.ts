@@ -133,6 +133,8 @@ export function createDraftStore(options: DraftStoreOptions): DraftStore {
         notes: [...input.parsed.notes],
         clipboardHoldsKey: input.clipboardHoldsKey,
         expiresAt: new Date(expiresAtMs).toISOString(),
+        // The keys module, which knows the saved teams, fills this in.
+        savedAs: null,
       }
       const entry: Entry = {
         draft,

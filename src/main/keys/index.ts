@@ -1,6 +1,6 @@
-import type { KeyDraft } from '../../shared/contract/keys'
+import type { IntakeOutcome, KeyDraft } from '../../shared/contract/keys'
 import type { KeyType } from '../../shared/keys'
-import { normalizeIssuerId, normalizeKeyId } from '../../shared/keys'
+import { keyIdFromFileName, normalizeIssuerId, normalizeKeyId } from '../../shared/keys'
 import type { Logger } from '../log'
 import type { Platform } from '../platform'
 import type { SecretStore } from '../secrets'
@@ -8,6 +8,7 @@ import type { SigningIdentity } from '../tokens'
 import { createDraftStore, liveDraft } from './drafts'
 import type { Intake } from './intake'
 import { createIntake } from './intake'
+import type { ParsedKey } from './parse'
 import type { MetadataFs } from './metadata'
 import type { KeyStore } from './store'
 import { createKeyStore } from './store'
@@ -25,11 +26,21 @@ import { createKeyStore } from './store'
  *   await keys.reconcile()   // at start-up; `teams:list` then answers keys.state()
  */
 
-export type { SaveKeyInput, KeyStoreCounters } from './store'
+export type {
+  CheckVerdict,
+  KeyStoreCounters,
+  Rotation,
+  RotationInput,
+  SaveKeyInput,
+  Via,
+} from './store'
+export { AGREEMENTS_DETAIL } from './store'
+export { revokeReminder } from './revoke'
+export type { ParsedKey } from './parse'
 export type { IntakeRefusalCode } from './refusals'
 export { MAX_INPUT_BYTES } from './refusals'
 /** For the command line: the app's own file reader, parser and signing key. */
-export { readKeyFile } from './intake'
+export { KEY_FILE_EXTENSIONS, readKeyFile } from './intake'
 export { parseKeyBytes, parseKeyText, type ParseResult } from './parse'
 export { importSigningKey } from './signing-key'
 
@@ -50,13 +61,19 @@ export interface DraftIds {
 
 /** Intake (the outcome's draft holds public facts only), the saved keys (teams), and signing. */
 export interface Keys extends Intake, Omit<KeyStore, 'releaseDraftKey'> {
+  /** A key the command line read and parsed (`ascent add`), as a draft like any import. */
+  importParsed: (
+    parsed: ParsedKey,
+    source: 'file' | 'environment',
+    fileName: string | null,
+  ) => KeyDraft
   discardDraft: (draftId: string) => void
   /** Public facts of a draft (also shortly after it was wiped); null when unknown. */
   getDraft: (draftId: string) => KeyDraft | null
   /** Who would sign for a live draft with these IDs, for the live check before saving. */
   draftIdentity: (draftId: string, ids: DraftIds) => SigningIdentity
-  /** Wipes every draft (at quit). */
-  dispose: () => void
+  /** Wipes every draft and waits for writes under way (at quit). */
+  dispose: () => Promise<void>
 }
 
 export function createKeys(options: KeysOptions): Keys {
@@ -77,11 +94,43 @@ export function createKeys(options: KeysOptions): Keys {
   })
   releaseDraftKey = release
 
+  /** A key already saved is recognised at once, by its fingerprint (keys.json read afresh). */
+  async function recognised(outcome: Promise<IntakeOutcome>): Promise<IntakeOutcome> {
+    const result = await outcome
+    if (result.status !== 'imported') return result
+    await savedKeys.savedTeams().catch(() => undefined)
+    return { ...result, draft: withSavedAs(result.draft) }
+  }
+
+  function withSavedAs(draft: KeyDraft): KeyDraft {
+    return { ...draft, savedAs: savedKeys.savedAs(draft.fingerprint) }
+  }
+
+  const intake = createIntake({ clipboard: options.clipboard, drafts })
   return {
-    ...createIntake({ clipboard: options.clipboard, drafts }),
+    ...intake,
+    importFromPath: (path, source) => recognised(intake.importFromPath(path, source)),
+    importFromClipboard: () => recognised(intake.importFromClipboard()),
+    importParsed(parsed, source, fileName) {
+      const fromName = fileName ? keyIdFromFileName(fileName) : null
+      const draft = drafts.add({
+        source,
+        fileName,
+        keyIdFromFileName: fromName,
+        parsed: {
+          ...parsed,
+          prefill: { ...parsed.prefill, keyId: parsed.prefill.keyId ?? fromName },
+        },
+        clipboardHoldsKey: false,
+      })
+      return withSavedAs(draft)
+    },
     ...savedKeys,
     discardDraft: (draftId) => drafts.wipe(draftId),
-    getDraft: (draftId) => drafts.describe(draftId),
+    getDraft: (draftId) => {
+      const draft = drafts.describe(draftId)
+      return draft ? withSavedAs(draft) : null
+    },
     draftIdentity(draftId, ids) {
       const { draft } = liveDraft(drafts, draftId)
       return {
@@ -91,6 +140,9 @@ export function createKeys(options: KeysOptions): Keys {
         fingerprint: draft.fingerprint,
       }
     },
-    dispose: () => drafts.wipeAll(),
+    dispose: () => {
+      drafts.wipeAll()
+      return savedKeys.settle()
+    },
   }
 }

@@ -1,6 +1,13 @@
 import { TriangleAlert } from 'lucide-react'
-import { useEffect, useRef, type KeyboardEvent } from 'react'
-import type { AppActivity, AppRow } from '../../shared/contract'
+import {
+  forwardRef,
+  useEffect,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  type KeyboardEvent,
+} from 'react'
+import type { AppActivity, AppRow, TeamSummary } from '../../shared/contract'
 import {
   buildState,
   formatAgo,
@@ -8,24 +15,29 @@ import {
   platformLabel,
   versionAndBuild,
 } from '../builds/format'
+import { useResource } from '../data/browse'
+import { useMinute } from '../shell/time'
+import { useFocusWhenShown } from '../shell/useFocusWhenShown'
+import { useTeamView } from '../teams/TeamView'
 import { AppIcon } from './AppIcon'
+import { AppStoreLine } from './AppStoreState'
+import { visibleApps } from './model'
+
+export interface AppsPaneHandle {
+  focus: () => void
+  /** ↓ or Return in the search field: into the list, on the first app shown if none is. */
+  enter: () => void
+}
 
 export interface AppsPaneProps {
-  /** Filtered and sorted; null while the first answer is awaited. */
-  apps: AppRow[] | null
-  /** How many apps the team has before filtering. */
-  total: number
-  activity: ReadonlyMap<string, AppActivity>
-  /** False until the activity (icons, newest builds, counts) has arrived once. */
-  activityKnown: boolean
-  selectedAppId: string | null
-  query: string
-  now: number
+  team: TeamSummary
   /** `fromKeyboard`: the builds load once the selection settles. */
   onSelect: (appId: string, fromKeyboard: boolean) => void
   /** Return: go into the selected app's builds. */
   onOpen: () => void
-  onClearFilters: () => void
+  /** Focus the list as soon as it is on screen (a key was just added). */
+  focusWhenShown: boolean
+  onFocused: () => void
 }
 
 const optionId = (appId: string) => `app-option-${appId}`
@@ -35,36 +47,107 @@ function idsTitle(app: AppRow): string {
   return app.sku ? `Bundle ID: ${app.bundleId}\nSKU: ${app.sku}` : `Bundle ID: ${app.bundleId}`
 }
 
-/** The active team's apps: a list box that ↑/↓ move through and Return opens. */
-export function AppsPane(props: AppsPaneProps) {
+/**
+ * The active team's apps, filtered and sorted as the toolbar says: a list box that ↑/↓ move
+ * through and Return opens, each row with the app's newest build and what needs attention.
+ */
+export const AppsPane = forwardRef<AppsPaneHandle, AppsPaneProps>(function AppsPane(props, ref) {
+  const { team, onSelect } = props
   const listRef = useRef<HTMLDivElement>(null)
   const clicking = useRef(false)
-  const { apps, selectedAppId } = props
+  const now = useMinute()
+  const { view, update } = useTeamView()
+  const appsResource = useResource(team.id, 'apps', {})
+  const activityResource = useResource(
+    team.id,
+    'activity',
+    {},
+    {
+      enabled: appsResource.value !== null,
+      afterPaint: true,
+    },
+  )
+  const all = appsResource.value
+  const activity = useMemo(
+    () =>
+      new Map<string, AppActivity>(
+        (activityResource.value ?? []).map((item) => [item.appId, item]),
+      ),
+    [activityResource.value],
+  )
+  const apps = useMemo(
+    () =>
+      all &&
+      visibleApps(all, activity, {
+        query: view.query,
+        sort: view.sort,
+        attentionOnly: view.attentionOnly,
+      }),
+    [all, activity, view.query, view.sort, view.attentionOnly],
+  )
+  const selectedAppId = view.appId
+  const hasList = apps !== null && apps.length > 0
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      focus: () => listRef.current?.focus(),
+      enter: () => {
+        const first = apps?.[0]
+        if (first && !apps.some((app) => app.id === selectedAppId)) onSelect(first.id, false)
+        listRef.current?.focus()
+      },
+    }),
+    [apps, selectedAppId, onSelect],
+  )
+  useFocusWhenShown(listRef, props.focusWhenShown, hasList, props.onFocused)
 
   useEffect(() => {
     if (!selectedAppId) return
     document.getElementById(optionId(selectedAppId))?.scrollIntoView({ block: 'nearest' })
   }, [selectedAppId, apps])
 
-  if (apps === null) return <AppsSkeleton />
-  if (props.total === 0) {
+  const footer = (
+    <footer className="apps-footer">
+      {appsResource.fetchedAt ? `Updated ${formatAgo(appsResource.fetchedAt, now)}` : ' '}
+    </footer>
+  )
+  if (apps === null) {
     return (
-      <div className="pane-empty">
-        <p className="pane-empty-title">No apps in this team</p>
-        <p>Apps appear here once they exist in App Store Connect and this key can see them.</p>
-      </div>
+      <>
+        <AppsSkeleton />
+        {footer}
+      </>
+    )
+  }
+  if (all?.length === 0) {
+    return (
+      <>
+        <div className="pane-empty">
+          <p className="pane-empty-title">No apps in this team</p>
+          <p>Apps appear here once they exist in App Store Connect and this key can see them.</p>
+        </div>
+        {footer}
+      </>
     )
   }
   if (apps.length === 0) {
     return (
-      <div className="pane-empty">
-        <p className="pane-empty-title">
-          {props.query ? `No apps match “${props.query}”` : 'No apps need attention'}
-        </p>
-        <button type="button" className="button-secondary" onClick={props.onClearFilters}>
-          Show All Apps
-        </button>
-      </div>
+      <>
+        <div className="pane-empty">
+          <p className="pane-empty-title">
+            {view.query ? `No apps match “${view.query}”` : 'No apps need attention'}
+          </p>
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={() => update({ query: '', attentionOnly: false })}
+          >
+            Show All Apps
+          </button>
+        </div>
+        {footer}
+      </>
     )
   }
 
@@ -83,7 +166,7 @@ export function AppsPane(props: AppsPaneProps) {
     if (target !== null) {
       event.preventDefault()
       const app = apps[target]
-      if (app) props.onSelect(app.id, true)
+      if (app) onSelect(app.id, true)
     } else if (event.key === 'Enter' && selectedAppId) {
       event.preventDefault()
       props.onOpen()
@@ -91,45 +174,54 @@ export function AppsPane(props: AppsPaneProps) {
   }
 
   return (
-    <div
-      ref={listRef}
-      className="app-list"
-      role="listbox"
-      aria-label="Apps"
-      data-focus-target="apps"
-      tabIndex={0}
-      aria-activedescendant={selectedAppId ? optionId(selectedAppId) : undefined}
-      onKeyDown={move}
-      onFocus={(event) => {
-        // Tabbing in selects the first app; a click selects the app clicked.
-        const first = apps[0]
-        if (!selectedAppId && first && event.target === event.currentTarget && !clicking.current) {
-          props.onSelect(first.id, true)
-        }
-      }}
-    >
-      {apps.map((app) => (
-        <AppOption
-          key={app.id}
-          app={app}
-          activity={props.activity.get(app.id)}
-          activityKnown={props.activityKnown}
-          selected={app.id === selectedAppId}
-          now={props.now}
-          onSelect={() => {
-            clicking.current = true
-            listRef.current?.focus()
-            clicking.current = false
-            props.onSelect(app.id, false)
-          }}
-          onOpen={props.onOpen}
-        />
-      ))}
-    </div>
+    <>
+      <div
+        ref={listRef}
+        className="app-list"
+        role="listbox"
+        aria-label="Apps"
+        tabIndex={0}
+        aria-activedescendant={selectedAppId ? optionId(selectedAppId) : undefined}
+        onKeyDown={move}
+        onFocus={(event) => {
+          // Tabbing in selects the first app; a click selects the app clicked.
+          const first = apps[0]
+          if (
+            !selectedAppId &&
+            first &&
+            event.target === event.currentTarget &&
+            !clicking.current
+          ) {
+            onSelect(first.id, true)
+          }
+        }}
+      >
+        {apps.map((app) => (
+          <AppOption
+            key={app.id}
+            team={team}
+            app={app}
+            activity={activity.get(app.id)}
+            activityKnown={activityResource.value !== null}
+            selected={app.id === selectedAppId}
+            now={now}
+            onSelect={() => {
+              clicking.current = true
+              listRef.current?.focus()
+              clicking.current = false
+              onSelect(app.id, false)
+            }}
+            onOpen={props.onOpen}
+          />
+        ))}
+      </div>
+      {footer}
+    </>
   )
-}
+})
 
 function AppOption(props: {
+  team: TeamSummary
   app: AppRow
   activity: AppActivity | undefined
   activityKnown: boolean
@@ -201,6 +293,9 @@ function AppOption(props: {
           ) : (
             <span className="skeleton skeleton-text" aria-hidden="true" />
           )}
+        </div>
+        <div className="app-meta">
+          <AppStoreLine team={props.team} appId={app.id} />
         </div>
       </div>
     </div>

@@ -1,8 +1,11 @@
 import { CircleAlert, ExternalLink, TriangleAlert, X } from 'lucide-react'
 import { forwardRef } from 'react'
-import type { BuildDetail, BuildRow } from '../../shared/contract'
+import type { BuildRow, TeamSummary } from '../../shared/contract'
 import { attentionReasons, ATTENTION_LABELS } from '../../shared/attention'
+import { useResource } from '../data/browse'
 import type { Problem } from '../diagnosis/problem'
+import { useSettled } from '../shell/time'
+import { BuildTestFlight } from './BuildTestFlight'
 import { ProblemLine, useExplainedAbove } from '../teams/ProblemNotice'
 import {
   betaStateLabel,
@@ -15,17 +18,16 @@ import {
 } from './format'
 
 export interface BuildInspectorProps {
+  team: TeamSummary
   /** The row from the table, shown at once; the detail adds groups and the App Store version. */
   build: BuildRow
-  detail: BuildDetail | null
-  /** Why the detail could not be loaded, if it could not. */
-  problem: Problem | null
-  loading: boolean
   now: number
   onOpenInAppStoreConnect: () => void
-  onRetry: () => void
   onClose: () => void
 }
+
+/** Arrowing through builds this fast asks for the details of the build it stops on only. */
+const DETAIL_SETTLE_MS = 150
 
 const AUDIENCE: Record<string, string> = {
   INTERNAL_ONLY: 'Internal testers only',
@@ -47,7 +49,12 @@ function expiryWords(expiry: ExpiryLabel): string {
 /** One build's facts, under the table, like Mail's message pane. */
 export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps>(
   function BuildInspector(props, headingRef) {
-    const { build, detail, now } = props
+    const { team, build, now } = props
+    const settledId = useSettled(build.id, DETAIL_SETTLE_MS)
+    const settled = settledId === build.id
+    const details = useResource(team.id, 'build', { buildId: build.id }, { enabled: settled })
+    const detail = details.value?.id === build.id ? details.value : null
+    const loading = !settled || details.loading || (details.refreshing && !detail)
     const state = buildState(build, now)
     const expiry = expiryLabel(build, now)
     const reasons = attentionReasons(build, now)
@@ -93,8 +100,8 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
             {reasons.map((reason) => ATTENTION_LABELS[reason]).join(' · ')}
           </p>
         ) : null}
-        {props.problem && !detail ? (
-          <DetailProblem problem={props.problem} onRetry={props.onRetry} />
+        {details.problem && !detail ? (
+          <DetailProblem problem={details.problem} onRetry={details.refresh} />
         ) : null}
         <div className="inspector-body">
           <dl className="facts">
@@ -143,27 +150,6 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
                 'No non-exempt encryption'
               )}
             </dd>
-            <dt>Beta groups</dt>
-            <dd>
-              {detail ? (
-                detail.betaGroups.length ? (
-                  <ul className="group-list">
-                    {detail.betaGroups.map((group) => (
-                      <li key={group.id} className="chip">
-                        {group.name}
-                        <span className="chip-note">
-                          {group.isInternal ? 'Internal' : 'External'}
-                        </span>
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  'None'
-                )
-              ) : (
-                <DetailPlaceholder loading={props.loading} />
-              )}
-            </dd>
             <dt>App Store version</dt>
             <dd>
               {detail ? (
@@ -173,11 +159,12 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
                   'Not attached to a version'
                 )
               ) : (
-                <DetailPlaceholder loading={props.loading} />
+                <DetailPlaceholder loading={loading} />
               )}
             </dd>
           </dl>
         </div>
+        <BuildTestFlight team={team} buildId={build.id} enabled={settled} />
       </section>
     )
   },

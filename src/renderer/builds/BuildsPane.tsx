@@ -1,9 +1,21 @@
 import { ExternalLink, Layers, Search, TriangleAlert } from 'lucide-react'
-import { useCallback, useEffect, useMemo, useRef, type RefObject } from 'react'
-import type { AppActivity, AppRow, BuildDetail, BuildRow } from '../../shared/contract'
-import { ProblemNotice, type ProblemActions } from '../teams/ProblemNotice'
-import type { Problem } from '../diagnosis/problem'
+import {
+  forwardRef,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  useState,
+} from 'react'
+import type { AppRow, TeamSummary } from '../../shared/contract'
+import { AppStoreSummary } from '../apps/AppStoreState'
+import { openExternal } from '../data/app'
+import { useBuilds, useResource } from '../data/browse'
 import { ChoiceSelect } from '../shell/ChoiceSelect'
+import { useMinute } from '../shell/time'
+import { ProblemNotice, type ProblemActions } from '../teams/ProblemNotice'
+import { useTeamView } from '../teams/TeamView'
 import { AttentionToggle } from './AttentionToggle'
 import { BuildInspector } from './BuildInspector'
 import { BuildsTable, type BuildsTableHandle, type TableFooter } from './BuildsTable'
@@ -18,37 +30,21 @@ import {
   type StateFilter,
 } from './model'
 
-export interface BuildsPaneProps extends ProblemActions {
-  app: AppRow
-  activity: AppActivity | undefined
-  /** Newest first; null while the first answer is awaited. */
-  builds: BuildRow[] | null
-  complete: boolean
-  total: number | null
-  /** What is being added to the list: its next page, or all the rest. */
-  paging: 'more' | 'all' | null
-  /** The last page asked for added nothing: Try Again rather than a spinner. */
-  stalled: boolean
-  problem: Problem | null
-  filter: BuildFilter
-  selectedBuildId: string | null
-  detail: BuildDetail | null
-  detailProblem: Problem | null
-  detailLoading: boolean
-  now: number
-  tableRef: RefObject<BuildsTableHandle | null>
-  /** Focus the table once it is on screen. */
-  focusTable: boolean
-  onTableFocused: () => void
-  onFilterChange: (filter: BuildFilter) => void
-  onSelectBuild: (buildId: string | null) => void
-  onRetryDetail: () => void
-  onOpenExternal: (path: string) => void
-  /** Adds the next page of builds. */
-  onLoadMore: () => void
-  /** Loads every build (a filter, the End key). */
-  onLoadAll: () => void
+export interface BuildsPaneHandle {
+  /** Moves focus into the builds table, as soon as it is on screen. */
+  focusTable: () => void
 }
+
+export interface BuildsPaneProps {
+  team: TeamSummary
+  app: AppRow
+  /** The selection has settled: the app's builds may be asked for. */
+  ready: boolean
+  /** What a problem's actions do beyond Retry: check the team's key, import it again. */
+  teamActions: Omit<ProblemActions, 'onRetry'>
+}
+
+const ASC_BASE = 'https://appstoreconnect.apple.com/'
 
 const STATE_OPTIONS: [StateFilter, string][] = [
   ['all', 'Any Status'],
@@ -69,211 +65,214 @@ const EXPIRY_OPTIONS: [ExpiryFilter, string][] = [
  * newest builds come first; the next page is asked for as the table nears the end of what is
  * loaded, and a filter (which needs every build) asks for all of them.
  */
-export function BuildsPane(props: BuildsPaneProps) {
-  const { app, builds, filter, now, tableRef, onSelectBuild, onFilterChange, onOpenExternal } =
-    props
-  const { problem, complete, paging, selectedBuildId, detail, detailProblem, detailLoading } = props
-  const { focusTable, onTableFocused, onLoadMore, onLoadAll } = props
-  const { onRetry, onRecheck, onReplaceKey, onRetryDetail } = props
-  const problemActions = { onRetry, onRecheck, onReplaceKey }
-  const inspectorHeading = useRef<HTMLHeadingElement>(null)
-  const view = useMemo(() => buildView(builds ?? [], filter, now), [builds, filter, now])
-  const selected = builds?.find((build) => build.id === selectedBuildId) ?? null
-  const set = (change: Partial<BuildFilter>) => onFilterChange({ ...filter, ...change })
-  const count = props.total ?? builds?.length ?? 0
-  const loaded = builds?.length ?? 0
-  const filtered = isFiltered(filter)
-  // Main counted every build's attention; the loaded ones may not have them all yet.
-  const attention = complete ? view.attention : (props.activity?.attention.total ?? view.attention)
+export const BuildsPane = forwardRef<BuildsPaneHandle, BuildsPaneProps>(
+  function BuildsPane(props, ref) {
+    const { team, app, ready } = props
+    const now = useMinute()
+    const { view, update } = useTeamView()
+    const filter = view.buildFilter
+    const selectedBuildId = view.buildId
+    const tableRef = useRef<BuildsTableHandle>(null)
+    const inspectorHeading = useRef<HTMLHeadingElement>(null)
+    const [focusTable, setFocusTable] = useState(false)
+    const tableFocused = useCallback(() => setFocusTable(false), [])
+    useImperativeHandle(ref, () => ({ focusTable: () => setFocusTable(true) }), [])
 
-  // Each list length is asked to grow once per visit: a page that adds nothing stops the asking
-  // and offers Try Again; a page canceled because another app was opened is asked again here.
-  const mark = `${app.id}:${loaded}`
-  const askedMore = useRef<string | null>(null)
-  const askedAll = useRef<string | null>(null)
-  useEffect(() => {
-    askedMore.current = null
-    askedAll.current = null
-  }, [app.id])
-  const loading = builds !== null && !complete
-  const nearEnd = useCallback(() => {
-    // A filter asks for all of them instead.
-    if (!loading || filtered || problem || paging || askedMore.current === mark) return
-    askedMore.current = mark
-    onLoadMore()
-  }, [loading, filtered, problem, paging, mark, onLoadMore])
-  const loadAll = useCallback(() => {
-    askedAll.current = mark
-    onLoadAll()
-  }, [mark, onLoadAll])
-  const wantsAll = loading && filtered && !problem
-  useEffect(() => {
-    if (wantsAll && paging !== 'all' && askedAll.current !== mark) loadAll()
-  }, [wantsAll, paging, mark, loadAll])
+    const list = useBuilds(team.id, app.id, ready)
+    const activity = useResource(team.id, 'activity', {}, { afterPaint: true })
+    const builds = ready ? list.builds : null
+    const { complete, paging, problem } = list
+    const buildsView = useMemo(() => buildView(builds ?? [], filter, now), [builds, filter, now])
+    const selected = builds?.find((build) => build.id === selectedBuildId) ?? null
+    const set = (change: Partial<BuildFilter>) => update({ buildFilter: { ...filter, ...change } })
+    const selectBuild = useCallback((buildId: string | null) => update({ buildId }), [update])
+    const count = list.total ?? builds?.length ?? 0
+    const loaded = builds?.length ?? 0
+    const filtered = isFiltered(filter)
+    // Main counted every build's attention; the loaded ones may not have them all yet.
+    const appAttention = activity.value?.find((item) => item.appId === app.id)?.attention.total
+    const attention = complete ? buildsView.attention : (appAttention ?? buildsView.attention)
+    const problemActions = { onRetry: list.refresh, ...props.teamActions }
+    // A page that could not be added is explained like the list's own failure, under the rows.
+    const bannerProblem = problem ?? list.pageProblem
+    const bannerActions = problem ? problemActions : { ...problemActions, onRetry: list.retryPage }
 
-  const failed = paging === null && (problem !== null || props.stalled)
-  const footer: TableFooter | null = loading
-    ? {
-        text: loadingText({ loaded, total: props.total, filtered, paging, failed }),
-        onRetry: failed ? (filtered ? loadAll : onLoadMore) : null,
-      }
-    : null
+    const loading = builds !== null && !complete
+    const { more, all } = list
+    const nearEnd = useCallback(() => {
+      // A filter asks for all of them instead; a list that cannot be refreshed asks for no page.
+      if (!filtered && !problem) more()
+    }, [filtered, problem, more])
+    // A filter needs every build: asked for once; after a failure, Try Again asks again.
+    const wantsAll = loading && filtered && !problem && list.pageProblem === null
+    useEffect(() => {
+      if (wantsAll) all()
+    }, [wantsAll, all])
 
-  return (
-    <div className="builds-pane-inner">
-      <header className="builds-header">
-        <div className="builds-title">
-          <h2>{app.name}</h2>
-          <p className="mono" title={app.sku ? `SKU ${app.sku}` : undefined}>
-            {app.bundleId}
-            {app.sku ? ` · SKU ${app.sku}` : null}
-          </p>
-        </div>
-        <p className="builds-summary" aria-live="polite">
-          {builds === null
-            ? 'Loading builds…'
-            : buildsSummary(count, loaded, complete, filtered ? view.shown : null)}
-          {attention > 0 ? (
-            <span className="attention-count">
-              <TriangleAlert size={11} aria-hidden="true" /> {attention} need attention
-            </span>
-          ) : null}
-        </p>
-        <button
-          type="button"
-          className="toggle"
-          aria-pressed={filter.groupByVersion}
-          title="Group by marketing version"
-          onClick={() => set({ groupByVersion: !filter.groupByVersion })}
-        >
-          <Layers size={13} aria-hidden="true" />
-          <span className="visually-hidden">Group by Version</span>
-        </button>
-        <button
-          type="button"
-          className="button-secondary"
-          title="Open the app’s page in App Store Connect"
-          onClick={() => onOpenExternal(`apps/${app.id}`)}
-        >
-          <ExternalLink size={13} aria-hidden="true" />
-          <span className="builds-header-label">Open in App Store Connect</span>
-        </button>
-      </header>
+    const pageFailed = paging === null && (list.pageProblem !== null || list.stalled)
+    const footer: TableFooter | null = loading
+      ? {
+          text: loadingText({ loaded, total: list.total, filtered, paging, failed: pageFailed }),
+          onRetry: pageFailed ? (filtered ? all : list.retryPage) : null,
+        }
+      : null
 
-      <div className="builds-filters" role="group" aria-label="Filter builds">
-        <label className="search-field search-field-small">
-          <Search size={12} aria-hidden="true" />
-          <input
-            type="search"
-            placeholder="Version"
-            aria-label="Filter by version or build number"
-            value={filter.version}
-            onChange={(event) => set({ version: event.target.value })}
-          />
-        </label>
-        <ChoiceSelect
-          label="Platform"
-          value={filter.platform}
-          choices={[
-            ['all', 'All Platforms'],
-            ...view.platforms.map((platform) => [platform, platformLabel(platform)] as const),
-          ]}
-          onChange={(platform) => set({ platform })}
-        />
-        <ChoiceSelect
-          label="Status"
-          value={filter.state}
-          choices={STATE_OPTIONS}
-          onChange={(state) => set({ state })}
-        />
-        <ChoiceSelect
-          label="Expiry"
-          value={filter.expiry}
-          choices={EXPIRY_OPTIONS}
-          onChange={(expiry) => set({ expiry })}
-        />
-        <AttentionToggle
-          pressed={filter.attentionOnly}
-          count={attention}
-          onToggle={() => set({ attentionOnly: !filter.attentionOnly })}
-        />
-      </div>
-
-      <div className="builds-body-area">
-        {builds === null && problem ? (
-          <ProblemNotice problem={problem} {...problemActions} />
-        ) : builds === null ? (
-          <BuildsSkeleton />
-        ) : builds.length === 0 ? (
-          <div className="pane-empty">
-            <p className="pane-empty-title">No builds yet</p>
-            <p>
-              Builds appear here a few minutes after they are uploaded from Xcode or Transporter.
+    return (
+      <div className="builds-pane-inner">
+        <header className="builds-header">
+          <div className="builds-title">
+            <h2>{app.name}</h2>
+            <p className="mono" title={app.sku ? `SKU ${app.sku}` : undefined}>
+              {app.bundleId}
+              {app.sku ? ` · SKU ${app.sku}` : null}
             </p>
+            <AppStoreSummary team={team} appId={app.id} />
           </div>
-        ) : view.shown === 0 && filtered && complete ? (
-          <div className="pane-empty">
-            <p className="pane-empty-title">No builds match these filters</p>
-            <button
-              type="button"
-              className="button-secondary"
-              onClick={() =>
-                set({
-                  version: '',
-                  platform: 'all',
-                  state: 'all',
-                  expiry: 'all',
-                  attentionOnly: false,
-                })
-              }
-            >
-              Clear Filters
-            </button>
-          </div>
-        ) : (
-          <BuildsTable
-            ref={tableRef}
-            autoFocus={focusTable}
-            onAutoFocused={onTableFocused}
-            items={view.items}
-            selectedBuildId={selectedBuildId}
-            now={now}
-            complete={complete}
-            footer={footer}
-            onNearEnd={nearEnd}
-            onLoadAll={loadAll}
-            onSelect={onSelectBuild}
-            onOpen={() => inspectorHeading.current?.focus()}
+          <p className="builds-summary" aria-live="polite">
+            {builds === null
+              ? 'Loading builds…'
+              : buildsSummary(count, loaded, complete, filtered ? buildsView.shown : null)}
+            {attention > 0 ? (
+              <span className="attention-count">
+                <TriangleAlert size={11} aria-hidden="true" /> {attention} need attention
+              </span>
+            ) : null}
+          </p>
+          <button
+            type="button"
+            className="toggle"
+            aria-pressed={filter.groupByVersion}
+            title="Group by marketing version"
+            onClick={() => set({ groupByVersion: !filter.groupByVersion })}
+          >
+            <Layers size={13} aria-hidden="true" />
+            <span className="visually-hidden">Group by Version</span>
+          </button>
+          <button
+            type="button"
+            className="button-secondary"
+            title="Open the app’s page in App Store Connect"
+            onClick={() => openExternal(`${ASC_BASE}apps/${app.id}`)}
+          >
+            <ExternalLink size={13} aria-hidden="true" />
+            <span className="builds-header-label">Open in App Store Connect</span>
+          </button>
+        </header>
+
+        <div className="builds-filters" role="group" aria-label="Filter builds">
+          <label className="search-field search-field-small">
+            <Search size={12} aria-hidden="true" />
+            <input
+              type="search"
+              placeholder="Version"
+              aria-label="Filter by version or build number"
+              value={filter.version}
+              onChange={(event) => set({ version: event.target.value })}
+            />
+          </label>
+          <ChoiceSelect
+            label="Platform"
+            value={filter.platform}
+            choices={[
+              ['all', 'All Platforms'],
+              ...buildsView.platforms.map(
+                (platform) => [platform, platformLabel(platform)] as const,
+              ),
+            ]}
+            onChange={(platform) => set({ platform })}
           />
-        )}
-        {builds !== null && problem ? (
-          <ProblemNotice layout="banner" problem={problem} {...problemActions} />
+          <ChoiceSelect
+            label="Status"
+            value={filter.state}
+            choices={STATE_OPTIONS}
+            onChange={(state) => set({ state })}
+          />
+          <ChoiceSelect
+            label="Expiry"
+            value={filter.expiry}
+            choices={EXPIRY_OPTIONS}
+            onChange={(expiry) => set({ expiry })}
+          />
+          <AttentionToggle
+            pressed={filter.attentionOnly}
+            count={attention}
+            onToggle={() => set({ attentionOnly: !filter.attentionOnly })}
+          />
+        </div>
+
+        <div className="builds-body-area">
+          {builds === null && problem && ready ? (
+            <ProblemNotice problem={problem} {...problemActions} />
+          ) : builds === null ? (
+            <BuildsSkeleton />
+          ) : builds.length === 0 ? (
+            <div className="pane-empty">
+              <p className="pane-empty-title">No builds yet</p>
+              <p>
+                Builds appear here a few minutes after they are uploaded from Xcode or Transporter.
+              </p>
+            </div>
+          ) : buildsView.shown === 0 && filtered && complete ? (
+            <div className="pane-empty">
+              <p className="pane-empty-title">No builds match these filters</p>
+              <button
+                type="button"
+                className="button-secondary"
+                onClick={() =>
+                  set({
+                    version: '',
+                    platform: 'all',
+                    state: 'all',
+                    expiry: 'all',
+                    attentionOnly: false,
+                  })
+                }
+              >
+                Clear Filters
+              </button>
+            </div>
+          ) : (
+            <BuildsTable
+              ref={tableRef}
+              autoFocus={focusTable}
+              onAutoFocused={tableFocused}
+              items={buildsView.items}
+              selectedBuildId={selectedBuildId}
+              now={now}
+              complete={complete}
+              footer={footer}
+              onNearEnd={nearEnd}
+              onLoadAll={all}
+              onSelect={selectBuild}
+              onOpen={() => inspectorHeading.current?.focus()}
+            />
+          )}
+          {builds !== null && bannerProblem ? (
+            <ProblemNotice layout="banner" problem={bannerProblem} {...bannerActions} />
+          ) : null}
+        </div>
+
+        {selected ? (
+          <BuildInspector
+            ref={inspectorHeading}
+            team={team}
+            build={selected}
+            now={now}
+            onOpenInAppStoreConnect={() =>
+              openExternal(
+                `${ASC_BASE}apps/${app.id}/testflight/${platformPath(selected.platform)}/${selected.id}`,
+              )
+            }
+            onClose={() => {
+              selectBuild(null)
+              tableRef.current?.focus()
+            }}
+          />
         ) : null}
       </div>
-
-      {selected ? (
-        <BuildInspector
-          ref={inspectorHeading}
-          build={selected}
-          detail={detail}
-          problem={detailProblem}
-          loading={detailLoading}
-          now={now}
-          onOpenInAppStoreConnect={() =>
-            onOpenExternal(
-              `apps/${app.id}/testflight/${platformPath(selected.platform)}/${selected.id}`,
-            )
-          }
-          onRetry={onRetryDetail}
-          onClose={() => {
-            onSelectBuild(null)
-            tableRef.current?.focus()
-          }}
-        />
-      ) : null}
-    </div>
-  )
-}
+    )
+  },
+)
 
 function platformPath(platform: string | null): string {
   return (platform && PLATFORM_PATHS[platform]) ?? 'ios'

@@ -1,4 +1,4 @@
-import type { BuildRow, BuildsAnswer } from '../../shared/contract'
+import type { BuildRow } from '../../shared/contract'
 import { isExpired, needsAttention } from '../../shared/attention'
 import { versionAndBuild } from './format'
 
@@ -102,23 +102,6 @@ export function buildView(
     for (const build of members) items.push({ kind: 'build', key: build.id, build })
   }
   return { items, shown: shown.length, attention, platforms: platformList }
-}
-
-/**
- * Whether `answer` knows less than the list shown, so it must not replace it: answers may cross
- * (a page, all of them, a quiet refresh), and a shorter list, or an unfinished one as long as a
- * whole list shown, was read before what is shown. A list that starts with a newer build than
- * the one shown is never behind: more builds arrived than a page holds, and main started over.
- */
-export function isBehind(
-  answer: Pick<BuildsAnswer, 'builds' | 'complete'>,
-  shown: Pick<BuildsAnswer, 'builds' | 'complete'>,
-): boolean {
-  const newest = (list: Pick<BuildsAnswer, 'builds'>) => list.builds?.[0]?.uploadedAt ?? -Infinity
-  if (newest(answer) > newest(shown)) return false
-  const had = shown.builds?.length ?? 0
-  const has = answer.builds?.length ?? 0
-  return !answer.complete && (had > has || (shown.complete && had === has))
 }
 
 /** "400 of 5,000", or "400" when Apple did not say how many there are. */

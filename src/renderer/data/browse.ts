@@ -1,392 +1,375 @@
 /**
- * Browsing data for the screens: each list is asked of main (which answers from its cache first),
- * kept in a small in-memory copy here so a revisit paints in the same frame, refreshed quietly
- * when main says it is stale, and on ⌘R. An answer is only ever kept under the key it was asked
- * for, and only if it names the team it was asked for.
+ * What the screens browse, through TanStack Query over `browse:read`: each hook is one resource
+ * of one team. Main answers from its cache at once (and starts a due refresh), or from Apple; its
+ * `browse:changed` makes the queries showing that data read it again (./client.ts).
  */
 import {
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useRef,
-  useState,
-  useSyncExternalStore,
-} from 'react'
+  focusManager,
+  useInfiniteQuery,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+  type QueryKey,
+} from '@tanstack/react-query'
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import type {
-  AppsActivityAnswer,
-  AppsAnswer,
-  BuildDetailAnswer,
-  BuildsAnswer,
-  Freshness,
-  RefreshMode,
+  BuildRow,
+  ParamsInputOf,
+  ResourceAnswer,
+  ResourceName,
   TeamUsage,
+  ValueOf,
 } from '../../shared/contract'
-import type { IpcError, Result } from '../../shared/result'
-import { isBehind } from '../builds/model'
+import { problemOfDiagnosis, problemOfError, type Problem } from '../diagnosis/problem'
 import { ascent } from './bridge'
+import { browseKey, teamBrowseKey, usageKey } from './queryKeys'
 
-export interface Step {
-  refresh: RefreshMode
-}
-
-export interface Resource<A extends Freshness> {
-  /** The latest answer for this key; its `problem` says whether the last load failed. */
-  answer: A | undefined
-  /** A request for this key is running (the first load, or a refresh). */
-  busy: boolean
-  /** Main could not answer at all (not an Apple failure: those come as `answer.problem`). */
-  error: IpcError | null
-  /** Asks Apple now (⌘R, the refresh button, Retry). */
-  refresh: () => void
-}
-
-/** What is being added to a list: its next page, or all the rest. */
-export type Paging = 'more' | 'all'
-
-export interface BuildsResource extends Resource<BuildsAnswer> {
-  /** A page (or the rest) is being loaded; the list shown is still whole up to its end. */
-  paging: Paging | null
-  /** The last page asked for added nothing: asking again is up to the user (Try Again). */
-  stalled: boolean
-  /** Adds the next page (one request); a page already on its way makes this do nothing. */
-  more: () => void
-  /** Loads every build still missing (the End key, a filter over the whole list). */
-  all: () => void
-}
-
-/** Main canceled the request because another team was opened: nothing to show. */
-const CANCELED = 'browse.canceled'
-/** Quiet refreshes are offered this often; main's rate-limit policy decides what goes to Apple. */
-const POLL_MS = 60_000
-const REMEMBERED = 48
-
-// The renderer's copy, most recently used last; the keys with a request running; the lists
-// being paged in (the next page, or all the rest).
-const memory = new Map<string, Freshness>()
-const loading = new Set<string>()
-const paging = new Map<string, Paging>()
-/** Lists whose last page added nothing, with the length they stopped at. */
-const stalledAt = new Map<string, number>()
-const watchers = new Map<string, Set<() => void>>()
-const everyChange = new Set<() => void>()
-
-function remember(key: string, answer: Freshness): void {
-  memory.delete(key)
-  memory.set(key, answer)
-  while (memory.size > REMEMBERED) {
-    const oldest = memory.keys().next().value
-    if (oldest === undefined) break
-    memory.delete(oldest)
+/** A read that gave nothing to show: main's error, or Apple's diagnosis with no data at hand. */
+export class ReadFailure extends Error {
+  constructor(
+    readonly problem: Problem,
+    /** Another team or app was opened meanwhile: nothing to show, nothing to say. */
+    readonly canceled = false,
+  ) {
+    super(problem.title)
+    this.name = 'ReadFailure'
   }
-  for (const watcher of watchers.get(key) ?? []) watcher()
-  for (const watcher of everyChange) watcher()
 }
 
-function setLoading(key: string, running: boolean): void {
-  if (running === loading.has(key)) return
-  if (running) loading.add(key)
-  else loading.delete(key)
-  for (const watcher of watchers.get(key) ?? []) watcher()
-  for (const watcher of everyChange) watcher()
+/** The problem an answer carries: Apple's diagnosis, or main's own error. */
+function problemOfAnswer(answer: ResourceAnswer | undefined): Problem | null {
+  if (answer?.problem) return problemOfDiagnosis(answer.problem)
+  return answer?.error ? problemOfError(answer.error) : null
 }
 
-function setPaging(key: string, mode: Paging | null): void {
-  if ((paging.get(key) ?? null) === mode) return
-  if (mode) paging.set(key, mode)
-  else paging.delete(key)
-  for (const watcher of watchers.get(key) ?? []) watcher()
+/** The problem a failed query shows; none for a canceled read. */
+function problemOfFailure(error: unknown): Problem | null {
+  if (error instanceof ReadFailure) return error.canceled ? null : error.problem
+  if (!error) return null
+  const message = error instanceof Error ? error.message : 'Something went wrong inside Ascent.'
+  return problemOfError({ code: 'internal', message })
 }
 
-function loadedLength(key: string): number {
-  return (memory.get(key) as BuildsAnswer | undefined)?.builds?.length ?? 0
+const CANCELED: Problem = {
+  code: 'browse.canceled',
+  title: 'Canceled',
+  detail: 'The screen that asked for this was closed.',
+  hints: [],
+  facts: null,
 }
 
-function setStalled(key: string, stalled: boolean): void {
-  if (stalled) stalledAt.set(key, loadedLength(key))
-  else if (!stalledAt.delete(key)) return
-  for (const watcher of watchers.get(key) ?? []) watcher()
-}
-
-function watch(key: string, watcher: () => void): () => void {
-  let set = watchers.get(key)
-  if (!set) {
-    set = new Set()
-    watchers.set(key, set)
-  }
-  set.add(watcher)
-  return () => set.delete(watcher)
-}
-
-/** Drops everything of a team that was removed. */
-export function forgetTeam(teamId: string): void {
-  for (const key of [...memory.keys()]) {
-    if (key.startsWith(`${teamId}|`)) memory.delete(key)
-  }
-  for (const watcher of everyChange) watcher()
-}
-
-/** The team's needs-attention total, when its app activity has been seen this session. */
-export function teamAttention(teamId: string): number | null {
-  const answer = memory.get(`${teamId}|activity`) as AppsActivityAnswer | undefined
-  if (!answer?.activity) return null
-  return answer.activity.reduce((sum, item) => sum + item.attention.total, 0)
-}
-
-/** Re-renders on any change of the renderer's copy (for team-level counts). */
-export function useBrowseMemory(): number {
-  const version = useRef(0)
-  return useSyncExternalStore(
-    (notify) => {
-      const onChange = () => {
-        version.current += 1
-        notify()
-      }
-      everyChange.add(onChange)
-      return () => everyChange.delete(onChange)
-    },
-    () => version.current,
-  )
-}
-
-interface Plan<A extends Freshness> {
-  load: (step: Step) => Promise<Result<A>>
-  /** What to ask next after `answer` (a quiet refresh), or nothing. */
-  next: (answer: A, step: Step) => Step | null
-  /** Whether the answer carries data; one without keeps the data shown, with its problem. */
-  hasData: (answer: A) => boolean
-  /** Whether the answer knows less than what is shown (a list since grown); kept like no data. */
-  outdated?: (answer: A, shown: A) => boolean
-  /** Whether the answer is for what was asked (the team is checked for every answer). */
-  matches?: (answer: A) => boolean
-  /** A list that fills in a screen already shown: asked for once that screen has painted. */
-  secondary?: boolean
-}
-
-/** Keeps `value` under `key`, or only its problem when it would lose what is shown. */
-function keep<A extends Freshness>(
-  key: string,
-  value: A,
-  plan: Pick<Plan<A>, 'hasData' | 'outdated'>,
-): void {
-  const shown = memory.get(key) as A | undefined
-  const lesser =
-    shown && (plan.outdated?.(value, shown) || (!plan.hasData(value) && plan.hasData(shown)))
-  remember(key, lesser ? { ...shown, problem: value.problem } : value)
-}
-
-/** Resolves once the frame showing what was just stored has painted. */
+/** Resolves once the frame showing what was just rendered has painted. */
 function afterPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
 }
 
-function nextAfter(answer: Freshness, step: Step): Step | null {
-  return step.refresh === 'cached' && answer.stale && !answer.problem
-    ? { refresh: 'background' }
-    : null
+/** Reads asked again when main canceled them while their screen is still up. */
+const CROSSED_READS = 2
+
+async function read<R extends ResourceName>(
+  client: QueryClient,
+  teamId: string,
+  resource: R,
+  params: ParamsInputOf<R>,
+  signal: AbortSignal,
+): Promise<ResourceAnswer<R>> {
+  let result = await ascent.browse.read({ teamId, resource, params } as never)
+  // Main cancels a read when another team's (or app's) read comes after it. A screen still up
+  // asks again: its read crossed a late one of the screen left behind.
+  for (let again = 0; again < CROSSED_READS && !signal.aborted; again++) {
+    if (result.ok || result.error.code !== 'browse.canceled') break
+    result = await ascent.browse.read({ teamId, resource, params } as never)
+  }
+  if (!result.ok) {
+    throw new ReadFailure(problemOfError(result.error), result.error.code === 'browse.canceled')
+  }
+  const answer = result.value as ResourceAnswer<R>
+  // A request went to Apple: the key's rate-limit figures moved.
+  if (!answer.fromCache) void client.invalidateQueries({ queryKey: usageKey(teamId) })
+  const problem = answer.value === null ? problemOfAnswer(answer) : null
+  if (problem) throw new ReadFailure(problem)
+  return answer
 }
 
-/**
- * One list for one key (`<teamId>|…`): painted from the renderer's copy at once, then asked of
- * main; later answers replace it only while the key is still the one shown.
- */
-function useResource<A extends Freshness>(
-  key: string | null,
-  teamId: string | null,
-  plan: Plan<A>,
-): Resource<A> {
-  const planRef = useRef(plan)
-  useLayoutEffect(() => {
-    planRef.current = plan
-  })
-  // Kept with the key it is about, so a new key starts clean.
-  const [failure, setFailure] = useState<{ key: string; error: IpcError } | null>(null)
-  const [, setVersion] = useState(0)
-  const run = useRef(0)
-  const answer = key ? (memory.get(key) as A | undefined) : undefined
+/** Asks main to refresh the data now; the queries showing it read it again when it lands. */
+async function refreshNow(
+  client: QueryClient,
+  teamId: string,
+  resource: ResourceName,
+  params: object,
+  queryKey: QueryKey,
+): Promise<void> {
+  await ascent.browse.refresh({ teamId, resource, params } as never)
+  // Read at once: the answer says the refresh is on its way.
+  await client.invalidateQueries({ queryKey })
+}
 
-  const start = useCallback(
-    (first: Step) => {
-      if (!key || !teamId) return
-      const token = ++run.current
-      setLoading(key, true)
-      void (async () => {
-        if (planRef.current.secondary && first.refresh === 'cached') {
-          await afterPaint()
-          if (token !== run.current) return
-        }
-        let step: Step | null = first
-        while (step) {
-          const result = await planRef.current.load(step)
-          if (token !== run.current) return
-          if (!result.ok) {
-            if (result.error.code !== CANCELED) setFailure({ key, error: result.error })
-            break
-          }
-          const value = result.value
-          // Never keep another team's answer, nor one for another item.
-          if (value.teamId !== teamId || !(planRef.current.matches?.(value) ?? true)) break
-          setFailure(null)
-          keep(key, value, planRef.current)
-          step = planRef.current.next(value, step)
-          // A quiet refresh is asked for once this answer is on screen.
-          if (step) await afterPaint()
-          if (token !== run.current) return
-        }
-        if (token === run.current) setLoading(key, false)
-      })()
+export interface Resource<R extends ResourceName> {
+  /** Null while the first answer is awaited, or when nothing could be loaded. */
+  value: ValueOf<R> | null
+  /** When the value came from Apple. */
+  fetchedAt: number | null
+  /** Nothing to show yet, and nothing wrong: the first answer is on its way. */
+  loading: boolean
+  /** A refresh of what is shown is on its way. */
+  refreshing: boolean
+  /** Why the data is missing, or could not be refreshed (the value shown is the last one). */
+  problem: Problem | null
+  /** Asks Apple now (⌘R, Retry). */
+  refresh: () => void
+}
+
+export interface ResourceOptions {
+  /** False: ask nothing yet. */
+  enabled?: boolean
+  /** A list that fills in a screen already shown: asked for once that screen has painted. */
+  afterPaint?: boolean
+}
+
+/** One resource of a team: `useResource(teamId, 'build', { buildId })`. */
+export function useResource<R extends ResourceName>(
+  teamId: string,
+  resource: R,
+  params: ParamsInputOf<R>,
+  options: ResourceOptions = {},
+): Resource<R> {
+  const client = useQueryClient()
+  const queryKey = browseKey(teamId, resource, params)
+  const query = useQuery({
+    queryKey,
+    // The signal aborts when the screen goes: a read not sent yet is dropped, not sent late for a
+    // team or app the user has left (which would cancel what is on screen now).
+    queryFn: async ({ client: queryClient, signal }) => {
+      if (options.afterPaint && queryClient.getQueryData(queryKey) === undefined) await afterPaint()
+      if (signal.aborted) throw new ReadFailure(CANCELED, true)
+      return read(queryClient, teamId, resource, params, signal)
     },
-    [key, teamId],
+    enabled: options.enabled ?? true,
+  })
+  const answer = query.data
+  const problem = problemOfAnswer(answer) ?? problemOfFailure(query.error)
+  const paramsText = JSON.stringify(params)
+  const refresh = useCallback(
+    () => void refreshNow(client, teamId, resource, JSON.parse(paramsText) as object, queryKey),
+    // queryKey is made of these.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [client, teamId, resource, paramsText],
   )
-
-  useEffect(() => {
-    if (!key) return
-    const stop = watch(key, () => setVersion((value) => value + 1))
-    start({ refresh: 'cached' })
-    const poll = setInterval(() => {
-      if (document.visibilityState === 'visible') start({ refresh: 'background' })
-    }, POLL_MS)
-    return () => {
-      stop()
-      clearInterval(poll)
-      run.current += 1
-      setLoading(key, false)
-    }
-  }, [key, start])
-
-  const refresh = useCallback(() => start({ refresh: 'force' }), [start])
   return {
-    answer,
-    busy: key !== null && loading.has(key),
-    error: key !== null && failure?.key === key ? failure.error : null,
+    value: answer?.value ?? null,
+    fetchedAt: answer?.fetchedAt ?? null,
+    loading: answer === undefined && problem === null && (options.enabled ?? true),
+    refreshing: answer?.refreshing ?? false,
+    problem,
     refresh,
   }
 }
 
-export function useApps(teamId: string): Resource<AppsAnswer> {
-  return useResource(`${teamId}|apps`, teamId, {
-    load: ({ refresh }) => ascent.apps.list({ teamId, refresh }),
-    next: nextAfter,
-    hasData: (answer) => answer.apps !== null,
-  })
-}
-
-/** Asked once the apps are there, so the apps list paints after one request. */
-export function useActivity(teamId: string, ready: boolean): Resource<AppsActivityAnswer> {
-  return useResource(ready ? `${teamId}|activity` : null, teamId, {
-    load: ({ refresh }) => ascent.apps.activity({ teamId, refresh }),
-    next: nextAfter,
-    hasData: (answer) => answer.activity !== null,
-    secondary: true,
-  })
-}
-
-const buildsPlan: Pick<Plan<BuildsAnswer>, 'hasData' | 'outdated'> = {
-  hasData: (answer) => answer.builds !== null,
-  outdated: isBehind,
+export interface Builds {
+  /** Newest first, each once; null while the first page is awaited or could not be loaded. */
+  builds: BuildRow[] | null
+  /** How many builds the app has, as Apple counts them. */
+  total: number | null
+  /** Every build of the app is loaded. */
+  complete: boolean
+  fetchedAt: number | null
+  refreshing: boolean
+  /** What is being added: the next page, or all the rest. */
+  paging: 'more' | 'all' | null
+  /** The last page added nothing: asking again is up to the user (Try Again). */
+  stalled: boolean
+  /** Why the list is missing or could not be refreshed. */
+  problem: Problem | null
+  /** Why the last page could not be added. */
+  pageProblem: Problem | null
+  /** Adds the next page (one request), once per length of the list. */
+  more: () => void
+  /** Loads every build still missing (a filter, the End key). */
+  all: () => void
+  /** Asks for the page that failed or added nothing again. */
+  retryPage: () => void
+  refresh: () => void
 }
 
 /**
- * An app's builds: the first screen with one request, then a page at a time as the table asks
- * (`more`), or all of them at once (`all`: a filter, the End key). A quiet refresh or ⌘R asks
- * for the newest page only.
+ * An app's builds: the first page in one request, then a page at a time as the table asks
+ * (`more`), or all of the rest at once (`all`). Main keeps Apple's cursors; the pages here are
+ * stretches of main's list, so a refresh reads them again from the first.
  */
-export function useBuilds(teamId: string, appId: string | null): BuildsResource {
-  const key = appId ? `${teamId}|builds|${appId}` : null
-  const resource = useResource(key, teamId, {
-    load: ({ refresh }) =>
-      ascent.builds.list({ teamId, appId: appId ?? '', refresh, until: 'first' }),
-    next: nextAfter,
-    ...buildsPlan,
-    matches: (answer) => answer.appId === appId,
-  })
-  const shownKey = useRef(key)
-  useLayoutEffect(() => {
-    shownKey.current = key
-  })
-  // A page's failure, with the answer it failed to add to: any later answer (a Retry, a refresh)
-  // supersedes it.
-  const [failure, setFailure] = useState<{
-    key: string
-    error: IpcError
-    answer: BuildsAnswer | undefined
-  } | null>(null)
-
-  const page = useCallback(
-    (mode: Paging) => {
-      if (!key || !appId) return
-      const running = paging.get(key)
-      if (running === 'all' || running === mode) return
-      setPaging(key, mode)
-      setStalled(key, false)
-      const before = loadedLength(key)
-      const until = mode === 'all' ? 'complete' : 'more'
-      void ascent.builds
-        .list({ teamId, appId, refresh: 'cached', until })
-        .then((result) => {
-          if (shownKey.current !== key) return
-          if (!result.ok) {
-            if (result.error.code !== CANCELED) {
-              setFailure({ key, error: result.error, answer: memory.get(key) as BuildsAnswer })
-            }
-            return
-          }
-          const value = result.value
-          if (value.teamId !== teamId || value.appId !== appId) return
-          setFailure(null)
-          keep(key, value, buildsPlan)
-          const shown = memory.get(key) as BuildsAnswer | undefined
-          if (shown && !shown.complete && loadedLength(key) <= before) setStalled(key, true)
-        })
-        .finally(() => {
-          if (paging.get(key) === mode) setPaging(key, null)
-        })
+export function useBuilds(teamId: string, appId: string, enabled = true): Builds {
+  const client = useQueryClient()
+  // Read by getNextPageParam when a page is asked for, never while rendering.
+  const wantsAll = useRef(false)
+  const [allAsked, setAllAsked] = useState(false)
+  const askedAt = useRef<number | null>(null)
+  const queryKey = browseKey(teamId, 'builds', { appId })
+  const query = useInfiniteQuery({
+    queryKey,
+    queryFn: ({ pageParam, client: queryClient, signal }) =>
+      read(queryClient, teamId, 'builds', { appId, ...pageParam }, signal),
+    initialPageParam: { from: 0, rest: false },
+    getNextPageParam: (last) => {
+      const page = last.value
+      if (!page || page.next === null) return undefined
+      // Once main holds every build, the rest costs no request: take it in one answer.
+      return { from: page.next, rest: page.complete || wantsAll.current }
     },
-    [key, teamId, appId],
+    enabled,
+  })
+  const { data, fetchNextPage, hasNextPage, isFetchingNextPage, isFetchNextPageError } = query
+  const pages = data?.pages
+  const builds = useMemo(() => {
+    if (!pages) return null
+    // Pages read while main's list moved on can overlap until the refetch lands: each build once.
+    const seen = new Set<string>()
+    return pages.flatMap((answer) =>
+      (answer.value?.builds ?? []).filter((build) => !seen.has(build.id) && seen.add(build.id)),
+    )
+  }, [pages])
+  const first = pages?.[0]
+  const last = pages?.at(-1)?.value ?? null
+  const stalled = last !== null && last.builds.length === 0 && last.next !== null && !!pages?.[1]
+
+  const more = useCallback(() => {
+    const length = builds?.length ?? 0
+    if (!hasNextPage || isFetchingNextPage || isFetchNextPageError || stalled) return
+    if (askedAt.current === length) return
+    askedAt.current = length
+    void fetchNextPage()
+  }, [builds, hasNextPage, isFetchingNextPage, isFetchNextPageError, stalled, fetchNextPage])
+
+  const all = useCallback(() => {
+    if (!hasNextPage || (isFetchingNextPage && wantsAll.current)) return
+    wantsAll.current = true
+    setAllAsked(true)
+    // A page on its way is superseded: all of the rest is asked for instead.
+    void fetchNextPage({ cancelRefetch: true })
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage])
+
+  const retryPage = useCallback(() => void fetchNextPage({ cancelRefetch: true }), [fetchNextPage])
+
+  const refresh = useCallback(
+    () => void refreshNow(client, teamId, 'builds', { appId }, queryKey),
+    // queryKey is made of these.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [client, teamId, appId],
   )
-  const more = useCallback(() => page('more'), [page])
-  const all = useCallback(() => page('all'), [page])
+
   return {
-    ...resource,
-    error:
-      resource.error ??
-      (key !== null && failure?.key === key && failure.answer === resource.answer
-        ? failure.error
-        : null),
-    paging: key ? (paging.get(key) ?? null) : null,
-    stalled: key !== null && stalledAt.get(key) === loadedLength(key),
+    builds,
+    total: last?.total ?? null,
+    complete: last !== null && last.next === null,
+    fetchedAt: first?.fetchedAt ?? null,
+    refreshing: first?.refreshing ?? false,
+    paging: isFetchingNextPage ? (allAsked ? 'all' : 'more') : null,
+    stalled,
+    problem:
+      problemOfAnswer(first) ?? (isFetchNextPageError ? null : problemOfFailure(query.error)),
+    pageProblem: isFetchNextPageError && !isFetchingNextPage ? problemOfFailure(query.error) : null,
     more,
     all,
+    retryPage,
+    refresh,
   }
 }
 
-export function useBuildDetail(
-  teamId: string,
-  buildId: string | null,
-): Resource<BuildDetailAnswer> {
-  return useResource(buildId ? `${teamId}|build|${buildId}` : null, teamId, {
-    load: ({ refresh }) => ascent.builds.detail({ teamId, buildId: buildId ?? '', refresh }),
-    next: nextAfter,
-    hasData: (answer) => answer.detail !== null,
-    matches: (answer) => answer.buildId === buildId,
+/** How often a team's screens read what they show again, so main can start a due refresh. */
+export const POLL_MS = 60_000
+
+/**
+ * Reads everything of the team on screen again every minute: main decides whether that is the
+ * moment to ask Apple (its refresh policy), and says so through `browse:changed`. One timer for
+ * the team, whatever the number of components showing its data; nothing while the window is
+ * hidden (TanStack's focus follows the page's visibility, and a shown window reads what went
+ * stale at once).
+ */
+export function useTeamPoll(teamId: string): void {
+  const client = useQueryClient()
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (!focusManager.isFocused()) return
+      void client.invalidateQueries({ queryKey: teamBrowseKey(teamId), refetchType: 'active' })
+    }, POLL_MS)
+    return () => clearInterval(timer)
+  }, [client, teamId])
+}
+
+/** The key's rate-limit figures, read again after each request to Apple and now and then. */
+export function useUsage(teamId: string): TeamUsage | null {
+  const query = useQuery({
+    queryKey: usageKey(teamId),
+    queryFn: async () => {
+      const result = await ascent.teams.usage({ teamId })
+      if (!result.ok) throw new ReadFailure(problemOfError(result.error))
+      return result.value
+    },
+    staleTime: 0,
+    refetchInterval: 15_000,
+  })
+  return query.data ?? null
+}
+
+/**
+ * A value derived from what the renderer holds of a team's browsing, without asking for anything:
+ * it follows TanStack's cache as queries land.
+ */
+function useTeamCache<T>(teamId: string, derive: (client: QueryClient) => T): T {
+  const client = useQueryClient()
+  const subscribe = useCallback(
+    (notify: () => void) => client.getQueryCache().subscribe(notify),
+    [client],
+  )
+  return useSyncExternalStore(subscribe, () => derive(client))
+}
+
+/** The team's needs-attention total, when its app activity has been read this session. */
+export function useTeamAttention(teamId: string): number | null {
+  return useTeamCache(teamId, (client) => {
+    const answer = client.getQueryData<ResourceAnswer<'activity'>>(browseKey(teamId, 'activity'))
+    return answer?.value?.reduce((sum, item) => sum + item.attention.total, 0) ?? null
   })
 }
 
-/** The key's rate-limit figures, read again after every answer and now and then. */
-export function useUsage(teamId: string): TeamUsage | null {
-  const [usage, setUsage] = useState<TeamUsage | null>(null)
-  const changes = useBrowseMemory()
-  useEffect(() => {
-    let current = true
-    const read = () =>
-      void ascent.teams.usage({ teamId }).then((result) => {
-        if (current && result.ok && result.value.teamId === teamId) setUsage(result.value)
-      })
-    read()
-    const timer = setInterval(read, 15_000)
-    return () => {
-      current = false
-      clearInterval(timer)
+export interface TeamActivity {
+  /** Something on screen is loading, or being refreshed. */
+  busy: boolean
+  /** Something on screen could not be loaded or refreshed. */
+  failed: boolean
+}
+
+/** Whether the team's screens are loading or refreshing anything, and whether any of it failed. */
+export function useTeamActivity(teamId: string): TeamActivity {
+  const bits = useTeamCache(teamId, (client) => {
+    let busy = false
+    let failed = false
+    for (const query of client.getQueryCache().findAll({
+      queryKey: teamBrowseKey(teamId),
+      type: 'active',
+    })) {
+      const { data, error, fetchStatus } = query.state
+      const answers = (
+        data && typeof data === 'object' && 'pages' in data ? data.pages : [data]
+      ) as (ResourceAnswer | undefined)[]
+      if (data === undefined && fetchStatus === 'fetching') busy = true
+      if (answers.some((answer) => answer?.refreshing)) busy = true
+      if (answers.some((answer) => answer?.problem || answer?.error)) failed = true
+      if (problemOfFailure(error)) failed = true
     }
-  }, [teamId, changes])
-  return usage?.teamId === teamId ? usage : null
+    return (busy ? 1 : 0) | (failed ? 2 : 0)
+  })
+  return { busy: (bits & 1) !== 0, failed: (bits & 2) !== 0 }
+}
+
+/** ⌘R: everything of the team on screen is refreshed from Apple. */
+export function useRefreshTeam(teamId: string): () => void {
+  const client = useQueryClient()
+  return useCallback(() => {
+    const shown = client
+      .getQueryCache()
+      .findAll({ queryKey: teamBrowseKey(teamId), type: 'active' })
+    for (const query of shown) {
+      const [, , resource, params] = query.queryKey as [string, string, ResourceName, object]
+      void refreshNow(client, teamId, resource, params, query.queryKey)
+    }
+  }, [client, teamId])
 }

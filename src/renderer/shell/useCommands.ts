@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef } from 'react'
 import type { AppCommand } from '../../shared/contract'
-import { ascent } from '../data/bridge'
+import { onAppCommand } from '../data/app'
 
 /** ⌘ on a Mac, Ctrl elsewhere (the browser harness on Linux). */
 export function hasCommandKey(event: KeyboardEvent): boolean {
@@ -45,7 +45,7 @@ export function useCommands(onCommand: (command: AppCommand) => void): void {
       run(command)
     }
     window.addEventListener('keydown', onKeyDown)
-    const unsubscribe = ascent.app.onCommand(run)
+    const unsubscribe = onAppCommand(run)
     return () => {
       window.removeEventListener('keydown', onKeyDown)
       unsubscribe()

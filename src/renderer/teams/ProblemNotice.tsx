@@ -1,6 +1,6 @@
 import { CircleAlert, ExternalLink, KeyRound, RefreshCw, ShieldCheck } from 'lucide-react'
 import { createContext, useContext, type ReactNode } from 'react'
-import { ascent } from '../data/bridge'
+import { openExternal } from '../data/app'
 import { concernsKey, type Problem } from '../diagnosis/problem'
 import { ProblemText } from '../diagnosis/ProblemText'
 
@@ -78,7 +78,7 @@ export function ProblemNotice(
           <button
             type="button"
             className="button-secondary"
-            onClick={() => void ascent.app.openExternal({ url: AGREEMENTS_URL })}
+            onClick={() => openExternal(AGREEMENTS_URL)}
           >
             <ExternalLink size={13} aria-hidden="true" /> Open App Store Connect
           </button>

@@ -1,9 +1,14 @@
 import { CircleAlert, CircleCheck, KeyRound, LoaderCircle } from 'lucide-react'
 import { useEffect, useState, type ReactNode } from 'react'
 import type { OrphanKey, TeamSummary } from '../../shared/contract'
-import type { Diagnosis } from '../../shared/diagnosis'
-import type { IpcError, Result } from '../../shared/result'
-import { ascent } from '../data/bridge'
+import type { IpcError } from '../../shared/result'
+import {
+  errorOf,
+  useAdoptOrphan,
+  useForgetOrphan,
+  useRecheckTeam,
+  useRemoveTeam,
+} from '../data/teams'
 import { concernsKey, problemOfDiagnosis } from '../diagnosis/problem'
 import { ProblemText } from '../diagnosis/ProblemText'
 import { Sheet } from '../shell/Sheet'
@@ -18,8 +23,6 @@ export type TeamSheet =
 export interface TeamSheetsProps {
   sheet: TeamSheet
   onClose: () => void
-  /** Something changed in main: the list of teams should be read again. */
-  onChanged: () => void
   onRemoved: (teamId: string) => void
   onReplaceKey: (team: TeamSummary) => void
 }
@@ -48,7 +51,7 @@ function ErrorLine(props: { error: IpcError | null }) {
 
 /**
  * A sheet that asks before it does one thing in main. The action runs once at a time; when it
- * succeeds the teams are read again and the sheet closes, when it fails its error is shown.
+ * succeeds (the teams are read again) the sheet closes, when it fails its error is shown.
  */
 function ActionSheet(props: {
   sheetProps: TeamSheetsProps
@@ -58,22 +61,23 @@ function ActionSheet(props: {
   submitLabel: string
   destructive?: boolean
   canSubmit?: boolean
-  action: () => Promise<Result<unknown>>
+  action: () => Promise<unknown>
   onDone?: () => void
 }) {
-  const { onChanged, onClose } = props.sheetProps
+  const { onClose } = props.sheetProps
   const [working, setWorking] = useState(false)
   const [error, setError] = useState<IpcError | null>(null)
   const submit = async () => {
     setWorking(true)
-    const result = await props.action()
-    setWorking(false)
-    if (!result.ok) {
-      setError(result.error)
+    try {
+      await props.action()
+    } catch (failure) {
+      setError(errorOf(failure))
       return
+    } finally {
+      setWorking(false)
     }
     props.onDone?.()
-    onChanged()
     onClose()
   }
   return (
@@ -107,6 +111,7 @@ function ActionSheet(props: {
 
 function RemoveSheet(props: TeamSheetsProps & { team: TeamSummary }) {
   const { team } = props
+  const remove = useRemoveTeam()
   return (
     <ActionSheet
       sheetProps={props}
@@ -114,7 +119,7 @@ function RemoveSheet(props: TeamSheetsProps & { team: TeamSummary }) {
       heading={`Remove “${team.name}”?`}
       submitLabel="Remove"
       destructive
-      action={() => ascent.teams.remove({ teamId: team.id })}
+      action={() => remove.mutateAsync({ teamId: team.id })}
       onDone={() => props.onRemoved(team.id)}
     >
       <p>
@@ -127,27 +132,13 @@ function RemoveSheet(props: TeamSheetsProps & { team: TeamSummary }) {
 }
 
 function CheckSheet(props: TeamSheetsProps & { team: TeamSummary }) {
-  const { team, onChanged } = props
-  const [outcome, setOutcome] = useState<
-    { diagnosis: Diagnosis; error: null } | { diagnosis: null; error: IpcError } | null
-  >(null)
-  useEffect(() => {
-    let current = true
-    void ascent.teams.recheck({ teamId: team.id }).then((result) => {
-      if (!current) return
-      setOutcome(
-        result.ok
-          ? { diagnosis: result.value, error: null }
-          : { diagnosis: null, error: result.error },
-      )
-      onChanged()
-    })
-    return () => {
-      current = false
-    }
-  }, [team.id, onChanged])
-  const diagnosis = outcome?.diagnosis ?? null
+  const { team } = props
+  const recheck = useRecheckTeam()
+  const { mutate } = recheck
+  useEffect(() => mutate({ teamId: team.id }), [team.id, mutate])
+  const diagnosis = recheck.data ?? null
   const problem = diagnosis && problemOfDiagnosis(diagnosis)
+  const outcome = recheck.isPending || recheck.isIdle ? null : { error: errorOf(recheck.error) }
   return (
     <Sheet title={`Check ${team.name}`} className="small-sheet" onClose={props.onClose}>
       <div className="sheet-body">
@@ -200,6 +191,7 @@ function CheckSheet(props: TeamSheetsProps & { team: TeamSummary }) {
 function AdoptSheet(props: TeamSheetsProps & { orphan: OrphanKey }) {
   const { orphan } = props
   const [name, setName] = useState(`Key ${orphan.keyId}`)
+  const adopt = useAdoptOrphan()
   return (
     <ActionSheet
       sheetProps={props}
@@ -207,7 +199,7 @@ function AdoptSheet(props: TeamSheetsProps & { orphan: OrphanKey }) {
       heading={`Add key ${orphan.keyId} back`}
       submitLabel="Add Team"
       canSubmit={name.trim() !== ''}
-      action={() => ascent.teams.adoptOrphan({ account: orphan.account, name })}
+      action={() => adopt.mutateAsync({ account: orphan.account, name })}
     >
       <p>
         The Keychain holds this {orphan.keyType === 'team' ? 'team' : 'individual'} key, but Ascent
@@ -228,6 +220,7 @@ function AdoptSheet(props: TeamSheetsProps & { orphan: OrphanKey }) {
 
 function ForgetSheet(props: TeamSheetsProps & { orphan: OrphanKey }) {
   const { orphan } = props
+  const forget = useForgetOrphan()
   return (
     <ActionSheet
       sheetProps={props}
@@ -235,7 +228,7 @@ function ForgetSheet(props: TeamSheetsProps & { orphan: OrphanKey }) {
       heading={`Forget key ${orphan.keyId}?`}
       submitLabel="Forget Key"
       destructive
-      action={() => ascent.teams.forgetOrphan({ account: orphan.account })}
+      action={() => forget.mutateAsync({ account: orphan.account })}
     >
       <p>
         Ascent deletes this private key from the Keychain. Without a copy of{' '}

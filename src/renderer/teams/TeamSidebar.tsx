@@ -1,9 +1,9 @@
 import { Ellipsis, Info, KeyRound, Plus, TriangleAlert } from 'lucide-react'
 import { useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import type { Notice, OrphanKey, TeamSummary } from '../../shared/contract'
-import { forgetTeam, teamAttention, useBrowseMemory } from '../data/browse'
-import { ascent } from '../data/bridge'
+import { useTeamAttention } from '../data/browse'
 import { useTeamActionRequests } from '../data/teamActions'
+import { errorOf, useRenameTeam } from '../data/teams'
 import { roleNote, STATUS_LABELS, statusNote, teamBadge, teamHue, teamMonogram } from './identity'
 import { TeamMenu } from './TeamMenu'
 import { TeamSheets, type TeamSheet } from './TeamSheets'
@@ -18,8 +18,6 @@ export interface TeamSidebarProps {
   orphans?: OrphanKey[]
   /** Start-up problems, shown quietly. */
   notices?: Notice[]
-  /** A team was renamed, checked, removed or added back: read the list again. */
-  onChanged?: () => void
   /** Opens the wizard to import a team's key again. */
   onReplaceKey?: (team: TeamSummary) => void
 }
@@ -30,8 +28,6 @@ export function TeamSidebar(props: TeamSidebarProps) {
   const [sheet, setSheet] = useState<TeamSheet | null>(null)
   const [menu, setMenu] = useState<{ team: TeamSummary; at: { x: number; y: number } } | null>(null)
   const [renaming, setRenaming] = useState<string | null>(null)
-  useBrowseMemory()
-  const onChanged = props.onChanged ?? noop
   const closeMenu = useCallback(() => setMenu(null), [])
 
   useTeamActionRequests((request) => {
@@ -58,14 +54,10 @@ export function TeamSidebar(props: TeamSidebarProps) {
                 team={team}
                 shortcut={index < 9 ? index + 1 : null}
                 active={team.id === props.activeTeamId}
-                attention={teamAttention(team.id)}
                 renaming={renaming === team.id}
                 onSelect={() => props.onSelect(team.id)}
                 onMenu={(at) => setMenu({ team, at })}
-                onRenamed={() => {
-                  setRenaming(null)
-                  onChanged()
-                }}
+                onRenamed={() => setRenaming(null)}
                 onCancelRename={() => setRenaming(null)}
               />
             </li>
@@ -146,11 +138,7 @@ export function TeamSidebar(props: TeamSidebarProps) {
         <TeamSheets
           sheet={sheet}
           onClose={() => setSheet(null)}
-          onChanged={onChanged}
-          onRemoved={(teamId) => {
-            forgetTeam(teamId)
-            forgetView(teamId)
-          }}
+          onRemoved={forgetView}
           onReplaceKey={props.onReplaceKey ?? noop}
         />
       ) : null}
@@ -162,7 +150,6 @@ function TeamRow(props: {
   team: TeamSummary
   shortcut: number | null
   active: boolean
-  attention: number | null
   renaming: boolean
   onSelect: () => void
   onMenu: (at: { x: number; y: number }) => void
@@ -170,6 +157,7 @@ function TeamRow(props: {
   onCancelRename: () => void
 }) {
   const { team } = props
+  const attention = useTeamAttention(team.id)
   const status = STATUS_LABELS[team.status]
   const note = statusNote(team.status)
   const menuAt = (element: HTMLElement) => {
@@ -200,7 +188,7 @@ function TeamRow(props: {
           className="team-row"
           aria-current={props.active ? 'page' : undefined}
           aria-keyshortcuts={props.shortcut ? `Meta+${props.shortcut}` : undefined}
-          aria-description={`${teamBadge(team)}${roleNote(team) ? ` (${roleNote(team)})` : ''}, ${status}${props.attention ? `, ${props.attention} builds need attention` : ''}`}
+          aria-description={`${teamBadge(team)}${roleNote(team) ? ` (${roleNote(team)})` : ''}, ${status}${attention ? `, ${attention} builds need attention` : ''}`}
           onClick={props.onSelect}
           onKeyDown={onKeyDown}
           title={team.statusDetail ?? status}
@@ -221,10 +209,10 @@ function TeamRow(props: {
             </span>
             <span className="team-badge" title={roleNote(team) ?? undefined}>
               {teamBadge(team)}
-              {props.attention ? (
+              {attention ? (
                 <span className="team-attention" aria-hidden="true">
                   <TriangleAlert size={10} />
-                  {props.attention}
+                  {attention}
                 </span>
               ) : null}
             </span>
@@ -253,6 +241,7 @@ function TeamRow(props: {
 function RenameField(props: { team: TeamSummary; onDone: () => void; onCancel: () => void }) {
   const [name, setName] = useState(props.team.name)
   const [error, setError] = useState<string | null>(null)
+  const rename = useRenameTeam()
   const saving = useRef(false)
   const save = async () => {
     if (saving.current) return
@@ -262,10 +251,14 @@ function RenameField(props: { team: TeamSummary; onDone: () => void; onCancel: (
       return
     }
     saving.current = true
-    const result = await ascent.teams.rename({ teamId: props.team.id, name: trimmed })
-    saving.current = false
-    if (result.ok) props.onDone()
-    else setError(result.error.message)
+    try {
+      await rename.mutateAsync({ teamId: props.team.id, name: trimmed })
+      props.onDone()
+    } catch (failure) {
+      setError(errorOf(failure)?.message ?? null)
+    } finally {
+      saving.current = false
+    }
   }
   return (
     <span className="rename">

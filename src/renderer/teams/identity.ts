@@ -42,6 +42,7 @@ export const STATUS_LABELS: Record<TeamSummary['status'], string> = {
   unchecked: 'Not checked yet',
   needs_reimport: 'Needs re-import',
   rejected: 'Rejected by Apple',
+  blocked_agreements: 'Blocked by agreements',
 }
 
 /** The status in words under the team's name, for every state but verified (the usual one). */

@@ -2,7 +2,7 @@ import { KeyRound } from 'lucide-react'
 import { useRef, useState } from 'react'
 import type { TeamSummary } from '../../shared/contract'
 import type { IpcError } from '../../shared/result'
-import { ascent } from '../data/bridge'
+import { keyCheck } from '../data/keyIntake'
 import { Problem } from './Problem'
 import { StepFrame } from './StepFrame'
 
@@ -39,7 +39,7 @@ export function NameStep(props: {
       name: name.trim(),
       replaceTeamId: props.replaceTeamId,
     }
-    void ascent.keys.save(request).then((result) => {
+    void keyCheck.save(request).then((result) => {
       setSaving(false)
       if (result.ok) props.onSaved(result.value)
       else setError(result.error)

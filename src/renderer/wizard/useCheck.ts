@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { CheckReport, CheckStep } from '../../shared/contract'
 import { pendingCheckSteps } from '../../shared/check-steps'
 import type { IpcError } from '../../shared/result'
-import { ascent } from '../data/bridge'
+import { keyCheck } from '../data/keyIntake'
 import { progressAnnouncement, type CheckRequest } from './model'
 
 export type CheckRun =
@@ -33,7 +33,7 @@ export function useCheck(): Check {
   const shownSteps = useRef<CheckStep[]>([])
 
   useEffect(() => {
-    const unsubscribe = ascent.keys.onCheckProgress((progress) => {
+    const unsubscribe = keyCheck.onProgress((progress) => {
       if (progress.checkId !== currentId.current) return
       const said = progressAnnouncement(shownSteps.current, progress.steps)
       shownSteps.current = progress.steps
@@ -48,7 +48,7 @@ export function useCheck(): Check {
       unsubscribe()
       const running = currentId.current
       currentId.current = null
-      if (running) void ascent.keys.cancelCheck({ checkId: running })
+      if (running) void keyCheck.cancel(running)
     }
   }, [])
 
@@ -60,7 +60,7 @@ export function useCheck(): Check {
     shownSteps.current = pendingCheckSteps()
     setRun({ phase: 'running', checkId, steps: shownSteps.current })
     setAnnouncement('Checking the key with Apple…')
-    void ascent.keys.check(request).then((result) => {
+    void keyCheck.run(request).then((result) => {
       if (currentId.current !== checkId) return
       currentId.current = null
       if (result.ok) {
@@ -83,7 +83,7 @@ export function useCheck(): Check {
     const checkId = currentId.current
     if (!checkId) return
     currentId.current = null
-    void ascent.keys.cancelCheck({ checkId })
+    void keyCheck.cancel(checkId)
     setRun((previous) => ({ phase: 'canceled', checkId, steps: previous.steps }))
     setAnnouncement('Check stopped.')
   }, [])

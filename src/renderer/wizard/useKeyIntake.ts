@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { IntakeOutcome, KeyDraft } from '../../shared/contract'
 import type { Result } from '../../shared/result'
-import { ascent } from '../data/bridge'
+import { keyIntake } from '../data/keyIntake'
 
 /** Why the last import did not bring a key: main's refusal, or a failure to reach main. */
 export interface IntakeProblem {
@@ -46,7 +46,7 @@ export function useKeyIntake(
     () => () => {
       const left = draftRef.current
       draftRef.current = null
-      if (left) void ascent.keys.discardDraft({ draftId: left.draftId })
+      if (left) void keyIntake.discardDraft(left.draftId)
     },
     [],
   )
@@ -69,7 +69,7 @@ export function useKeyIntake(
         return
       }
       const previous = draftRef.current
-      if (previous) void ascent.keys.discardDraft({ draftId: previous.draftId })
+      if (previous) void keyIntake.discardDraft(previous.draftId)
       draftRef.current = outcome.draft
       setDraft(outcome.draft)
       setProblem(null)
@@ -92,7 +92,7 @@ export function useKeyIntake(
         })
         return
       }
-      void run(() => ascent.keys.importDropped(file))
+      void run(() => keyIntake.importDropped(file))
     },
     [run],
   )
@@ -100,7 +100,7 @@ export function useKeyIntake(
   const clearClipboard = useCallback(() => {
     const current = draftRef.current
     if (!current) return
-    void ascent.keys.clearClipboard({ draftId: current.draftId }).then((result) => {
+    void keyIntake.clearClipboard(current.draftId).then((result) => {
       setClipboard(result.ok && result.value.cleared ? 'cleared' : 'not_cleared')
     })
   }, [])
@@ -110,9 +110,9 @@ export function useKeyIntake(
     problem,
     busy,
     clipboard,
-    chooseFile: useCallback(() => void run(() => ascent.keys.chooseFile()), [run]),
+    chooseFile: useCallback(() => void run(() => keyIntake.chooseFile()), [run]),
     importDropped,
-    pasteClipboard: useCallback(() => void run(() => ascent.keys.pasteClipboard()), [run]),
+    pasteClipboard: useCallback(() => void run(() => keyIntake.pasteClipboard()), [run]),
     clearClipboard,
     keep: useCallback(() => {
       draftRef.current = null

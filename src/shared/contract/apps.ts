@@ -1,36 +1,5 @@
-import { z } from 'zod'
 import type { AttentionCounts } from '../attention'
-import type { Diagnosis } from '../diagnosis'
-import { operation } from './define'
-
-/**
- * How an answer may be served: `cached` paints from main's cache when it has the data (any age),
- * `background` refreshes from Apple if the rate-limit policy says a refresh is due, `force`
- * refreshes now (the refresh button, ⌘R).
- */
-export type RefreshMode = 'cached' | 'background' | 'force'
-
-export const refreshMode = z.enum(['cached', 'background', 'force']).default('cached')
-
-/** What every browsing answer says about itself. Times are ms since the epoch. */
-export interface Freshness {
-  /** The team the data belongs to; the renderer drops an answer for any other team. */
-  teamId: string
-  /** When the data came from Apple; null when there is none. */
-  fetchedAt: number | null
-  fromCache: boolean
-  /** Old enough that a quiet refresh is due (sooner or later, by the rate-limit policy). */
-  stale: boolean
-  /** Why the data could not be (re)loaded; the cached data, if any, is still in the answer. */
-  problem: Diagnosis | null
-}
-
-export interface AppStoreVersionBrief {
-  versionString: string
-  platform: string
-  /** `appVersionState`, e.g. `READY_FOR_DISTRIBUTION`. */
-  state: string | null
-}
+import { resource } from './define'
 
 export interface AppRow {
   id: string
@@ -39,13 +8,6 @@ export interface AppRow {
   sku: string | null
   /** `IOS`, `MAC_OS`, `TV_OS`, `VISION_OS`, in that order. */
   platforms: string[]
-  /** The newest App Store version of each platform. */
-  appStoreVersions: AppStoreVersionBrief[]
-}
-
-export interface AppsAnswer extends Freshness {
-  /** Sorted by name; null when nothing could be loaded. */
-  apps: AppRow[] | null
 }
 
 export interface LatestBuild {
@@ -70,18 +32,42 @@ export interface AppActivity {
   countedAt: number
 }
 
-export interface AppsActivityAnswer extends Freshness {
-  /** One per app of the team, in no particular order; null when nothing could be loaded. */
-  activity: AppActivity[] | null
+/** One App Store version of an app on one platform, as its page in App Store Connect shows it. */
+export interface StoreVersion {
+  id: string
+  versionString: string
+  /** `appVersionState`: `READY_FOR_DISTRIBUTION` when live; `WAITING_FOR_REVIEW`, `IN_REVIEW`, … */
+  state: string
+  /** The build number of the build it ships, when one is attached. */
+  buildNumber: string | null
 }
 
-const teamId = z.string().min(1).max(100)
+/** An app on one platform of the App Store: the version live now, and the one on its way. */
+export interface StorePlatform {
+  /** `IOS`, `MAC_OS`, `TV_OS`, `VISION_OS`. */
+  platform: string
+  live: StoreVersion | null
+  /** Newer than the live version and not released yet: in preparation, in review, approved. */
+  next: StoreVersion | null
+}
 
-export const appsOperations = {
-  /** The team's apps: one request to Apple when not cached. */
-  'apps:list': operation<AppsAnswer>()(z.object({ teamId, refresh: refreshMode }).strict()),
-  /** Each app's newest build, icon and needs-attention counts (one request per app). */
-  'apps:activity': operation<AppsActivityAnswer>()(
-    z.object({ teamId, refresh: refreshMode }).strict(),
-  ),
+/** What an app has on the App Store, per platform (in Apple's order); none before its first version. */
+export interface AppStoreState {
+  appId: string
+  platforms: StorePlatform[]
+}
+
+export const appsResources = {
+  /** The team's apps, sorted by name: one request to Apple. */
+  apps: resource<AppRow[]>()({}),
+  /**
+   * Each app's newest build, icon and needs-attention counts, one per app in no particular
+   * order: one or two requests per app, asked for once the apps are on screen.
+   */
+  activity: resource<AppActivity[]>()({}),
+  /**
+   * Each app's App Store versions: the live one and the one on its way, per platform, with the
+   * build each ships: one request per app, asked for once the apps are on screen.
+   */
+  appStore: resource<AppStoreState[]>()({}),
 }

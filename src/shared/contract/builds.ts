@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { refreshMode, type Freshness } from './apps'
-import { operation } from './define'
+import { resource } from './define'
 
 export interface BuildRow {
   id: string
@@ -23,32 +22,25 @@ export interface BuildRow {
   externalState: string | null
 }
 
-export interface BuildsAnswer extends Freshness {
-  appId: string
-  /** Newest first; null when nothing could be loaded. */
-  builds: BuildRow[] | null
-  /**
-   * False while only the newest builds are loaded: ask with `until: 'more'` for the next page
-   * (as the user scrolls), or `until: 'complete'` for all of them (a filter, the End key).
-   */
-  complete: boolean
-  /** How many builds Apple says the app has; null when it did not say. */
+/**
+ * Some of an app's builds, newest first, from row `from` of the whole list on. Main keeps Apple's
+ * cursors; a screen only ever asks for the page after the last one it has (`next`).
+ */
+export interface BuildsPage {
+  /** One page (200 builds), or every build from `from` on when they are all loaded (or asked for). */
+  builds: BuildRow[]
+  /** How many builds the app has, as Apple counts them; null when it did not say. */
   total: number | null
-}
-
-export interface BetaGroupBrief {
-  id: string
-  name: string
-  isInternal: boolean
-  publicLinkEnabled: boolean | null
-  publicLink: string | null
+  /** Where the next page starts; null when this page reaches the last build. */
+  next: number | null
+  /** Main holds every build of the app: the rest of the list costs no request. */
+  complete: boolean
 }
 
 export interface BuildDetail extends BuildRow {
   lsMinimumSystemVersion: string | null
   autoNotifyEnabled: boolean | null
   iconTemplateUrl: string | null
-  betaGroups: BetaGroupBrief[]
   appStoreVersion: {
     id: string
     versionString: string
@@ -57,31 +49,52 @@ export interface BuildDetail extends BuildRow {
   } | null
 }
 
-export interface BuildDetailAnswer extends Freshness {
-  buildId: string
-  detail: BuildDetail | null
+/** A TestFlight group that has the build. */
+export interface TestFlightGroup {
+  id: string
+  name: string
+  isInternal: boolean
+  /** Testers in the group, as Apple counts them; null when Apple did not say. */
+  testers: number | null
+  /** An internal group that gets every new build on its own. */
+  hasAccessToAllBuilds: boolean
+  /** The group's public TestFlight link, when it has one turned on. */
+  publicLink: string | null
+}
+
+/** The build's "What to Test" note in one language. */
+export interface WhatToTest {
+  /** `en-US`, `de-DE`, … */
+  locale: string
+  text: string
+}
+
+/** Who tests a build in TestFlight, and what they are asked to test. */
+export interface BuildTestFlight {
+  /** Internal groups first, then external ones, each by name. */
+  groups: TestFlightGroup[]
+  /** One per language, by locale; empty when the build has no notes. */
+  whatToTest: WhatToTest[]
 }
 
 const id = z.string().min(1).max(100)
+/** Apple's largest apps have tens of thousands of builds; a row index past this is no request. */
+const MAX_ROW = 1_000_000
 
-export const buildsOperations = {
+export const buildsResources = {
   /**
-   * An app's builds. `until: 'first'` answers with what is at hand (the cache, or the newest
-   * builds in one request); `until: 'more'` adds the next page to what is loaded; `until:
-   * 'complete'` waits for all of them. Asking for another app's builds cancels this app's loads.
+   * An app's builds. `from: 0` answers with what is at hand (main's cache, or the newest builds
+   * in one request); a later `from` adds the next page (one request from the kept cursor);
+   * `rest: true` loads every build still missing, side by side (a filter, the End key). Reading
+   * another app's builds cancels what this app's were still loading.
    */
-  'builds:list': operation<BuildsAnswer>()(
-    z
-      .object({
-        teamId: id,
-        appId: id,
-        refresh: refreshMode,
-        until: z.enum(['first', 'more', 'complete']).default('first'),
-      })
-      .strict(),
-  ),
-  /** One build with its beta groups and App Store version. */
-  'builds:detail': operation<BuildDetailAnswer>()(
-    z.object({ teamId: id, buildId: id, refresh: refreshMode }).strict(),
-  ),
+  builds: resource<BuildsPage>()({
+    appId: id,
+    from: z.int().min(0).max(MAX_ROW).default(0),
+    rest: z.boolean().default(false),
+  }),
+  /** One build with its App Store version. */
+  build: resource<BuildDetail>()({ buildId: id }),
+  /** The TestFlight groups that have a build, their testers, and its What to Test notes. */
+  testFlight: resource<BuildTestFlight>()({ buildId: id }),
 }

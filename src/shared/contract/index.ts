@@ -5,28 +5,43 @@
 import type { z } from 'zod'
 import type { Result } from '../result'
 import { appEvents, appOperations } from './app'
-import { appsOperations } from './apps'
-import { buildsOperations } from './builds'
+import {
+  browseEvents,
+  browseOperations,
+  type ResourceAnswer,
+  type ResourceName,
+  type ResourceRequest,
+} from './browse'
+import { keyLifeOperations } from './key-life'
 import { keysEvents, keysOperations } from './keys'
+import { settingsEvents, settingsOperations } from './settings'
 import { teamsOperations } from './teams'
 
 export type * from './app'
 export type * from './apps'
+export type * from './browse'
 export type * from './builds'
+export type * from './key-life'
 export type * from './keys'
+export type * from './settings'
 export type * from './teams'
+export { resources } from './browse'
+export { CHANNELS, EVENTS, eventBridgeName, splitChannel } from './channels'
 
 export const operations = {
   ...appOperations,
-  ...appsOperations,
-  ...buildsOperations,
+  ...browseOperations,
   ...keysOperations,
+  ...settingsOperations,
   ...teamsOperations,
+  ...keyLifeOperations,
 }
 
 export const events = {
   ...appEvents,
+  ...browseEvents,
   ...keysEvents,
+  ...settingsEvents,
 }
 
 export type Operations = typeof operations
@@ -57,8 +72,18 @@ type BridgeArgument<C extends Channel> = C extends keyof BridgeArguments
   ? BridgeArguments[C]
   : RequestOf<C>
 
-type BridgeFunction<C extends Channel> =
-  undefined extends BridgeArgument<C>
+/**
+ * Channels whose bridge function is generic: a resource read answers with that resource's value.
+ */
+export interface BridgeSignatures {
+  'browse:read': <R extends ResourceName>(
+    request: ResourceRequest<R>,
+  ) => Promise<Result<ResourceAnswer<R>>>
+}
+
+type BridgeFunction<C extends Channel> = C extends keyof BridgeSignatures
+  ? BridgeSignatures[C]
+  : undefined extends BridgeArgument<C>
     ? () => Promise<Result<ResponseOf<C>>>
     : (request: BridgeArgument<C>) => Promise<Result<ResponseOf<C>>>
 
@@ -75,16 +100,4 @@ type EventsOf<N extends string> = {
 /** `window.ascent`: one namespace per domain, one function per operation, `onX` per event. */
 export type AscentApi = {
   [N in Namespace<Channel> | Namespace<EventName>]: OperationsOf<N> & EventsOf<N>
-}
-
-/** `keys:importDropped` → `['keys', 'importDropped']`. */
-export function splitChannel(channel: string): [namespace: string, verb: string] {
-  const at = channel.indexOf(':')
-  return [channel.slice(0, at), channel.slice(at + 1)]
-}
-
-/** `keys:checkProgress` → `['keys', 'onCheckProgress']`. */
-export function eventBridgeName(name: EventName): [namespace: string, member: string] {
-  const [namespace, verb] = splitChannel(name)
-  return [namespace, `on${verb.charAt(0).toUpperCase()}${verb.slice(1)}`]
 }

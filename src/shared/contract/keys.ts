@@ -1,14 +1,16 @@
 import { z } from 'zod'
 import type { Diagnosis } from '../diagnosis'
+import type { CodesOf } from '../errors'
 import type { KeyType, Role } from '../keys'
 import type { TeamSummary } from './teams'
 import { event, operation } from './define'
 
-export type IntakeSource = 'file' | 'drop' | 'clipboard'
+/** `environment`: `ascent add` read the key from ASC_KEY_P8_BASE64. */
+export type IntakeSource = 'file' | 'drop' | 'clipboard' | 'environment'
 
 /** Why a key file was refused; `code` is stable (`intake.rsa_key`, `intake.too_large`, ...). */
 export interface IntakeRefusal {
-  code: string
+  code: CodesOf<'intake'>
   message: string
   /** How to fix it, when there is something the user can do. */
   fix: string | null
@@ -35,6 +37,8 @@ export interface KeyDraft {
   /** True when the clipboard still holds this key after a paste (the UI offers to clear it). */
   clipboardHoldsKey: boolean
   expiresAt: string
+  /** The saved team that already holds this very key (same fingerprint), if any. */
+  savedAs: { teamId: string; name: string } | null
 }
 
 export type IntakeOutcome =

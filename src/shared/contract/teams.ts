@@ -1,9 +1,15 @@
 import { z } from 'zod'
 import type { Diagnosis, RateLimitFigures } from '../diagnosis'
+import type { ErrorCode } from '../errors'
 import type { KeyType, Role } from '../keys'
 import { operation } from './define'
 
-export type TeamStatus = 'verified' | 'unchecked' | 'needs_reimport' | 'rejected'
+/**
+ * `blocked_agreements`: Apple accepted the key, but an unsigned or expired agreement blocks the
+ * team's API until the Account Holder signs it; cleared by the next check that passes.
+ */
+export type TeamStatus =
+  'verified' | 'unchecked' | 'needs_reimport' | 'rejected' | 'blocked_agreements'
 
 /** A saved key, shown as a team in the sidebar. Holds nothing secret. */
 export interface TeamSummary {
@@ -32,7 +38,7 @@ export interface OrphanKey {
 }
 
 export interface Notice {
-  code: string
+  code: ErrorCode
   message: string
 }
 

@@ -288,7 +288,7 @@ describe('builds', () => {
     expect(sandbox.admin.requestLog().some((entry) => entry.path.includes('cursor='))).toBe(true)
   })
 
-  it('gets one build with its beta groups, pre-release version, beta detail and App Store version', async () => {
+  it('gets one build with its pre-release version, beta detail and App Store version', async () => {
     const groups = await reference.all(
       `/v1/betaGroups?filter[app]=${bigApp}&limit=200&include=builds&limit[builds]=50`,
       admin,
@@ -299,15 +299,10 @@ describe('builds', () => {
     expect(buildId).toBeDefined()
     const detail = await api.getBuild(buildId ?? '')
     const answer = await reference.get(
-      `/v1/builds/${buildId}?include=betaGroups,appStoreVersion,preReleaseVersion`,
+      `/v1/builds/${buildId}?include=appStoreVersion,preReleaseVersion`,
       admin,
     )
-    const expectedGroups = (
-      answer.json.data.relationships?.betaGroups?.data as { id: string }[]
-    ).map((group) => group.id)
     expect(detail.id).toBe(buildId)
-    expect(detail.betaGroups.map((group) => group.id).sort()).toEqual(expectedGroups.sort())
-    expect(detail.betaGroups.every((group) => group.name.length > 0)).toBe(true)
     const version = related(answer.json.data, 'preReleaseVersion', byId(answer.json.included ?? []))
     expect(detail.marketingVersion).toBe(version?.attributes?.version)
     expect(detail.autoNotifyEnabled).not.toBeNull()
@@ -324,25 +319,6 @@ describe('builds', () => {
       id: shipped?.id,
       versionString: shipped?.attributes?.versionString,
     })
-  })
-
-  it("lists an app's beta groups and App Store versions", async () => {
-    const groups = await api.listBetaGroups(bigApp)
-    const expectedGroups = await reference.all(`/v1/apps/${bigApp}/betaGroups?limit=200`, admin)
-    expect(groups.map((group) => group.id).sort()).toEqual(
-      expectedGroups.data.map((group) => group.id).sort(),
-    )
-    expect(groups.some((group) => group.isInternal)).toBe(true)
-
-    const versions = await api.listAppStoreVersions(bigApp)
-    const expectedVersions = await reference.all(
-      `/v1/apps/${bigApp}/appStoreVersions?limit=200`,
-      admin,
-    )
-    expect(versions.map((version) => version.versionString).sort()).toEqual(
-      expectedVersions.data.map((version) => String(version.attributes?.versionString)).sort(),
-    )
-    expect(versions.every((version) => version.state !== null)).toBe(true)
   })
 })
 

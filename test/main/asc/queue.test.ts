@@ -95,4 +95,45 @@ describe('createRequestQueue', () => {
   it('refuses a concurrency below 1', () => {
     expect(() => createRequestQueue(0)).toThrow(RangeError)
   })
+
+  it('gives background work at most its share of the slots, and lets the user’s go first', async () => {
+    const queue = createRequestQueue(4, 2)
+    const started: string[] = []
+    const gates = new Map<string, Gate>()
+    const task = (name: string, lane: 'user' | 'background') => {
+      const entry = gate()
+      gates.set(name, entry)
+      return queue.run(
+        async () => {
+          started.push(name)
+          await entry.promise
+          return name
+        },
+        undefined,
+        canceled,
+        lane,
+      )
+    }
+    const runs = [
+      task('b1', 'background'),
+      task('b2', 'background'),
+      task('b3', 'background'),
+      task('b4', 'background'),
+    ]
+    // Two background slots of four: the other two stay free for the user.
+    expect(started).toEqual(['b1', 'b2'])
+    runs.push(task('u1', 'user'), task('u2', 'user'), task('u3', 'user'))
+    expect(started).toEqual(['b1', 'b2', 'u1', 'u2'])
+    // A background slot frees up while the user's u3 waits: u3 goes before b3.
+    gates.get('b1')?.open()
+    await runs[0]
+    expect(started).toEqual(['b1', 'b2', 'u1', 'u2', 'u3'])
+    gates.get('u1')?.open()
+    await runs[4]
+    // Nothing of the user's waits now: background work takes its slot again.
+    expect(started.at(-1)).toBe('b3')
+    for (const entry of gates.values()) entry.open()
+    expect(await Promise.all(runs)).toEqual(['b1', 'b2', 'b3', 'b4', 'u1', 'u2', 'u3'])
+    expect(queue.active).toBe(0)
+  })
 })

@@ -41,8 +41,6 @@ describe('requestScope', () => {
       requests.buildsOfVersions('123', ['a', 'b']),
       requests.preReleaseVersions('123'),
       requests.build('b1'),
-      requests.betaGroups('123'),
-      requests.appStoreVersions('123'),
       requests.probeApps(),
       requests.probeTestFlight(),
       requests.probeUsers(),

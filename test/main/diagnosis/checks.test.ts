@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Sandbox } from '../../sandbox'
+import { allowedExternalUrl } from '../../../src/main/links'
+import type { Sandbox, SandboxKey } from '../../sandbox'
 import { startSandbox } from '../../sandbox'
 import type { TestApp, TestAppOptions } from './support'
 import { checkRequest, importFile, runCheck, startApp } from './support'
@@ -99,6 +100,35 @@ describe('keys:cancelCheck', () => {
     expect(target.secrets.items.size).toBe(0)
   })
 
+  it('runs one check per imported key: a new one replaces the running one', async () => {
+    sandbox.admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
+    const target = await app()
+    const draft = await importFile(target, admin().p8Path!)
+    const first = checkRequest(draft, adminIds())
+    const running = target.invoke('keys:check', first)
+    await target.progressWhere((event) =>
+      event.steps.some((step) => step.id === 'auth' && step.state === 'running'),
+    )
+    sandbox.admin.clearFaults()
+    const second = checkRequest(draft, adminIds())
+    const replacing = target.invoke('keys:check', second)
+    expect(await errorCode(running)).toBe('keys.check_canceled')
+    const report = await replacing
+    expect(report.ok && report.value.canSave).toBe(true)
+    expect(await errorCode(target.invoke('keys:save', { checkId: first.checkId, name: 'N' }))).toBe(
+      'keys.check_unknown',
+    )
+    // A check of another imported key runs beside it, untouched.
+    sandbox.admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
+    const slowRequest = checkRequest(draft, adminIds())
+    const slow = target.invoke('keys:check', slowRequest)
+    const other = await importFile(target, developer().p8Path!)
+    const otherIds = { issuerId: developer().issuerId!, keyId: developer().keyId }
+    expect((await target.invoke('keys:check', checkRequest(other, otherIds))).ok).toBe(true)
+    expect(await target.call('keys:cancelCheck', { checkId: slowRequest.checkId })).toBeNull()
+    expect(await errorCode(slow)).toBe('keys.check_canceled')
+  })
+
   it('ignores a check ID it does not know', async () => {
     const target = await app()
     expect(await target.call('keys:cancelCheck', { checkId: randomUUID() })).toBeNull()
@@ -152,7 +182,7 @@ describe('keys:save', () => {
     const draft = await importFile(target, key.p8Path!)
     const report = await runCheck(target, draft, { keyType: 'individual', keyId: key.keyId })
     expect(report.diagnosis.code).toBe('ok')
-    expect(report.suggestedName).toBe(`Individual key ${key.keyId}`)
+    expect(report.suggestedName).toBe('Northwind (individual key)')
     const team = await target.call('keys:save', {
       checkId: report.checkId,
       name: report.suggestedName!,
@@ -246,5 +276,123 @@ describe('teams:recheck', () => {
     expect(await errorCode(target.invoke('teams:recheck', { teamId: 'nope' }))).toBe(
       'keys.team_not_found',
     )
+  })
+})
+
+describe('keys:rotate (Replace Key)', () => {
+  async function savedAdminTeam(target: TestApp) {
+    const report = await runCheck(target, await importFile(target, admin().p8Path!), {
+      ...adminIds(),
+      role: 'ADMIN',
+    })
+    return target.call('keys:save', { checkId: report.checkId, name: 'Northwind CI' })
+  }
+
+  it('moves the team to a new key of the same team, with what the reminder needs', async () => {
+    const target = await app()
+    const team = await savedAdminTeam(target)
+    const draft = await importFile(target, developer().p8Path!)
+    const report = await runCheck(target, draft, {
+      issuerId: developer().issuerId!,
+      keyId: developer().keyId,
+      role: 'DEVELOPER',
+    })
+    const rotated = await target.call('keys:rotate', { checkId: report.checkId, teamId: team.id })
+    expect(rotated).toEqual({
+      team: expect.objectContaining({
+        id: team.id,
+        name: 'Northwind CI',
+        keyId: developer().keyId,
+        role: 'DEVELOPER',
+        roleVerified: false,
+        status: 'verified',
+      }) as unknown,
+      previousKeyId: admin().keyId,
+      previousItemRemoved: true,
+      revoke: {
+        keyId: admin().keyId,
+        url: 'https://appstoreconnect.apple.com/access/integrations/api',
+        steps: expect.arrayContaining([expect.stringContaining(admin().keyId)]) as unknown,
+      },
+    })
+    expect(allowedExternalUrl(rotated.revoke.url)).toBe(rotated.revoke.url)
+    expect([...target.secrets.items.keys()]).toEqual([
+      `${developer().issuerId}/${developer().keyId}`,
+    ])
+    // The team works on its new key at once: its apps load with the new key's token.
+    const apps = await target.call('browse:read', { teamId: team.id, resource: 'apps', params: {} })
+    expect(apps).toMatchObject({ resource: 'apps', fromCache: false, problem: null })
+    expect((apps.value as unknown[] | null)?.length).toBeGreaterThan(0)
+    expect(
+      sandbox.admin
+        .requestLog()
+        .filter((entry) => entry.path.startsWith('/v1/apps?') && entry.status === 200)
+        .at(-1)?.keyId,
+    ).toBe(developer().keyId)
+    const details = await target.call('teams:details', { teamId: team.id })
+    expect(details.history[0]?.summary).toBe(
+      `Rotated from ${admin().keyId} to ${developer().keyId}`,
+    )
+    expect(allowedExternalUrl(details.integrationsUrl)).toBe(details.integrationsUrl)
+    // The check was used up.
+    expect(
+      await errorCode(target.invoke('keys:rotate', { checkId: report.checkId, teamId: team.id })),
+    ).toBe('keys.check_unknown')
+  })
+
+  it('refuses another team’s key, the same key and a key Apple refused, changing nothing', async () => {
+    const target = await app()
+    const team = await savedAdminTeam(target)
+    const before = await target.call('teams:details', { teamId: team.id })
+    const attempt = async (key: SandboxKey) => {
+      const report = await runCheck(target, await importFile(target, key.p8Path!), {
+        issuerId: key.issuerId!,
+        keyId: key.keyId,
+      })
+      return errorCode(target.invoke('keys:rotate', { checkId: report.checkId, teamId: team.id }))
+    }
+    expect(await attempt(sandbox.findKey({ team: 'fabrikam', revoked: false }))).toBe(
+      'keys.rotate_other_team',
+    )
+    expect(await attempt(admin())).toBe('keys.rotate_same_key')
+    expect(await attempt(sandbox.findKey({ team: 'fabrikam', revoked: true }))).toBe(
+      'keys.check_failed',
+    )
+    // Checking the same key again signed with it: only its last use may have moved.
+    const after = await target.call('teams:details', { teamId: team.id })
+    expect({ ...after, lastUsedAt: null }).toEqual({ ...before, lastUsedAt: null })
+    expect([...target.secrets.items.keys()]).toEqual([`${admin().issuerId}/${admin().keyId}`])
+  })
+})
+
+describe('a team blocked by agreements', () => {
+  it('is saved blocked, stays blocked on a recheck, and is verified once they are signed', async () => {
+    const contoso = sandbox.findKey({ team: 'contoso' })
+    const target = await app()
+    const report = await runCheck(target, await importFile(target, contoso.p8Path!), {
+      issuerId: contoso.issuerId!,
+      keyId: contoso.keyId,
+    })
+    expect(report).toMatchObject({ canSave: true, diagnosis: { code: 'access.agreements' } })
+    const team = await target.call('keys:save', { checkId: report.checkId, name: 'Contoso' })
+    expect(team.status).toBe('blocked_agreements')
+
+    expect((await target.call('teams:recheck', { teamId: team.id })).code).toBe('access.agreements')
+    expect((await target.call('teams:details', { teamId: team.id })).status).toBe(
+      'blocked_agreements',
+    )
+    sandbox.admin.setAgreementsSigned(contoso.issuerId!, true)
+    try {
+      expect((await target.call('teams:recheck', { teamId: team.id })).ok).toBe(true)
+      const details = await target.call('teams:details', { teamId: team.id })
+      expect(details).toMatchObject({ status: 'verified', statusDetail: null })
+      expect(details.history.map((entry) => entry.summary)).toEqual([
+        'Checked: Apple accepted the key',
+        'Checked: an agreement must be signed',
+        'Added in Ascent',
+      ])
+    } finally {
+      sandbox.admin.setAgreementsSigned(contoso.issuerId!, false)
+    }
   })
 })

@@ -80,7 +80,8 @@ describe('ok', () => {
       ['users', 'passed'],
     ])
     expect(report.canSave).toBe(true)
-    expect(report.suggestedName).toBe(`Team ${northwind().issuerId.slice(0, 8)} — Admin`)
+    // Named from what the check saw (the apps' bundle IDs, com.northwind.*), not from IDs.
+    expect(report.suggestedName).toBe('Northwind')
     expect(report.diagnosis.facts.rateLimit?.limit).toBe(3600)
 
     const team = await target.call('keys:save', { checkId: report.checkId, name: 'Northwind CI' })
@@ -312,7 +313,7 @@ describe('access codes: the token was accepted', () => {
     expect(forbidden?.title).toContain('GET /v1/users')
     expect(report.steps.find((step) => step.id === 'users')?.state).toBe('failed')
     // Said Admin, but cannot list users: the role is saved as unknown, not as Admin.
-    expect(report.suggestedName).toBe(`Team ${northwind().issuerId.slice(0, 8)}`)
+    expect(report.suggestedName).toBe('Northwind')
     const team = await target.call('keys:save', { checkId: report.checkId, name: 'Builds' })
     expect(team.role).toBeNull()
   })
@@ -330,16 +331,17 @@ describe('access codes: the token was accepted', () => {
     const users = report.steps.find((step) => step.id === 'users')
     expect(users?.state).toBe('skipped')
     expect(users?.detail).toContain('Developer')
-    expect(report.suggestedName).toBe(`Team ${northwind().issuerId.slice(0, 8)}`)
+    expect(report.suggestedName).toBe('Northwind')
   })
 
-  it('access.agreements: a team with unsigned agreements', async () => {
+  it('access.agreements: a team with unsigned agreements; the key, accepted, may be saved', async () => {
     const contoso = sandbox.findKey({ team: 'contoso' })
     const target = await app()
     const draft = await importKeyFile(target, contoso)
     const report = await runCheck(target, draft, {
       issuerId: contoso.issuerId!,
       keyId: contoso.keyId,
+      role: 'ADMIN',
     })
     expect(report.diagnosis).toMatchObject({ ok: false, code: 'access.agreements' })
     expect(report.diagnosis.facts).toMatchObject({
@@ -349,7 +351,16 @@ describe('access codes: the token was accepted', () => {
     expect(report.diagnosis.hints[0]).toContain('Business')
     const states = Object.fromEntries(report.steps.map((step) => [step.id, step.state]))
     expect(states).toMatchObject({ auth: 'passed', apps: 'failed', testflight: 'skipped' })
-    await expectNothingSaved(target, report)
+    // Apple knows the key: it is saved, marked blocked, with the role only as the user said.
+    expect(report).toMatchObject({ canSave: true, role: 'ADMIN', roleVerified: false })
+    expect(report.suggestedName).toBe('App Store Connect team')
+    const team = await target.call('keys:save', { checkId: report.checkId, name: 'Contoso' })
+    expect(team).toMatchObject({
+      status: 'blocked_agreements',
+      role: 'ADMIN',
+      roleVerified: false,
+    })
+    expect(team.statusDetail).toContain('agreement')
   })
 
   it('team.not_found: the app asked for is another team’s (the engine, as ascent doctor --app-id)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { inferRole, isRoleVerified, suggestedName } from '../../../src/main/diagnosis'
+import { inferRole, isRoleVerified } from '../../../src/main/diagnosis'
 
 describe('inferRole', () => {
   it.each([
@@ -28,29 +28,5 @@ describe('isRoleVerified', () => {
     ['no role → not confirmed', null, false, false],
   ] as const)('%s', (_name, role, users, expected) => {
     expect(isRoleVerified(role, { testFlight: true, users })).toBe(expected)
-  })
-})
-
-describe('suggestedName', () => {
-  const issuer = '57246542-96fe-1a63-e053-0824d011072a'
-
-  it('names a team key by its issuer ID and confirmed role, an individual key by its key ID', () => {
-    expect(suggestedName('team', issuer, '2X9R4HXF34', { role: 'ADMIN', verified: true })).toBe(
-      'Team 57246542 — Admin',
-    )
-    expect(suggestedName('team', issuer, '2X9R4HXF34', { role: null, verified: false })).toBe(
-      'Team 57246542',
-    )
-    expect(suggestedName('individual', null, '2X9R4HXF34', { role: null, verified: false })).toBe(
-      'Individual key 2X9R4HXF34',
-    )
-  })
-
-  it('leaves out a role that was only said, not confirmed by Apple', () => {
-    for (const role of ['APP_MANAGER', 'DEVELOPER', 'ADMIN'] as const) {
-      expect(suggestedName('team', issuer, '2X9R4HXF34', { role, verified: false })).toBe(
-        'Team 57246542',
-      )
-    }
   })
 })

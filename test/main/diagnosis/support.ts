@@ -24,13 +24,25 @@ import type { Result } from '../../../src/shared/result'
 import type { Ascent } from '../../../src/main/ascent'
 import { createAscent } from '../../../src/main/ascent'
 import { createDispatcher } from '../../../src/main/ipc'
-import { silentLogger } from '../../../src/main/log'
+import { createLogger } from '../../../src/main/log'
 import type { Platform } from '../../../src/main/platform'
 import type { SandboxKey } from '../../sandbox'
 import { expectSpecKept, specCheckingFetch } from '../asc/support'
 import type { SpecCheck } from '../asc/support'
-import type { MemoryClipboard, MemorySecretStore } from '../fakes'
-import { createMemoryClipboard, createMemorySecretStore } from '../fakes'
+import type {
+  FakeSaveDialog,
+  FakeTimer,
+  FakeUserPresence,
+  MemoryClipboard,
+  MemorySecretStore,
+} from '../fakes'
+import {
+  createFakeSaveDialog,
+  createFakeTimer,
+  createFakeUserPresence,
+  createMemoryClipboard,
+  createMemorySecretStore,
+} from '../fakes'
 
 const ORIGIN = 'app://ascent'
 
@@ -41,10 +53,18 @@ export interface TestApp {
   call: <C extends Channel>(channel: C, request: RequestOf<C>) => Promise<ResponseOf<C>>
   secrets: MemorySecretStore
   clipboard: MemoryClipboard
+  saveDialog: FakeSaveDialog
+  userPresence: FakeUserPresence
+  timer: FakeTimer
+  /** Every event main sent, in order. */
+  events: { event: string; payload: unknown }[]
+  /** Every log line, as the redacting logger would write it. */
+  logLines: string[]
   progress: CheckProgress[]
   /** Resolves with the first progress event, seen or yet to come, that `test` accepts. */
   progressWhere: (test: (progress: CheckProgress) => boolean) => Promise<CheckProgress>
   dataDir: string
+  homeDir: string
   /** What the app sent and got, checked against Apple's spec. */
   spec: SpecCheck
   /** Disposes of the app, then expects no problem left in `spec`. */
@@ -64,13 +84,22 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'ascent-check-')))
   const secrets = options.secrets ?? createMemorySecretStore()
   const clipboard = createMemoryClipboard()
+  const saveDialog = createFakeSaveDialog()
+  const userPresence = createFakeUserPresence()
+  const timer = createFakeTimer()
+  const homeDir = await mkdtemp(join(tmpdir(), 'ascent-home-'))
   const progress: CheckProgress[] = []
   const progressWaiters = new Set<(event: CheckProgress) => void>()
+  const events: TestApp['events'] = []
+  const logLines: string[] = []
   const spec = specCheckingFetch()
   const platform: Platform = {
     secrets,
     clipboard,
-    dialog: { chooseKeyFile: () => Promise.resolve(null) },
+    dialog: {
+      chooseKeyFile: () => Promise.resolve(null),
+      chooseSavePath: (request) => saveDialog.chooseSavePath(request),
+    },
     shell: { openExternal: () => Promise.resolve() },
     fetch: spec.fetch,
     now: options.now ?? (() => Date.now()),
@@ -78,11 +107,15 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
     apiBase: options.apiBase,
     appVersion: '0.0.0-test',
     notify: (event, payload) => {
+      events.push({ event, payload })
       if (event !== 'keys:checkProgress') return
       progress.push(payload as CheckProgress)
       for (const waiter of [...progressWaiters]) waiter(payload as CheckProgress)
     },
-    log: silentLogger,
+    log: createLogger((line) => logLines.push(line)),
+    userPresence,
+    timer,
+    homeDir,
   }
   const ascent = createAscent(platform, {
     asc: {
@@ -93,7 +126,7 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
   const dispatch = createDispatcher({
     trustedOrigin: ORIGIN,
     handlers: ascent.handlers,
-    log: silentLogger,
+    log: platform.log,
   })
   const invoke = async <C extends Channel>(channel: C, request: RequestOf<C>) =>
     (await dispatch(channel, request, { url: `${ORIGIN}/`, isTopFrame: true })) as Result<
@@ -110,6 +143,11 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
     },
     secrets,
     clipboard,
+    saveDialog,
+    userPresence,
+    timer,
+    events,
+    logLines,
     progress,
     progressWhere: (test) => {
       const seen = progress.find(test)
@@ -124,10 +162,12 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
       })
     },
     dataDir,
+    homeDir,
     spec,
     close: async () => {
       await ascent.dispose()
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+      await rm(homeDir, { recursive: true, force: true })
       await expectSpecKept(spec)
     },
   }

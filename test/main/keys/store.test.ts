@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { KeyDraft } from '../../../src/shared/contract/keys'
-import type { Keys, KeysOptions, SaveKeyInput } from '../../../src/main/keys'
+import type {
+  CheckVerdict,
+  Keys,
+  KeysOptions,
+  RotationInput,
+  SaveKeyInput,
+} from '../../../src/main/keys'
 import { createKeys } from '../../../src/main/keys'
 import type { MetadataFs } from '../../../src/main/keys/metadata'
 import { silentLogger } from '../../../src/main/log'
@@ -16,7 +22,7 @@ import {
   errorCodeOf,
 } from '../fakes'
 import type { P256Key } from './inputs'
-import { ISSUER_ID, KEY_ID, p256, pemBody } from './inputs'
+import { fingerprintOfPem, ISSUER_ID, KEY_ID, p256, pemBody } from './inputs'
 
 const OTHER_KEY_ID = 'ABCDE12345'
 const OTHER_ISSUER = '11111111-2222-3333-4444-555555555555'
@@ -91,13 +97,43 @@ describe('saving', () => {
   it('keeps whether Apple confirmed the role, and reads older files as the user’s word', async () => {
     await keys.reconcile()
     expect((await saveTeam({ role: 'ADMIN', roleVerified: true })).roleVerified).toBe(true)
-    const stored = JSON.parse(await metadataText()) as { teams: Record<string, unknown>[] }
+    const stored = JSON.parse(await metadataText()) as {
+      version: number
+      teams: Record<string, unknown>[]
+    }
     expect(stored.teams[0]).toMatchObject({ role: 'ADMIN', roleVerified: true })
 
-    delete stored.teams[0]!.roleVerified
-    await writeFile(join(dataDir, 'keys.json'), JSON.stringify(stored))
+    // A version 1 file, written before the role's confirmation was kept.
+    const { roleVerified: _kept, lastUsedAt: _used, history: _history, ...v1 } = stored.teams[0]!
+    await writeFile(
+      join(dataDir, 'keys.json'),
+      JSON.stringify({ ...stored, version: 1, teams: [v1] }),
+    )
     const reread = await keys.reconcile()
     expect(reread.teams[0]).toMatchObject({ role: 'ADMIN', roleVerified: false })
+  })
+
+  it('reads a version 1 keys.json and writes it back as version 2 at the next change', async () => {
+    await keys.reconcile()
+    await saveTeam()
+    const stored = JSON.parse(await metadataText()) as { teams: Record<string, unknown>[] }
+    const { lastUsedAt: _used, history: _history, ...v1 } = stored.teams[0]!
+    await writeFile(
+      join(dataDir, 'keys.json'),
+      JSON.stringify({ ...stored, version: 1, teams: [v1] }),
+    )
+    keys = open()
+    await keys.reconcile()
+    expect((await keys.details(KEY_ID)).history).toEqual([
+      { kind: 'added', at: v1.createdAt, via: 'app', summary: 'Added in Ascent' },
+    ])
+    await keys.rename(KEY_ID, 'Acme 2')
+    const upgraded = JSON.parse(await metadataText()) as {
+      version: number
+      teams: Record<string, unknown>[]
+    }
+    expect(upgraded.version).toBe(2)
+    expect(upgraded.teams[0]).toMatchObject({ name: 'Acme 2', lastUsedAt: null })
   })
 
   it('puts the secret in the keychain and everything else in keys.json', async () => {
@@ -122,7 +158,7 @@ describe('saving', () => {
 
     const text = await metadataText()
     const document = JSON.parse(text) as { version: number; activeTeamId: string }
-    expect(document.version).toBe(1)
+    expect(document.version).toBe(2)
     expect(document.activeTeamId).toBe(KEY_ID)
     expect(text).toContain(key.fingerprint)
     expect(text).not.toContain('PRIVATE KEY')
@@ -484,5 +520,265 @@ describe('signing keys for the session', () => {
     secrets.fail('keychain.locked', { operations: ['get'], times: 1 })
     expect(await errorCodeOf(() => keys.loadSigningKey(identity))).toBe('keychain.locked')
     expect((await keys.loadSigningKey(identity)).type).toBe('private')
+  })
+})
+
+describe('rotation (Replace Key)', () => {
+  const NEW_KEY_ID = 'NEWKEY1234'
+  const NEW_ACCOUNT = `${ISSUER_ID}/${NEW_KEY_ID}`
+
+  async function rotation(
+    pem: string,
+    identity: Partial<RotationInput['identity']> = {},
+  ): Promise<RotationInput> {
+    const keyId = identity.keyId ?? NEW_KEY_ID
+    const draft = await draftOf(pem, `AuthKey_${keyId}.p8`)
+    return {
+      draftId: draft.draftId,
+      identity: { keyType: 'team', keyId, issuerId: ISSUER_ID, ...identity },
+      role: 'ADMIN',
+      roleVerified: true,
+      blockedByAgreements: false,
+    }
+  }
+
+  async function rejection(promise: Promise<unknown>): Promise<Error> {
+    try {
+      await promise
+    } catch (error) {
+      return error as Error
+    }
+    throw new Error('expected the rotation to fail')
+  }
+
+  async function savedRotating(): Promise<{ before: string; fresh: P256Key }> {
+    await keys.reconcile()
+    await saveTeam()
+    await keys.rename(KEY_ID, 'Acme Inc')
+    return { before: await metadataText(), fresh: p256() }
+  }
+
+  it('moves the team to the new key and keeps its ID, name and history', async () => {
+    const { fresh } = await savedRotating()
+    const retired: string[] = []
+    keys.onKeyRetired((fingerprint) => retired.push(fingerprint))
+    clock.advance(60_000)
+    const done = await keys.rotate(KEY_ID, await rotation(fresh.pem))
+    expect(done).toMatchObject({
+      previousKeyId: KEY_ID,
+      previousItemRemoved: true,
+      team: { id: KEY_ID, name: 'Acme Inc', keyId: NEW_KEY_ID, role: 'ADMIN', status: 'verified' },
+    })
+    expect([...secrets.items]).toEqual([[NEW_ACCOUNT, fresh.pem]])
+    expect(retired).toEqual([key.fingerprint])
+    expect(await keys.identityOf(KEY_ID)).toEqual({
+      keyType: 'team',
+      keyId: NEW_KEY_ID,
+      issuerId: ISSUER_ID,
+      fingerprint: fresh.fingerprint,
+    })
+    const details = await keys.details(KEY_ID)
+    expect(details.history.map((entry) => entry.summary)).toEqual([
+      `Rotated from ${KEY_ID} to ${NEW_KEY_ID}`,
+      'Added in Ascent',
+    ])
+    expect(details.history[0]?.at).toBe(new Date(clock.now()).toISOString())
+    expect(details.keychainAccount).toBe(NEW_ACCOUNT)
+    // The old key, if added again, is another team with an ID of its own.
+    const old = await saveTeam({ name: 'Old key' })
+    expect(old.id).toBe(`${KEY_ID}-2`)
+  })
+
+  it('keeps the old key working when the new keychain item cannot be written', async () => {
+    const { before, fresh } = await savedRotating()
+    const input = await rotation(fresh.pem)
+    secrets.fail('keychain.locked', { operations: ['set'] })
+    const error = await rejection(keys.rotate(KEY_ID, input))
+    expect(error).toMatchObject({ code: 'keychain.locked' })
+    expect(error.message).toContain(`“Acme Inc” still uses key ${KEY_ID}`)
+    secrets.recover()
+    expect([...secrets.items]).toEqual([[TEAM_ACCOUNT, key.pem]])
+    expect(await metadataText()).toBe(before)
+  })
+
+  it('removes the new item again, and keeps the old key, when keys.json cannot be written', async () => {
+    const { before, fresh } = await savedRotating()
+    const failingRename: MetadataFs = {
+      ...fs,
+      rename: () => Promise.reject(Object.assign(new Error('disk full'), { code: 'ENOSPC' })),
+    }
+    keys = open({ fs: failingRename })
+    await keys.reconcile()
+    const error = await rejection(keys.rotate(KEY_ID, await rotation(fresh.pem)))
+    expect(error).toMatchObject({ code: 'keys.metadata_write_failed' })
+    expect(error.message).toContain(`still uses key ${KEY_ID}`)
+    expect([...secrets.items]).toEqual([[TEAM_ACCOUNT, key.pem]])
+    expect(await metadataText()).toBe(before)
+    // The old key still signs.
+    expect((await keys.loadSigningKey(await keys.identityOf(KEY_ID))).type).toBe('private')
+  })
+
+  it('stays on the new key when the old item cannot be deleted, and offers the old item back', async () => {
+    const { fresh } = await savedRotating()
+    const input = await rotation(fresh.pem)
+    secrets.fail('keychain.denied', { operations: ['delete'] })
+    const done = await keys.rotate(KEY_ID, input)
+    secrets.recover()
+    expect(done).toMatchObject({ previousItemRemoved: false, team: { keyId: NEW_KEY_ID } })
+    expect(secrets.items.get(NEW_ACCOUNT)).toBe(fresh.pem)
+    const state = await open().reconcile()
+    expect(state.teams.map((team) => [team.id, team.keyId, team.status])).toEqual([
+      [KEY_ID, NEW_KEY_ID, 'verified'],
+    ])
+    expect(state.orphans.map((orphan) => orphan.account)).toEqual([TEAM_ACCOUNT])
+  })
+
+  it('refuses another team’s key, the same key, another kind of key, and a key saved elsewhere', async () => {
+    const { before, fresh } = await savedRotating()
+    const cases: [string, () => Promise<RotationInput>][] = [
+      ['keys.rotate_other_team', () => rotation(fresh.pem, { issuerId: OTHER_ISSUER })],
+      ['keys.rotate_same_key', () => rotation(key.pem)],
+      ['keys.rotate_same_key', () => rotation(fresh.pem, { keyId: KEY_ID })],
+      [
+        'keys.rotate_other_type',
+        () => rotation(fresh.pem, { keyType: 'individual', issuerId: null }),
+      ],
+    ]
+    for (const [code, input] of cases) {
+      expect(await errorCodeOf(async () => keys.rotate(KEY_ID, await input()))).toBe(code)
+      expect([...secrets.items.keys()]).toEqual([TEAM_ACCOUNT])
+      expect(await metadataText()).toBe(before)
+    }
+    await saveTeam({ keyId: OTHER_KEY_ID, name: 'Other' }, fresh.pem)
+    const taken = await rotation(fresh.pem, { keyId: OTHER_KEY_ID })
+    expect(await errorCodeOf(() => keys.rotate(KEY_ID, taken))).toBe('keys.already_saved')
+    expect(secrets.items.get(TEAM_ACCOUNT)).toBe(key.pem)
+    expect(await errorCodeOf(() => keys.rotate('NOSUCHTEAM', taken))).toBe('keys.team_not_found')
+  })
+})
+
+describe('history, last use and what the details show', () => {
+  it('records checks, one line for a repeated outcome, and the status each outcome means', async () => {
+    await keys.reconcile()
+    await saveTeam()
+    const check = (outcome: CheckVerdict['outcome'], code: CheckVerdict['code']) =>
+      keys.recordCheck(KEY_ID, { outcome, code, detail: `said ${code}`, via: 'app' })
+    clock.advance(1000)
+    expect(await check('accepted', 'ok')).toMatchObject({ status: 'verified' })
+    clock.advance(1000)
+    await check('accepted', 'ok')
+    expect(await check('blocked', 'access.agreements')).toMatchObject({
+      status: 'blocked_agreements',
+      statusDetail: 'said access.agreements',
+      lastValidatedAt: new Date(clock.now()).toISOString(),
+    })
+    // No verdict on the key: the status stays, the check is still in the history.
+    expect(await check('inconclusive', 'network.offline')).toMatchObject({
+      status: 'blocked_agreements',
+    })
+    expect(await check('rejected', 'auth.rejected')).toMatchObject({ status: 'rejected' })
+    expect(await check('accepted', 'ok')).toMatchObject({ status: 'verified', statusDetail: null })
+    const details = await keys.details(KEY_ID)
+    expect(details.history.map((entry) => entry.summary)).toEqual([
+      'Checked: Apple accepted the key',
+      'Checked: Apple rejected the key',
+      'Checked: no connection',
+      'Checked: an agreement must be signed',
+      'Checked: Apple accepted the key',
+      'Added in Ascent',
+    ])
+  })
+
+  it('keeps at most 50 entries, the newest', async () => {
+    await keys.reconcile()
+    await saveTeam()
+    for (let n = 0; n < 60; n += 1) {
+      await keys.recordHistory(KEY_ID, {
+        kind: 'exported',
+        at: new Date(clock.now() + n).toISOString(),
+        format: 'p8',
+        to: 'file',
+        path: `/tmp/export-${n}.p8`,
+        via: 'cli',
+      })
+    }
+    const { history } = await keys.details(KEY_ID)
+    expect(history).toHaveLength(50)
+    expect(history[0]).toMatchObject({ path: '/tmp/export-59.p8' })
+    expect(history.at(-1)).toMatchObject({ path: '/tmp/export-10.p8' })
+    expect(history[0]?.summary).toBe('AuthKey .p8 file saved to /tmp/export-59.p8 by ascent export')
+  })
+
+  it('writes the last use at most every 15 minutes; the details show the latest', async () => {
+    await keys.reconcile()
+    await saveTeam()
+    const stored = async () =>
+      (JSON.parse(await metadataText()) as { teams: { lastUsedAt: string | null }[] }).teams[0]
+        ?.lastUsedAt
+    expect(await stored()).toBeNull()
+    const first = new Date(clock.now()).toISOString()
+    keys.noteUsed(key.fingerprint)
+    await keys.settle()
+    expect(await stored()).toBe(first)
+
+    clock.advance(60_000)
+    const writes = await metadataText()
+    for (let n = 0; n < 100; n += 1) keys.noteUsed(key.fingerprint)
+    await keys.settle()
+    expect(await metadataText()).toBe(writes)
+    expect((await keys.details(KEY_ID)).lastUsedAt).toBe(new Date(clock.now()).toISOString())
+
+    clock.advance(15 * 60_000)
+    keys.noteUsed(key.fingerprint)
+    await keys.settle()
+    expect(await stored()).toBe(new Date(clock.now()).toISOString())
+    // A key that is not saved (a draft being checked) is nobody's use.
+    keys.noteUsed(p256().fingerprint)
+    await keys.settle()
+  })
+
+  it('recognises a key already saved when it is imported again, by its fingerprint', async () => {
+    await keys.reconcile()
+    await saveTeam()
+    const again = await draftOf(key.pem.replace(/\n/g, '\r\n'), 'renamed.p8')
+    expect(again.savedAs).toEqual({ teamId: KEY_ID, name: 'Acme' })
+    expect((await draftOf(p256().pem)).savedAs).toBeNull()
+  })
+
+  it('lists the saved teams from keys.json without looking in the keychain', async () => {
+    await saveTeam()
+    const listings = secrets.calls.accounts
+    const fresh = open()
+    expect((await fresh.savedTeams()).teams.map((team) => team.id)).toEqual([KEY_ID])
+    expect(secrets.calls.accounts).toBe(listings)
+    await fresh.dispose()
+  })
+
+  it('hands out the secret checked against the saved fingerprint, then zeroes it', async () => {
+    await keys.reconcile()
+    await saveTeam()
+    let seen: Buffer | null = null
+    const fingerprint = await keys.withSecret(KEY_ID, (pem) => {
+      seen = pem
+      return Promise.resolve(fingerprintOfPem(pem.toString('utf8')))
+    })
+    expect(fingerprint).toBe(key.fingerprint)
+    expect([...(seen ?? Buffer.from('x'))].every((byte) => byte === 0)).toBe(true)
+
+    secrets.items.set(TEAM_ACCOUNT, p256().pem)
+    expect(await errorCodeOf(() => keys.withSecret(KEY_ID, () => Promise.resolve()))).toBe(
+      'keys.secret_mismatch',
+    )
+    secrets.items.clear()
+    const reads = secrets.calls.get
+    expect(await errorCodeOf(() => keys.withSecret(KEY_ID, () => Promise.resolve()))).toBe(
+      'keys.secret_missing',
+    )
+    expect(secrets.calls.get).toBe(reads + 1)
+    // Now known to be gone: refused without asking the keychain again.
+    expect(await errorCodeOf(() => keys.withSecret(KEY_ID, () => Promise.resolve()))).toBe(
+      'keys.secret_missing',
+    )
+    expect(secrets.calls.get).toBe(reads + 1)
   })
 })

@@ -3,7 +3,7 @@ import type { AppActivity, AppRow } from '../../../src/shared/contract'
 import { matchesQuery, visibleApps } from '../../../src/renderer/apps/model'
 
 function app(id: string, name: string, bundleId: string, sku: string | null = null): AppRow {
-  return { id, name, bundleId, sku, platforms: ['IOS'], appStoreVersions: [] }
+  return { id, name, bundleId, sku, platforms: ['IOS'] }
 }
 
 function activity(appId: string, uploadedAt: number | null, attention: number): AppActivity {

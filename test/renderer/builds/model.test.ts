@@ -5,7 +5,6 @@ import {
   buildsSummary,
   buildView,
   DEFAULT_BUILD_FILTER,
-  isBehind,
   isFiltered,
   loadingText,
 } from '../../../src/renderer/builds/model'
@@ -88,37 +87,6 @@ describe('the builds table', () => {
 })
 
 describe('a list paged in', () => {
-  const list = (count: number, complete: boolean) => ({
-    builds: Array.from({ length: count }, (_, index) => build(String(count - index), '1.0', 0)),
-    complete,
-  })
-
-  it('keeps what is shown when an answer read before it lands after it', () => {
-    // A page that crossed with all of them, or a refresh read before the last page.
-    expect(isBehind(list(400, false), list(5000, true))).toBe(true)
-    expect(isBehind(list(200, false), list(400, false))).toBe(true)
-    // An unfinished answer as long as the whole list shown (a forced refresh) keeps it whole.
-    expect(isBehind(list(5000, false), list(5000, true))).toBe(true)
-  })
-
-  it('takes an answer that knows as much or more', () => {
-    expect(isBehind(list(400, false), list(200, false))).toBe(false)
-    expect(isBehind(list(200, false), list(200, false))).toBe(false)
-    expect(isBehind(list(5000, true), list(400, false))).toBe(false)
-    // Whole and newer, even if shorter: Apple's answer wins.
-    expect(isBehind(list(4999, true), list(5000, true))).toBe(false)
-    expect(isBehind({ builds: null, complete: false }, list(0, false))).toBe(false)
-  })
-
-  it('takes a shorter list that starts with newer builds: more arrived than a page holds', () => {
-    const newer = {
-      builds: Array.from({ length: 200 }, (_, index) => build(`n${index}`, '1.1', -HOUR_MS)),
-      complete: false,
-    }
-    expect(isBehind(newer, list(5000, true))).toBe(false)
-    expect(isBehind(newer, list(400, false))).toBe(false)
-  })
-
   it('says how far it is loaded, and how many match a filter', () => {
     const n = (value: number) => value.toLocaleString()
     expect(buildsSummary(5000, 400, false, null)).toBe(`${n(5000)} builds · loaded 400`)

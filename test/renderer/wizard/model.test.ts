@@ -28,6 +28,7 @@ function draft(overrides: Partial<KeyDraft> = {}): KeyDraft {
     notes: [],
     clipboardHoldsKey: false,
     expiresAt: '2030-01-01T00:00:00.000Z',
+    savedAs: null,
     ...overrides,
   }
 }

@@ -1,0 +1,45 @@
+/**
+ * The renderer's server state: one TanStack Query client over `window.ascent`. Main owns the
+ * data and its freshness (its cache, the refresh policy, `browse:changed` when a refresh lands),
+ * so the client mostly mirrors it: nothing is retried here (main retries Apple), and the minute's
+ * re-read that lets main start a due refresh (`useTeamPoll`) pauses while the window is hidden.
+ */
+import { QueryClient, type Query } from '@tanstack/react-query'
+import type { ResourceChange } from '../../shared/contract'
+import { ascent } from './bridge'
+import { BROWSE, USAGE } from './queryKeys'
+
+/** Main's refresh policy never refreshes a list sooner than this: reading it sooner changes nothing. */
+export const STALE_MS = 30_000
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: STALE_MS,
+        retry: false,
+        // TanStack's focus follows the page's visibility: a hidden window polls nothing.
+        refetchIntervalInBackground: false,
+      },
+      mutations: { retry: false },
+    },
+  })
+}
+
+/** Whether a query shows the data `change` is about: same team and resource, same params. */
+function showsChange(query: Query, change: ResourceChange): boolean {
+  const [scope, teamId, resource, params] = query.queryKey as [string, string, string, object?]
+  if (scope !== BROWSE || teamId !== change.teamId || resource !== change.resource) return false
+  return Object.entries(params ?? {}).every(([name, value]) => change.params[name] === value)
+}
+
+/**
+ * Follows main: a resource that changed is read again by the screens showing it, and the key's
+ * rate-limit figures with it. Returns the unsubscribe.
+ */
+export function followMain(client: QueryClient): () => void {
+  return ascent.browse.onChanged((change) => {
+    void client.invalidateQueries({ predicate: (query) => showsChange(query, change) })
+    void client.invalidateQueries({ queryKey: [USAGE, change.teamId] })
+  })
+}

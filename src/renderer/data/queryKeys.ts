@@ -1,0 +1,26 @@
+/** Query keys: every query of the renderer is named here, so invalidation can find them. */
+import type { ParamsInputOf, ResourceName } from '../../shared/contract'
+
+export const BROWSE = 'browse'
+export const USAGE = 'usage'
+export const TEAMS = 'teams'
+
+/** `['browse', teamId, resource, params]`: one entry per piece of data main serves. */
+export function browseKey<R extends ResourceName>(
+  teamId: string,
+  resource: R,
+  params: ParamsInputOf<R> | Record<string, never> = {},
+) {
+  return [BROWSE, teamId, resource, params] as const
+}
+
+/** Every browse query of a team (a removed team's data goes with it). */
+export function teamBrowseKey(teamId: string) {
+  return [BROWSE, teamId] as const
+}
+
+export function usageKey(teamId: string) {
+  return [USAGE, teamId] as const
+}
+
+export const teamsKey = [TEAMS] as const

@@ -1,0 +1,139 @@
+/**
+ * A fake main process behind a fake `window.ascent`, for the data hooks' component tests: it
+ * answers `browse:read` from what a test lays in, records every call, and sends `browse:changed`
+ * when the test says a refresh landed. Importing this module installs it as `window.ascent`: import
+ * it before anything from src/renderer (src/renderer/data/bridge.ts reads the global once).
+ */
+import type {
+  ResourceAnswer,
+  ResourceChange,
+  ResourceName,
+  ResourceRequest,
+  TeamsState,
+  TeamUsage,
+} from '../../../src/shared/contract'
+import type { IpcError, Result } from '../../../src/shared/result'
+
+type Reply = Result<ResourceAnswer> | Promise<Result<ResourceAnswer>>
+
+export interface FakeMain {
+  /** Every `browse:read` and `browse:refresh`, in order. */
+  reads: ResourceRequest[]
+  refreshes: ResourceRequest[]
+  /** Other calls by channel (`teams:rename`, …), with their requests. */
+  calls: { channel: string; request: unknown }[]
+  /** How main answers a read; a test replaces it. */
+  onRead: (request: ResourceRequest) => Reply
+  teams: TeamsState
+  usage: TeamUsage | null
+  /** Sends `browse:changed` to the page. */
+  changed: (change: ResourceChange) => void
+  reset: () => void
+}
+
+export function answer<R extends ResourceName>(
+  request: ResourceRequest<R>,
+  value: ResourceAnswer<R>['value'],
+  freshness: Partial<Omit<ResourceAnswer<R>, 'value' | 'resource'>> = {},
+): Result<ResourceAnswer> {
+  return {
+    ok: true,
+    value: {
+      teamId: request.teamId,
+      fetchedAt: 1_000,
+      fromCache: true,
+      refreshing: false,
+      problem: null,
+      error: null,
+      ...freshness,
+      resource: request.resource,
+      value,
+    } as ResourceAnswer,
+  }
+}
+
+export function failure(code: IpcError['code'], message = 'It failed.'): Result<never> {
+  return { ok: false, error: { code, message } }
+}
+
+const listeners = new Set<(change: ResourceChange) => void>()
+
+function ok<T>(value: T): Promise<Result<T>> {
+  return Promise.resolve({ ok: true, value })
+}
+
+export const fakeMain: FakeMain = {
+  reads: [],
+  refreshes: [],
+  calls: [],
+  onRead: () => failure('internal', 'No answer laid in for this read.'),
+  teams: { teams: [], activeTeamId: null, orphans: [], notices: [] },
+  usage: null,
+  changed: (change) => {
+    for (const listener of listeners) listener(change)
+  },
+  reset: () => {
+    fakeMain.reads = []
+    fakeMain.refreshes = []
+    fakeMain.calls = []
+    fakeMain.onRead = () => failure('internal', 'No answer laid in for this read.')
+    fakeMain.teams = { teams: [], activeTeamId: null, orphans: [], notices: [] }
+    fakeMain.usage = null
+  },
+}
+
+function record(channel: string) {
+  return (request: unknown) => {
+    fakeMain.calls.push({ channel, request })
+    return ok(null)
+  }
+}
+
+const api = {
+  browse: {
+    read: (request: ResourceRequest) => {
+      fakeMain.reads.push(request)
+      return Promise.resolve(fakeMain.onRead(request))
+    },
+    refresh: (request: ResourceRequest) => {
+      fakeMain.refreshes.push(request)
+      return ok(null)
+    },
+    onChanged: (listener: (change: ResourceChange) => void) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  },
+  teams: {
+    list: () => {
+      fakeMain.calls.push({ channel: 'teams:list', request: undefined })
+      return ok(structuredClone(fakeMain.teams))
+    },
+    usage: ({ teamId }: { teamId: string }) =>
+      fakeMain.usage
+        ? ok({ ...fakeMain.usage, teamId })
+        : Promise.resolve(failure('keys.team_not_found')),
+    activate: record('teams:activate'),
+    rename: (request: { teamId: string; name: string }) => {
+      fakeMain.calls.push({ channel: 'teams:rename', request })
+      const team = fakeMain.teams.teams.find((candidate) => candidate.id === request.teamId)
+      if (!team) return Promise.resolve(failure('keys.team_not_found', 'No such team.'))
+      team.name = request.name
+      return ok(team)
+    },
+    remove: (request: { teamId: string }) => {
+      fakeMain.calls.push({ channel: 'teams:remove', request })
+      fakeMain.teams.teams = fakeMain.teams.teams.filter((team) => team.id !== request.teamId)
+      return ok(null)
+    },
+    recheck: record('teams:recheck'),
+    adoptOrphan: record('teams:adoptOrphan'),
+    forgetOrphan: record('teams:forgetOrphan'),
+  },
+  app: {
+    onCommand: () => () => undefined,
+    openExternal: record('app:openExternal'),
+  },
+}
+
+Object.defineProperty(window, 'ascent', { value: api, configurable: true })
