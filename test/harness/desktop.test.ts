@@ -120,36 +120,58 @@ describe('“Choose File…” in the window', () => {
 })
 
 describe('the clipboard', () => {
-  it('main reads what the page sent with a clipboard channel, and nothing sent elsewhere', () => {
+  it('main reads what the page sent with a clipboard channel, and nothing sent elsewhere', async () => {
     const harness = desktop()
     const { clipboard } = harness.platform
     harness.receiveClipboard('keys:pasteClipboard', { text: 'the key text' })
-    expect(clipboard.readText()).toBe('the key text')
+    expect(await clipboard.readText()).toBe('the key text')
     harness.receiveClipboard('teams:list', { text: 'something else' })
-    expect(clipboard.readText()).toBe('the key text')
+    expect(await clipboard.readText()).toBe('the key text')
     harness.receiveClipboard('keys:clearClipboard', { text: '' })
-    expect(clipboard.readText()).toBe('')
+    expect(await clipboard.readText()).toBe('')
   })
 
-  it('a clipboard the browser would not read is empty to main, and said', () => {
+  it('a clipboard the browser would not read is empty to main, and said', async () => {
     const harness = desktop()
     harness.receiveClipboard('keys:pasteClipboard', { text: 'old' })
     harness.receiveClipboard('keys:pasteClipboard', {
       error: 'NotAllowedError: Read permission denied.',
     })
-    expect(harness.platform.clipboard.readText()).toBe('')
+    expect(await harness.platform.clipboard.readText()).toBe('')
     expect(notices).toEqual([
       'The browser did not let the demo read the clipboard (NotAllowedError: Read permission denied.): allow clipboard access for this page, then paste again.',
     ])
   })
 
-  it('emptying it empties the page’s too', () => {
+  it('emptying it empties the page’s too', async () => {
     const harness = desktop()
     harness.receiveClipboard('keys:pasteClipboard', { text: 'the key text' })
     harness.platform.clipboard.clear()
-    expect(harness.platform.clipboard.readText()).toBe('')
+    expect(await harness.platform.clipboard.readText()).toBe('')
     expect(sent).toEqual([{ event: harnessEvents.clipboardClear, payload: {} }])
   })
+
+  it('what main copies stays in the harness: the page learns nothing of it', async () => {
+    const harness = desktop()
+    await harness.platform.clipboard.writeText('eyJ.a-copied.token')
+    expect(await harness.platform.clipboard.readText()).toBe('eyJ.a-copied.token')
+    expect(sent).toEqual([])
+    expect(notices.join(' ')).not.toContain('eyJ')
+    expect(notices).toHaveLength(1)
+  })
+})
+
+it('a save dialog answers with the path main proposes, and the demo says where', async () => {
+  const harness = desktop()
+  const path = await harness.platform.dialog.chooseSavePath({
+    title: 'Export Key',
+    defaultPath: '/home/demo/AuthKey_ABCDE12345.p8',
+    filters: [],
+  })
+  expect(path).toBe('/home/demo/AuthKey_ABCDE12345.p8')
+  expect(notices).toEqual([
+    'The demo has no save dialog: Ascent saves to /home/demo/AuthKey_ABCDE12345.p8',
+  ])
 })
 
 it('a link is told to the demo and shown in the page, not opened', async () => {

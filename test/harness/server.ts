@@ -150,6 +150,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     })
   } catch (error) {
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+    await rm(homeDir, { recursive: true, force: true })
     throw error
   }
   const port = (server.address() as AddressInfo).port
