@@ -1,19 +1,33 @@
 // Lint rules double as the process boundary: each process may import only its own platform APIs.
 import js from '@eslint/js'
+import { builtinModules } from 'node:module'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-const nodeBuiltins = [
-  'node:*',
-  'fs',
-  'path',
-  'os',
-  'child_process',
-  'crypto',
-  'http',
-  'https',
-  'net',
+/** Every Node built-in, bare (`events`, `fs/promises`) and prefixed (`node:events`). */
+const nodeBuiltins = ['node:*', ...builtinModules.flatMap((name) => [name, `${name}/*`])]
+
+/**
+ * A regex for imports of packages other than `allowed` (and their subpaths). Relative paths and
+ * Node built-ins are left to the rules that name them.
+ */
+function packagesOtherThan(allowed) {
+  const escape = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  const names = [...allowed, ...builtinModules].map(escape).join('|')
+  return `^(?![./])(?!node:)(?!(?:${names})(?:/|$))`
+}
+
+/**
+ * What the renderer, a web page, may import besides its own files and src/shared. A new package
+ * joins this list on purpose, once it is known to be a browser library with no Node in it.
+ */
+const RENDERER_PACKAGES = [
+  'react',
+  'react-dom',
+  '@tanstack/react-query',
+  '@tanstack/react-virtual',
+  'lucide-react',
 ]
 
 const rendererBoundary = {
@@ -28,6 +42,10 @@ const rendererBoundary = {
       group: ['**/data/bridge'],
       message: 'Only src/renderer/data talks to main: use its hooks and functions.',
     },
+    {
+      regex: packagesOtherThan([...RENDERER_PACKAGES, 'electron']),
+      message: `The renderer may import only these packages: ${RENDERER_PACKAGES.join(', ')} (eslint.config.js lists them).`,
+    },
   ],
 }
 
@@ -35,17 +53,6 @@ const windowAscent = {
   selector: "MemberExpression[object.name='window'][property.name='ascent']",
   message:
     'Only src/renderer/data/bridge.ts reads window.ascent: use the hooks in src/renderer/data.',
-}
-
-// The preload ships to every window: the contract's names only, never its zod schemas.
-const preloadBoundary = {
-  patterns: [
-    {
-      regex: '^zod$|/shared/contract(/index)?$',
-      allowTypeImports: true,
-      message: 'The preload reads src/shared/contract/channels.ts; main checks requests with zod.',
-    },
-  ],
 }
 
 const sharedBoundary = {
@@ -59,8 +66,73 @@ const sharedBoundary = {
       group: ['**/main/**', '**/preload/**', '**/renderer/**'],
       message: 'src/shared imports nothing from the processes.',
     },
+    {
+      regex: packagesOtherThan(['zod', 'electron']),
+      message: 'src/shared may import only zod: it runs in every process.',
+    },
   ],
 }
+
+/**
+ * What the sandboxed preload can have: Electron's renderer modules, and of Node only what the
+ * sandbox's require provides (events, timers, url). It ships to every window as one small file:
+ * the contract's names only (src/shared/contract/channels.ts), never its zod schemas (main checks
+ * every request with them).
+ */
+const PRELOAD_NODE = ['events', 'timers', 'url']
+const preloadBoundary = {
+  paths: [
+    {
+      name: 'electron',
+      allowImportNames: [
+        'contextBridge',
+        'crashReporter',
+        'ipcRenderer',
+        'nativeImage',
+        'webFrame',
+        'webUtils',
+        'IpcRendererEvent',
+      ],
+      message: 'A sandboxed preload has only Electron’s renderer modules, imported by name.',
+    },
+  ],
+  patterns: [
+    {
+      group: [...nodeBuiltins, ...PRELOAD_NODE.flatMap((name) => [`!${name}`, `!node:${name}`])],
+      message: `A sandboxed preload can require only ${PRELOAD_NODE.join(', ')} of Node.`,
+    },
+    {
+      group: ['electron/*'],
+      message: 'Import Electron’s renderer modules from electron, by name.',
+    },
+    { group: ['**/main/**', '**/renderer/**'], message: 'The preload may import only src/shared.' },
+    {
+      regex: packagesOtherThan(['electron']),
+      message: 'The preload is bundled into one file: it imports no package besides Electron.',
+    },
+    {
+      regex: '/shared/contract(/index)?$',
+      allowTypeImports: true,
+      message: 'The preload reads src/shared/contract/channels.ts; main checks requests with zod.',
+    },
+  ],
+}
+
+// The sandbox loads the preload as one file: a require() or import() could not be resolved there.
+const preloadSingleFile = [
+  {
+    selector: "CallExpression[callee.name='require']",
+    message: 'The sandboxed preload is one bundled file: import statically.',
+  },
+  {
+    selector: 'ImportExpression',
+    message: 'The sandboxed preload is one bundled file: no dynamic import().',
+  },
+  {
+    selector: 'ExportNamedDeclaration[source], ExportAllDeclaration',
+    message: 'The preload hands the page window.ascent alone: it re-exports nothing.',
+  },
+]
 
 const mainModuleBoundary = {
   patterns: [
@@ -106,7 +178,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.node.json', './tsconfig.web.json'],
+        project: ['./tsconfig.main.json', './tsconfig.node.json', './tsconfig.web.json'],
         tsconfigRootDir: import.meta.dirname,
       },
       globals: { ...globals.node },
@@ -150,12 +222,16 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', ...noLooseElectron, windowAscent] },
   },
   {
-    files: ['src/preload/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', preloadBoundary] },
-  },
-  {
     files: ['src/shared/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', sharedBoundary] },
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', preloadBoundary],
+      'no-restricted-syntax': ['error', ...preloadSingleFile],
+    },
   },
   {
     files: ['src/main/**/*.ts'],

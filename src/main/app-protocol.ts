@@ -10,9 +10,11 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 
 /**
  * The only images are app icons from Apple's image CDN; the renderer ships no image files and
- * no data: URLs (its icons are inline SVG elements, which img-src does not govern).
+ * no data: URLs (its icons are inline SVG elements, which img-src does not govern). Trusted
+ * Types are required and no policy may be made: no string ever reaches an HTML or script sink
+ * (React sets text and attributes, never innerHTML).
  */
-export const CONTENT_SECURITY_POLICY = [
+const DIRECTIVES = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
@@ -24,7 +26,20 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-src 'none'",
   "frame-ancestors 'none'",
   "object-src 'none'",
-].join('; ')
+  "require-trusted-types-for 'script'",
+  "trusted-types 'none'",
+]
+
+/** The header on every app response. */
+export const CONTENT_SECURITY_POLICY = DIRECTIVES.join('; ')
+
+/**
+ * The same policy as a `<meta>` in index.html, so it holds wherever the page is loaded from.
+ * `frame-ancestors` works only as a header; browsers ignore it, with a warning, in a meta.
+ */
+export const META_CONTENT_SECURITY_POLICY = DIRECTIVES.filter(
+  (directive) => !directive.startsWith('frame-ancestors'),
+).join('; ')
 
 const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -14,13 +14,15 @@ import { keyCheckHandlers, teamCheckHandlers } from './handlers/check'
 import { rotationHandlers, teamLifeHandlers } from './handlers/key-life'
 import { keyIntakeHandlers } from './handlers/keys'
 import { radarHandlers } from './handlers/radar'
+import { settingsHandlers } from './handlers/settings'
 import { savedKeyHandlers } from './handlers/teams'
 import type { Handlers } from './ipc'
 import { createKeys } from './keys'
 import { createNotifier, type LedgerFs } from './notifications'
 import type { Platform } from './platform'
-import { createRadar, fixedSettings, type Radar, type SettingsSource } from './radar'
+import { createRadar, type Radar, type SettingsSource } from './radar'
 import { createSecretClipboard } from './secret-clipboard'
+import { createSettings, type SettingsStore } from './settings'
 import { createTokenCopy } from './token-copy'
 import type { TokenSigner } from './tokens'
 import { createTokenSigner } from './tokens'
@@ -31,6 +33,8 @@ export interface Ascent {
   radar: Radar
   /** The cache on disk (tests flush it and look at its files). */
   cache: DiskCache
+  /** For main's own use of the settings (appearance, updates); the window uses the handlers. */
+  settings: SettingsStore
   dispose(): Promise<void>
 }
 
@@ -40,7 +44,7 @@ export const LAUNCH_GRACE_MS = 1_500
 export interface AscentOptions {
   /** Client timing; tests pass a short timeout and fast back-off. */
   asc?: Pick<AscClientOptions, 'timeoutMs' | 'retry' | 'sleep'>
-  /** The user's background refresh and notification settings; the defaults unless given. */
+  /** Background refresh and notification settings; by default the user's (settings.json). */
   settings?: SettingsSource
   /** File operations of the cache and the notification ledger; tests pass failing ones. */
   cacheFs?: CacheFs & LedgerFs
@@ -54,6 +58,14 @@ export interface AscentOptions {
 }
 
 export function createAscent(platform: Platform, options: AscentOptions = {}): Ascent {
+  const settings = createSettings({
+    dataDir: platform.dataDir,
+    now: () => platform.now(),
+    log: platform.log,
+  })
+  const stopNotifyingSettings = settings.onChange((next) =>
+    platform.notify('settings:changed', next),
+  )
   const keys = createKeys(platform)
   const signer = createTokenSigner({ loadKey: keys.loadSigningKey, now: () => platform.now() })
   // Every request signed with a saved key is that team's last use (written now and then).
@@ -92,7 +104,7 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     fs: options.cacheFs,
   })
   const guard = createTeamGuard()
-  const settings = options.settings ?? fixedSettings()
+  const background: SettingsSource = options.settings ?? settings
   // Set below: browse tells the radar when a team's counts may have changed.
   let radar: Radar | null = null
   const browse = createBrowse({
@@ -114,7 +126,7 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     now: () => platform.now(),
     log: platform.log,
     desktop: platform.notifications,
-    settings,
+    settings: background,
     open: (target) => platform.notify('app:command', { type: 'open', ...target }),
     fs: options.cacheFs,
   })
@@ -124,7 +136,7 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     cache,
     guard,
     notifier,
-    settings,
+    settings: background,
     system: platform.system,
     timer: platform.timer,
     now: () => platform.now(),
@@ -189,6 +201,7 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     ...browseHandlers(browse),
     ...teamBrowseHandlers(browse, savedKeys),
     ...radarHandlers(backgroundRadar, clearCache),
+    ...settingsHandlers(settings),
   }
   const listTeams = handlers['teams:list']
   const removeTeam = handlers['teams:remove']
@@ -207,14 +220,16 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     handlers,
     radar: backgroundRadar,
     cache,
+    settings,
     dispose: async () => {
       backgroundRadar.dispose()
+      stopNotifyingSettings()
       stopRetiring()
       browse.dispose()
       checks.dispose()
+      await keys.dispose()
       // A key or token main copied must not outlive the app on the clipboard.
-      clipboard.clearNow()
-      keys.dispose()
+      await clipboard.clearNow()
       // What changed since the last write goes to disk before the app quits.
       await cache.dispose()
     },

@@ -1,8 +1,10 @@
 /**
  * The Electron entry: wires the real platform (Keychain, clipboard, dialogs, shell, network) into
- * the main-process modules, serves the renderer from `app://ascent`, and routes IPC through the
- * one dispatcher.
+ * the main-process modules, serves the renderer from `app://ascent`, routes IPC through the one
+ * dispatcher, and owns what only a Mac app has: the menu, the single instance, the Dock, About,
+ * the log file and updates. test/main/index.test.ts drives it through a mock of Electron.
  */
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
@@ -15,18 +17,21 @@ import {
   net,
   Notification,
   powerMonitor,
+  type MenuItemConstructorOptions,
+  nativeTheme,
   protocol,
   session,
   shell,
   systemPreferences,
-  type MenuItemConstructorOptions,
 } from 'electron'
 import { channels, type AppCommand, type Channel, type TeamsState } from '../shared/contract'
+import { resolveApiBase } from './api-base'
 import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, resolveAppRequest } from './app-protocol'
 import { createAscent } from './ascent'
 import { dataDirOverride } from './data-dir'
 import { createDispatcher, senderOfFrame } from './ipc'
-import { createLogger } from './log'
+import { KEY_FILE_EXTENSIONS } from './keys'
+import { createLogFile, createLogger, type Logger } from './log'
 import {
   nodeTimer,
   type DesktopNotifications,
@@ -34,21 +39,29 @@ import {
   type SystemConditions,
   type SystemState,
 } from './platform'
-import { createKeyringSecretStore } from './secrets'
-import { resolveApiBase } from './settings'
+import { createKeyringSecretStore, resolveKeychainService } from './secrets'
+import { createUpdates, type UpdateEngine, type UpdatePrompts } from './updates'
 import { createMainWindow, lockDownContents } from './window'
 import { loadWindowBounds, windowBoundsSaver } from './window-state'
 
-const log = createLogger()
 const rendererDir = join(import.meta.dirname, '../renderer')
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs')
+/** The Dock icon of a development build; a packaged app shows the one in its bundle. */
+const developmentIcon = join(import.meta.dirname, '../../assets/icon.png')
+
+const logFile = createLogFile({
+  dir: join(app.getPath('userData'), 'logs'),
+  now: () => Date.now(),
+})
+const log = createLogger((line) => {
+  console.error(line)
+  logFile.write(line)
+})
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ])
 app.enableSandbox()
-
-app.on('web-contents-created', (_event, contents) => lockDownContents(contents))
 
 let mainWindow: BrowserWindow | null = null
 
@@ -60,6 +73,12 @@ const TEAM_CHANGING_CHANNELS = new Set<Channel>([
   'teams:adoptOrphan',
 ])
 
+/** What the menu's items do; set once the app is ready. */
+interface MenuActions {
+  checkForUpdates(): void
+  revealLogs(): void
+}
+
 function sendCommand(command: AppCommand): void {
   mainWindow?.webContents.send('app:command', command)
 }
@@ -67,8 +86,8 @@ function sendCommand(command: AppCommand): void {
 /** Clear Cached Data from the menu: set once main's modules exist. */
 let clearCachedData: () => void = () => undefined
 
-/** Brings the window to the front (a clicked notification opens what it names there). */
-function focusWindow(): void {
+/** A second launch (the Dock, Finder, `open -a Ascent`) or a clicked notification brings this window forward. */
+function focusMainWindow(): void {
   if (!mainWindow) return
   if (mainWindow.isMinimized()) mainWindow.restore()
   mainWindow.show()
@@ -131,7 +150,7 @@ function electronNotifications(): DesktopNotifications {
       live.add(notification)
       notification.on('click', () => {
         live.delete(notification)
-        focusWindow()
+        focusMainWindow()
         onClick()
       })
       notification.on('close', () => live.delete(notification))
@@ -141,7 +160,8 @@ function electronNotifications(): DesktopNotifications {
 }
 
 /** The Teams menu names the saved teams, so ⌘1…⌘9 read as they work. */
-function buildMenu(teams: TeamsState): void {
+function buildMenu(teams: TeamsState, actions: MenuActions): void {
+  const isMac = process.platform === 'darwin'
   const teamItems: MenuItemConstructorOptions[] = teams.teams.slice(0, 9).map((team, index) => ({
     label: team.name,
     type: 'radio',
@@ -149,8 +169,30 @@ function buildMenu(teams: TeamsState): void {
     accelerator: `CmdOrCtrl+${index + 1}`,
     click: () => sendCommand({ type: 'selectTeam', index }),
   }))
+  const checkForUpdates: MenuItemConstructorOptions = {
+    label: 'Check for Updates…',
+    click: () => actions.checkForUpdates(),
+  }
   const template: MenuItemConstructorOptions[] = [
-    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    ...(isMac
+      ? [
+          {
+            label: app.name,
+            submenu: [
+              { role: 'about' },
+              checkForUpdates,
+              { type: 'separator' },
+              { role: 'services' },
+              { type: 'separator' },
+              { role: 'hide' },
+              { role: 'hideOthers' },
+              { role: 'unhide' },
+              { type: 'separator' },
+              { role: 'quit' },
+            ] satisfies MenuItemConstructorOptions[],
+          },
+        ]
+      : []),
     {
       label: 'File',
       submenu: [
@@ -187,13 +229,73 @@ function buildMenu(teams: TeamsState): void {
       ],
     },
     { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'Reveal Logs', click: () => actions.revealLogs() },
+        ...(isMac ? [] : [checkForUpdates]),
+      ],
+    },
   ]
   Menu.setApplicationMenu(Menu.buildFromTemplate(template))
+}
+
+/** electron-updater, loaded only in a packaged app: development builds never update themselves. */
+async function electronUpdater(logger: Logger): Promise<UpdateEngine> {
+  const { autoUpdater } = (await import('electron-updater')).default
+  autoUpdater.autoDownload = true
+  autoUpdater.autoInstallOnAppQuit = true
+  autoUpdater.logger = {
+    info: (message?: unknown) => logger.info(`updater: ${String(message)}`),
+    warn: (message?: unknown) => logger.warn(`updater: ${String(message)}`),
+    error: (message?: unknown) => logger.error(`updater: ${String(message)}`),
+  }
+  return {
+    check: async () => {
+      const result = await autoUpdater.checkForUpdates()
+      return result?.isUpdateAvailable ? { version: result.updateInfo.version } : null
+    },
+    onDownloaded: (listener) => {
+      const forward = (event: { version: string }) => listener(event.version)
+      autoUpdater.on('update-downloaded', forward)
+      return () => {
+        autoUpdater.off('update-downloaded', forward)
+      }
+    },
+    restartAndInstall: () => autoUpdater.quitAndInstall(),
+  }
+}
+
+const updatePrompts: UpdatePrompts = {
+  inform: async ({ title, detail }) => {
+    const options = { type: 'info' as const, message: title, detail, buttons: ['OK'] }
+    await (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options))
+  },
+  offerRestart: async (version) => {
+    const options = {
+      type: 'info' as const,
+      message: `Ascent ${version} is ready to install`,
+      detail: 'Restart Ascent now to use it, or it will be installed when you quit.',
+      buttons: ['Restart Now', 'Later'],
+      defaultId: 0,
+      cancelId: 1,
+    }
+    const { response } = mainWindow
+      ? await dialog.showMessageBox(mainWindow, options)
+      : await dialog.showMessageBox(options)
+    return response === 0
+  },
 }
 
 async function start(): Promise<void> {
   await app.whenReady()
   const dataDir = dataDirOverride(process.env, app.getPath('userData'))
+  const electronVersion = process.versions.electron ?? 'unknown'
+  log.info(`Ascent ${app.getVersion()} started`, {
+    electron: electronVersion,
+    platform: `${process.platform} ${process.arch}`,
+    packaged: app.isPackaged,
+  })
 
   protocol.handle(APP_SCHEME, async (request) => {
     const asset = resolveAppRequest(rendererDir, request.url)
@@ -206,8 +308,22 @@ async function start(): Promise<void> {
   )
   session.defaultSession.setPermissionCheckHandler(() => false)
 
+  app.setAboutPanelOptions({
+    applicationName: 'Ascent',
+    applicationVersion: app.getVersion(),
+    version: `Electron ${electronVersion}`,
+    copyright: 'Copyright © 2026 Ascent',
+  })
+  if (!app.isPackaged && existsSync(developmentIcon)) app.dock?.setIcon(developmentIcon)
+
   const platform: Platform = {
-    secrets: createKeyringSecretStore({ service: 'Ascent' }),
+    secrets: createKeyringSecretStore({
+      service: resolveKeychainService({
+        packaged: app.isPackaged,
+        requested: process.env.ASCENT_KEYCHAIN_SERVICE,
+        warn: (message) => log.warn(message),
+      }),
+    }),
     clipboard: {
       readText: () => clipboard.readText(),
       writeText: (text) => clipboard.writeText(text),
@@ -219,7 +335,7 @@ async function start(): Promise<void> {
           title: 'Choose an App Store Connect API key',
           properties: ['openFile'],
           filters: [
-            { name: 'API key (.p8) or fastlane JSON', extensions: ['p8', 'json', 'pem', 'txt'] },
+            { name: 'API key (.p8) or fastlane JSON', extensions: [...KEY_FILE_EXTENSIONS] },
           ],
         }
         const result = mainWindow
@@ -277,10 +393,27 @@ async function start(): Promise<void> {
     void Promise.resolve(ascent.handlers['cache:clear']({ teamId: null })).catch((error: unknown) =>
       log.warn('could not clear cached data', { error: String(error) }),
     )
+
+  nativeTheme.themeSource = (await ascent.settings.get()).appearance
+  const stopFollowingAppearance = ascent.settings.onChange((settings) => {
+    nativeTheme.themeSource = settings.appearance
+  })
+  const updates = createUpdates({
+    engine: app.isPackaged ? await electronUpdater(log) : null,
+    currentVersion: app.getVersion(),
+    settings: ascent.settings,
+    prompts: updatePrompts,
+    log,
+  })
+  const menuActions: MenuActions = {
+    checkForUpdates: () => void updates.checkNow(),
+    revealLogs: () => shell.showItemInFolder(logFile.path),
+  }
+
   const dispatch = createDispatcher({ trustedOrigin: APP_ORIGIN, handlers: ascent.handlers, log })
   const refreshMenu = () =>
     Promise.resolve(ascent.handlers['teams:list'](undefined))
-      .then(buildMenu)
+      .then((teams) => buildMenu(teams, menuActions))
       .catch((error: unknown) =>
         log.warn('could not list teams for the menu', { error: String(error) }),
       )
@@ -292,23 +425,39 @@ async function start(): Promise<void> {
     })
   }
 
-  buildMenu({ teams: [], activeTeamId: null, orphans: [], notices: [] })
+  buildMenu({ teams: [], activeTeamId: null, orphans: [], notices: [] }, menuActions)
   void refreshMenu()
+  const boundsSaver = windowBoundsSaver(dataDir)
   mainWindow = createMainWindow({
     preloadPath,
     url: `${APP_ORIGIN}/`,
     bounds: await loadWindowBounds(dataDir),
-    onBoundsChanged: windowBoundsSaver(dataDir),
+    onBoundsChanged: boundsSaver.save,
   })
   mainWindow.on('closed', () => {
     mainWindow = null
   })
+  void updates.start()
 
   app.on('window-all-closed', () => app.quit())
-  app.on('before-quit', () => void ascent.dispose())
+  app.on('before-quit', () => {
+    // Drafts (imported keys not yet saved) are wiped here: nothing secret outlives the app.
+    updates.dispose()
+    stopFollowingAppearance()
+    void boundsSaver.flush()
+    void ascent.dispose()
+  })
 }
 
-start().catch((error: unknown) => {
-  log.error('Ascent failed to start', { error: String(error) })
-  app.exit(1)
-})
+// One Ascent at a time: two would race each other over keys.json, settings.json and the
+// Keychain. A second launch hands over to the first and quits.
+if (app.requestSingleInstanceLock()) {
+  app.on('second-instance', focusMainWindow)
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents))
+  start().catch((error: unknown) => {
+    log.error('Ascent failed to start', { error: String(error) })
+    app.exit(1)
+  })
+} else {
+  app.quit()
+}

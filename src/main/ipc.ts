@@ -74,11 +74,24 @@ function isChannel(channel: string): channel is Channel {
   return Object.prototype.hasOwnProperty.call(operations, channel)
 }
 
+/**
+ * What an error message may repeat of what the page sent (a key, a value quoted by zod): at most
+ * 80 characters of the field's path and 120 of the schema's message. A page cannot make main
+ * echo back, or log, a large payload.
+ */
+const MAX_PATH_ECHO = 80
+const MAX_MESSAGE_ECHO = 120
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+}
+
 function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
   const first = issues[0]
   if (!first) return 'The request is not valid.'
-  const where = first.path.length ? ` at "${first.path.map(String).join('.')}"` : ''
-  return `The request is not valid${where}: ${first.message}.`
+  const path = first.path.map(String).join('.')
+  const where = path ? ` at "${clip(path, MAX_PATH_ECHO)}"` : ''
+  return `The request is not valid${where}: ${clip(first.message, MAX_MESSAGE_ECHO)}.`
 }
 
 export function createDispatcher(options: {
@@ -98,7 +111,10 @@ export function createDispatcher(options: {
       return failure(IpcErrorCode.untrustedSender, 'This window is not allowed to talk to Ascent.')
     }
     if (!isChannel(channel)) {
-      return failure(IpcErrorCode.unknownChannel, `Ascent has no operation named "${channel}".`)
+      return failure(
+        IpcErrorCode.unknownChannel,
+        `Ascent has no operation named "${clip(channel, MAX_PATH_ECHO)}".`,
+      )
     }
     const parsed = operations[channel].request.safeParse(request)
     if (!parsed.success) {

@@ -10,14 +10,19 @@ const ALLOWED: { host: string; pathPrefixes: string[] }[] = [
   { host: 'developer.apple.com', pathPrefixes: ['/documentation/', '/help/', '/go/', '/support/'] },
 ]
 
-export function isAllowedExternalUrl(candidate: string): boolean {
+/**
+ * The URL to hand the browser, as parsed and checked (`URL.href`), or null when it is not on the
+ * list. Never the string the page sent: a browser or the OS may read odd input (a backslash, a
+ * stray `@`, a tab) differently from how it was checked here.
+ */
+export function allowedExternalUrl(candidate: string): string | null {
   let url: URL
   try {
     url = new URL(candidate)
   } catch {
-    return false
+    return null
   }
-  if (url.protocol !== 'https:' || url.username || url.password || url.port) return false
+  if (url.protocol !== 'https:' || url.username || url.password || url.port) return null
   const rule = ALLOWED.find((entry) => entry.host === url.hostname)
-  return rule ? rule.pathPrefixes.some((prefix) => url.pathname.startsWith(prefix)) : false
+  return rule?.pathPrefixes.some((prefix) => url.pathname.startsWith(prefix)) ? url.href : null
 }

@@ -1,4 +1,7 @@
 /** Logging that cannot leak a secret: every line passes through `redact` before it is written. */
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+
 export interface Logger {
   info(message: string, details?: Record<string, unknown>): void
   warn(message: string, details?: Record<string, unknown>): void
@@ -16,8 +19,12 @@ const PEM_TAIL = /(?<![A-Za-z0-9+/=\r\n\\])[A-Za-z0-9+/=\r\n\\]*-----END [A-Z ]+
 /** Base64 in lines, as a key body is, whose short last line a long-run match would miss. */
 const BASE64_LINES =
   /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/=]{16,}(?:\\r|\r)?(?:\\n|\n)){2,}[A-Za-z0-9+/=]*/g
-/** Long base64 runs: a key body without its header lines, or base64 of a whole PEM. */
-const LONG_BASE64 = /[A-Za-z0-9+/=_-]{64,}/g
+/**
+ * Base64 and base64url runs of 40 characters or more: a key body without its header lines,
+ * base64 of a whole PEM, a token's signature. Shorter runs are IDs (a key ID is 10, an issuer ID
+ * 36) and words.
+ */
+const LONG_BASE64 = /[A-Za-z0-9+/=_-]{40,}/g
 const NEVER = /(?!)/g
 
 export function redact(text: string): string {
@@ -48,3 +55,65 @@ export function createLogger(
 
 /** For tests and the harness when output is not wanted. */
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} }
+
+export const LOG_FILE = 'ascent.log'
+/** Per file; the log keeps the current file and the one before it, so at most twice this. */
+const DEFAULT_MAX_BYTES = 1024 * 1024
+/** A longer line is cut: one runaway message cannot push everything else out of the log. */
+const MAX_LINE_CHARACTERS = 4000
+
+export interface LogFile {
+  /** The current file: what Help → Reveal Logs shows. */
+  path: string
+  /** Appends one line, stamped with the time; never throws (a full disk must not stop the app). */
+  write(this: void, line: string): void
+}
+
+/**
+ * The log a user can send with a bug report: `<dir>/ascent.log`, private to the user, redacted
+ * line by line, and size-capped. When it would pass `maxBytes` it becomes `ascent.log.1` (the
+ * previous one goes) and a new file starts. Writes are synchronous, so the last lines before a
+ * crash are on disk.
+ */
+export function createLogFile(options: {
+  dir: string
+  now: () => number
+  maxBytes?: number
+}): LogFile {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
+  const path = join(options.dir, LOG_FILE)
+  let size: number | null = null
+
+  const currentSize = (): number => {
+    try {
+      return statSync(path).size
+    } catch {
+      return 0
+    }
+  }
+
+  return {
+    path,
+    write(line) {
+      const clipped =
+        line.length > MAX_LINE_CHARACTERS ? `${line.slice(0, MAX_LINE_CHARACTERS)}…` : line
+      const text = `${new Date(options.now()).toISOString()} ${redact(clipped)}\n`
+      const bytes = Buffer.byteLength(text)
+      try {
+        if (size === null) {
+          mkdirSync(options.dir, { recursive: true, mode: 0o700 })
+          size = currentSize()
+        }
+        if (size > 0 && size + bytes > maxBytes) {
+          renameSync(path, `${path}.1`)
+          size = 0
+        }
+        appendFileSync(path, text, { mode: 0o600 })
+        size += bytes
+      } catch {
+        // Logging is best effort; the next write tries again from what is on disk.
+        size = null
+      }
+    },
+  }
+}

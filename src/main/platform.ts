@@ -9,9 +9,10 @@ import type { SecretStore } from './secrets'
 export interface Platform {
   secrets: SecretStore
   clipboard: {
-    readText(): string
+    /** Electron's clipboard reads asynchronously (as `navigator.clipboard` does). */
+    readText(): Promise<string>
     /** Puts text on the clipboard (an exported key, a token: main clears it again). */
-    writeText(text: string): void
+    writeText(text: string): Promise<void>
     /** Empties the clipboard. */
     clear(): void
   }

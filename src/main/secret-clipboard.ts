@@ -8,9 +8,9 @@ import type { Platform, Timer } from './platform'
  */
 export interface SecretClipboard {
   /** Puts `text` on the clipboard and clears it after `ms` if unchanged; answers when, in ms. */
-  place(text: string, ms: number): number
+  place(text: string, ms: number): Promise<number>
   /** Clears now what was placed and is still there (at quit). */
-  clearNow(): void
+  clearNow(): Promise<void>
 }
 
 export function createSecretClipboard(options: {
@@ -21,21 +21,23 @@ export function createSecretClipboard(options: {
   const { clipboard } = options
   let placed: { digest: string; cancel: () => void } | null = null
 
-  function clearIfUnchanged(): void {
-    if (!placed) return
-    if (digestOf(clipboard.readText()) === placed.digest) clipboard.clear()
-    placed.cancel()
+  async function clearIfUnchanged(): Promise<void> {
+    const clearing = placed
+    if (!clearing) return
     placed = null
+    clearing.cancel()
+    if (digestOf(await clipboard.readText()) === clearing.digest) clipboard.clear()
   }
 
   return {
-    place(text, ms) {
+    async place(text, ms) {
       // What an earlier placement put there is gone now: its timer has nothing to clear.
       placed?.cancel()
-      clipboard.writeText(text)
+      placed = null
+      await clipboard.writeText(text)
       const digest = digestOf(text)
       const cancel = options.timer.after(ms, () => {
-        if (placed?.digest === digest) clearIfUnchanged()
+        if (placed?.digest === digest) void clearIfUnchanged()
       })
       placed = { digest, cancel }
       return options.now() + ms

@@ -43,6 +43,33 @@ export class KeychainError extends AppError {
   }
 }
 
+/** The keychain service of the app's items. */
+export const KEYCHAIN_SERVICE = 'Ascent'
+
+/**
+ * The keychain service the app files its keys under: always `Ascent` in a packaged app. A
+ * development build may be given its own (ASCENT_KEYCHAIN_SERVICE, `Ascent-…`), so the tests of
+ * the real app on a Mac never read or write the user's own Ascent items.
+ */
+export function resolveKeychainService(options: {
+  packaged: boolean
+  requested: string | undefined
+  warn: (message: string) => void
+}): string {
+  const { packaged, requested, warn } = options
+  if (!requested) return KEYCHAIN_SERVICE
+  if (packaged) {
+    warn('ASCENT_KEYCHAIN_SERVICE is ignored in a packaged build.')
+    return KEYCHAIN_SERVICE
+  }
+  if (!/^Ascent-[A-Za-z0-9._-]{1,64}$/.test(requested)) {
+    throw new Error(
+      'ASCENT_KEYCHAIN_SERVICE must be "Ascent-" and up to 64 letters, digits, ".", "_" or "-".',
+    )
+  }
+  return requested
+}
+
 export interface KeyringSecretStoreOptions {
   /** The keychain service every item is filed under. Tests use a unique one per file. */
   service?: string
@@ -56,7 +83,7 @@ type KeyringModule = typeof Keyring
  * otherwise fall back silently to the kernel keyring, which forgets everything at reboot.
  */
 export function createKeyringSecretStore(options: KeyringSecretStoreOptions = {}): SecretStore {
-  const service = options.service ?? 'Ascent'
+  const service = options.service ?? KEYCHAIN_SERVICE
   const backend = backendName(process.platform)
   const entryOptions = { linux: { store: 'secret-service' as const } }
   let keyring: Promise<KeyringModule> | null = null

@@ -37,7 +37,7 @@ export function createTokenCopy(options: TokenCopyOptions) {
         scope,
         lifetimeSeconds: request.lifetimeSeconds,
       })
-      const until = options.clipboard.place(token, request.lifetimeSeconds * 1000)
+      const until = await options.clipboard.place(token, request.lifetimeSeconds * 1000)
       const url = `${options.apiBase}${TOKEN_PRESETS[first].example}`
       return {
         teamId: request.teamId,

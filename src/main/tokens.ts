@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto'
 import { SignJWT } from 'jose'
 import type { KeyType } from '../shared/keys'
 import { AppError } from './errors'
@@ -29,7 +30,7 @@ export interface SigningIdentity {
   fingerprint: string
 }
 
-export type SigningKeyLoader = (identity: SigningIdentity) => Promise<CryptoKey>
+export type SigningKeyLoader = (identity: SigningIdentity) => Promise<webcrypto.CryptoKey>
 
 export interface TokenSignerOptions {
   loadKey: SigningKeyLoader
@@ -258,7 +259,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
 }
 
 /** ES256 is ECDSA on P-256: a key of another curve or algorithm signs nothing Apple accepts. */
-function isP256SigningKey(key: CryptoKey): boolean {
+function isP256SigningKey(key: webcrypto.CryptoKey): boolean {
   const algorithm: { name: string; namedCurve?: unknown } = key.algorithm
   return (
     algorithm.name === 'ECDSA' && algorithm.namedCurve === 'P-256' && key.usages.includes('sign')

@@ -1,5 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileAtomic } from './files'
 
 /** The window's size and place, remembered between launches. Not precious: a bad file is ignored. */
 export interface WindowBounds {
@@ -26,13 +27,29 @@ export async function loadWindowBounds(dataDir: string): Promise<WindowBounds> {
   }
 }
 
-/** Saves at most once per second while the user drags or resizes. */
-export function windowBoundsSaver(dataDir: string): (bounds: WindowBounds) => void {
+/**
+ * Saves at most once per second while the user drags or resizes, atomically: quitting in the
+ * middle of a write leaves the previous bounds, not a torn file. `flush` writes a pending save
+ * at once (at quit).
+ */
+export function windowBoundsSaver(dataDir: string): {
+  save: (bounds: WindowBounds) => void
+  flush: () => Promise<void>
+} {
   let timer: ReturnType<typeof setTimeout> | undefined
-  return (bounds) => {
+  let pending: WindowBounds | null = null
+  const write = async () => {
     clearTimeout(timer)
-    timer = setTimeout(() => {
-      void writeFile(join(dataDir, FILE), JSON.stringify(bounds)).catch(() => undefined)
-    }, 1000)
+    const bounds = pending
+    pending = null
+    if (bounds) await writeFileAtomic(join(dataDir, FILE), JSON.stringify(bounds)).catch(() => {})
+  }
+  return {
+    save: (bounds) => {
+      pending = bounds
+      clearTimeout(timer)
+      timer = setTimeout(() => void write(), 1000)
+    },
+    flush: write,
   }
 }

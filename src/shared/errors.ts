@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'intake.file_unreadable',
   'intake.is_directory',
   'intake.not_a_file',
+  'intake.wrong_file_type',
   'intake.not_on_disk',
 
   // A key's IDs, refused before anything is sent or saved (src/shared/keys.ts)
@@ -104,6 +105,12 @@ export const ERROR_CODES = [
   'export.folder_not_writable',
   'export.folder_missing',
   'export.write_failed',
+
+  // The user's settings (src/main/settings.ts): a failed save, and why a file was reset
+  'settings.write_failed',
+  'settings.reset_corrupt',
+  'settings.reset_newer',
+  'settings.unreadable',
 
   // Links opened in the browser (src/main/links.ts)
   'link.not_allowed',

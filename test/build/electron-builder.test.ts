@@ -1,6 +1,6 @@
 /** The release configuration, checked against electron-builder's own JSON schema and our rules. */
 import Ajv from 'ajv'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
@@ -31,6 +31,15 @@ describe('electron-builder.yml', () => {
     ])
     expect(config.mac.hardenedRuntime).toBe(true)
     expect(config.mac.notarize).toBe(true)
+  })
+
+  it('uses the app icon, every size macOS asks for', () => {
+    expect(config.mac.icon).toBe('assets/icon.icns')
+    expect(existsSync(String(config.mac.icon))).toBe(true)
+  })
+
+  it('feeds updates from GitHub releases', () => {
+    expect(config.publish).toEqual({ provider: 'github', releaseType: 'release' })
   })
 
   it('locks the fuses', () => {

@@ -61,7 +61,15 @@ test('links outside the allow-list are refused in main', async ({ app, harness }
     }),
   )
   expect(allowed).toEqual({ ok: true, value: null })
-  expect(harness.openedUrls).toEqual(['https://appstoreconnect.apple.com/access/integrations/api'])
+  // The shell gets the URL main checked, normalised, never the string the page sent.
+  const odd = await app.evaluate(() =>
+    window.ascent.app.openExternal({ url: 'https://appstoreconnect.apple.com\\@evil.example/' }),
+  )
+  expect(odd).toEqual({ ok: true, value: null })
+  expect(harness.openedUrls).toEqual([
+    'https://appstoreconnect.apple.com/access/integrations/api',
+    'https://appstoreconnect.apple.com/@evil.example/',
+  ])
 })
 
 test('a page at another origin is refused by main', async ({ page, harness }) => {

@@ -115,8 +115,11 @@ describe('process boundary lint rules', () => {
         expect(await restrictedImports(file, code), `${file}: ${code}`).not.toEqual([])
       }
     }
+    // The preload may have ipcRenderer, but only as a named import: its own rules refuse the rest.
     for (const code of indirectIpcRenderer) {
-      expect(await restrictedImports('src/preload/index.ts', code), code).toEqual([])
+      const messages = await restrictedImports('src/preload/index.ts', code)
+      expect(messages, code).not.toEqual([])
+      expect(messages.join(' '), code).not.toMatch(/belongs to src\/preload alone/)
     }
     expect(
       await restrictedImports(
@@ -145,4 +148,83 @@ describe('process boundary lint rules', () => {
       ).toHaveLength(1)
     }
   })
+
+  it('let the renderer import only its allow-listed packages, and no Node built-in at all', async () => {
+    const file = 'src/renderer/teams/TeamSidebar.tsx'
+    for (const source of [
+      'react',
+      'react-dom/client',
+      '@tanstack/react-virtual',
+      'lucide-react',
+      './identity',
+      '../../shared/contract',
+    ]) {
+      expect(await restrictedImports(file, importOf(source)), source).toEqual([])
+    }
+    for (const source of [
+      '@napi-rs/keyring',
+      'jose',
+      'zod',
+      'left-pad',
+      'events',
+      'node:events',
+      'util',
+      'buffer',
+      'fs/promises',
+      'electron/renderer',
+    ]) {
+      expect(await restrictedImports(file, importOf(source)), source).toHaveLength(1)
+    }
+    const [message] = await restrictedImports(file, importOf('@napi-rs/keyring'))
+    expect(message).toMatch(
+      /only these packages: react, react-dom, @tanstack\/react-query, @tanstack\/react-virtual, lucide-react/,
+    )
+  })
+
+  it('let src/shared import zod alone', async () => {
+    const file = 'src/shared/contract/app.ts'
+    expect(await restrictedImports(file, importOf('zod'))).toEqual([])
+    for (const source of ['react', 'jose', 'events', 'node:events']) {
+      expect(await restrictedImports(file, importOf(source)), source).toHaveLength(1)
+    }
+  })
+
+  it('give the preload its own wall: the sandbox’s modules only, one file', async () => {
+    const file = 'src/preload/index.ts'
+    for (const code of [
+      "import { contextBridge, ipcRenderer, webUtils } from 'electron'\nvoid contextBridge\nvoid ipcRenderer\nvoid webUtils\n",
+      importOf('events'),
+      importOf('node:timers'),
+      importOf('url'),
+      importOf('./bridge'),
+      importOf('../shared/contract/channels'),
+    ]) {
+      expect(await restrictedImports(file, code), code).toEqual([])
+    }
+    for (const code of [
+      "import { app } from 'electron'\nvoid app\n",
+      "import { shell } from 'electron'\nvoid shell\n",
+      importOf('electron/main'),
+      importOf('node:fs'),
+      importOf('fs'),
+      importOf('child_process'),
+      importOf('node:path'),
+      importOf('react'),
+      importOf('zod'),
+      importOf('../shared/contract'),
+      importOf('@napi-rs/keyring'),
+      importOf('../main/ipc'),
+      importOf('../renderer/App'),
+      "const bridge = require('./bridge')\nvoid bridge\n",
+      "void import('./bridge')\n",
+      "export { buildBridge } from './bridge'\n",
+    ]) {
+      expect(await restrictedImports(file, code), code).toHaveLength(1)
+    }
+  })
 })
+
+/** A named import of `source`, used, so only the boundary rules have anything to say. */
+function importOf(source: string): string {
+  return `import * as imported from '${source}'\nvoid imported\n`
+}

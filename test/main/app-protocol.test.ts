@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   APP_ORIGIN,
   appResponseHeaders,
   CONTENT_SECURITY_POLICY,
+  META_CONTENT_SECURITY_POLICY,
   resolveAppAsset,
   resolveAppRequest,
 } from '../../src/main/app-protocol'
@@ -104,5 +106,24 @@ describe('the content security policy', () => {
     expect(directives['default-src']).toEqual(["'none'"])
     expect(directives['img-src']).toEqual(['https://*.mzstatic.com'])
     expect(appResponseHeaders('text/html')['Content-Security-Policy']).toBe(CONTENT_SECURITY_POLICY)
+  })
+
+  it('requires Trusted Types and allows no policy, so no string reaches a script sink', () => {
+    expect(CONTENT_SECURITY_POLICY).toContain("require-trusted-types-for 'script'")
+    expect(CONTENT_SECURITY_POLICY).toContain("trusted-types 'none'")
+  })
+
+  it('is also a <meta> in index.html, the same but for frame-ancestors (a header-only directive)', async () => {
+    const html = await readFile('src/renderer/index.html', 'utf8')
+    const metas = [
+      ...html.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/g),
+    ]
+    expect(metas).toHaveLength(1)
+    expect(metas[0]?.[1]).toBe(META_CONTENT_SECURITY_POLICY)
+    expect(META_CONTENT_SECURITY_POLICY).toBe(
+      CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'; ", ''),
+    )
+    // Before anything the policy governs: the first element of <head> after the charset.
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<title>'))
   })
 })

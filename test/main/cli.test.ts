@@ -403,13 +403,47 @@ describe('ascent doctor', () => {
       ])
       expect(result.code).toBe(2)
       expect(result.stderr).toBe(
-        `ascent: ${flag}: no such file: AuthKey_NOWHERE123.p8\nSee ascent help doctor.\n`,
+        `ascent: ${flag}: no such file: "AuthKey_NOWHERE123.p8"\nSee ascent help doctor.\n`,
       )
     }
     const token = await run(['token', '--individual', '--p8', 'missing/AuthKey_NOWHERE123.p8'])
     expect(token.code).toBe(2)
     expect(token.stdout).toBe('')
-    expect(token.stderr).toContain('--p8: no such file: missing/AuthKey_NOWHERE123.p8')
+    expect(token.stderr).toContain('--p8: no such file: "missing/AuthKey_NOWHERE…" (29 characters)')
+  })
+
+  it('never echoes a refused value in full, whatever it is', async () => {
+    const long = (letter: string) => letter.repeat(300)
+    for (const argv of [
+      ['doctor', long('a')],
+      [long('b')],
+      ['doctor', `--${long('c')}`],
+      ['doctor', `--${long('c')}=${long('d')}`],
+      ['doctor', '--role', long('e')],
+      ['doctor', '--api-base', `https://${long('f')}`],
+      ['doctor', '--api-base', `http://${long('g')}.example`],
+      ['token', '--scope', `GET ${long('h')} x`],
+      ['doctor', '--issuer-id', admin().issuerId!, '--p8', long('i')],
+      // Not base64 (spaces, punctuation), so redaction alone would not hide it.
+      ['doctor', '--role', 'my secret pass phrase, typed where it should not be'],
+    ]) {
+      const result = await run(argv)
+      expect(result.code, argv.join(' ').slice(0, 40)).toBe(2)
+      const [firstLine = ''] = result.stderr.split('\n')
+      expect(firstLine).not.toMatch(/([a-i])\1{24}/)
+      expect(firstLine).not.toContain('typed where it should not be')
+    }
+  })
+
+  it('allows plain http only to this computer for --api-base, as the app does', async () => {
+    for (const base of ['http://api.appstoreconnect.apple.com', 'http://10.0.0.2:4010']) {
+      const result = await run(['doctor', '--api-base', base, '--json'])
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(/only to this computer/)
+    }
+    const loopback = await doctor(admin())
+    expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:/)
+    expect(loopback.code).toBe(0)
   })
 
   it('exits 2 when the issuer ID is missing, or given for an individual key', async () => {

@@ -99,8 +99,8 @@ export interface MemoryClipboard {
   clears: number
   /** Every text main put on the clipboard, in order. */
   written: string[]
-  readText: () => string
-  writeText: (text: string) => void
+  readText: () => Promise<string>
+  writeText: (text: string) => Promise<void>
   clear: () => void
 }
 
@@ -109,10 +109,11 @@ export function createMemoryClipboard(text = ''): MemoryClipboard & Platform['cl
     text,
     clears: 0,
     written: [],
-    readText: () => clipboard.text,
+    readText: () => Promise.resolve(clipboard.text),
     writeText: (value) => {
       clipboard.text = value
       clipboard.written.push(value)
+      return Promise.resolve()
     },
     clear: () => {
       clipboard.text = ''
@@ -127,6 +128,14 @@ export interface FakeTimer extends Timer {
   pending: () => number[]
   /** Runs every pending timer due within `ms` from the last run, in order. */
   advance: (ms: number) => void
+}
+
+/**
+ * Resolves once the work a timer callback started has run on (the clipboard answers
+ * asynchronously, as Electron's does): await it after `advance` before looking at the outcome.
+ */
+export function settled(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }
 
 /** Timers that run only when the test says time has passed. */
@@ -224,7 +233,11 @@ export function generateAppleKey(): { pem: string; publicPem: string } {
 export function createHeadlessKeys(dataDir: string, secrets: SecretStore): Keys {
   return createKeys({
     secrets,
-    clipboard: { readText: () => '', writeText: () => undefined, clear: () => undefined },
+    clipboard: {
+      readText: () => Promise.resolve(''),
+      writeText: () => Promise.resolve(),
+      clear: () => undefined,
+    },
     now: Date.now,
     dataDir,
     log: silentLogger,

@@ -46,12 +46,14 @@ function plausible(schema: z.ZodType, option = 0): unknown {
   if (schema instanceof z.ZodNumber) return schema.minValue ?? 0
   if (schema instanceof z.ZodArray) return [plausible(schema.element as z.ZodType)]
   if (schema instanceof z.ZodObject) {
-    return Object.fromEntries(
-      Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => [
-        key,
-        plausible(field),
-      ]),
-    )
+    const fields = Object.entries<z.ZodType>(schema.shape)
+    // A request of optional fields only (a settings change) must name one of them to be valid.
+    const [first] = fields
+    if (first && fields.every(([, field]) => field instanceof z.ZodOptional)) {
+      const [name, field] = first
+      return { [name]: plausible((field as z.ZodOptional<z.ZodType>).unwrap()) }
+    }
+    return Object.fromEntries(fields.map(([key, field]) => [key, plausible(field)]))
   }
   throw new Error(`No plausible value for a ${schema.def.type} field: teach plausible() about it.`)
 }

@@ -121,6 +121,36 @@ describe('createDispatcher', () => {
     expect(handler).not.toHaveBeenCalled()
   })
 
+  it('echoes at most 200 characters of any key or value the page sent', async () => {
+    const dispatch = dispatcherWith({})
+    const longKey = 'k'.repeat(5_000)
+    const longValue = 'v'.repeat(5_000)
+    const answers = [
+      await dispatch('teams:activate', { teamId: 'a', [longKey]: 1 }, top),
+      await dispatch(
+        'teams:activate',
+        { teamId: 'a', [`${longKey}1`]: 1, [`${longKey}2`]: 2 },
+        top,
+      ),
+      await dispatch('keys:check', { checkId: 'c', draftId: 'd', keyType: longValue }, top),
+      await dispatch('teams:rename', { teamId: 'a', name: longValue }, top),
+      await dispatch('x'.repeat(5_000), undefined, top),
+      await dispatch('teams:activate', { [longKey]: { [longKey]: 1 } }, top),
+    ]
+    for (const answer of answers) {
+      expect(answer.ok).toBe(false)
+      const message = answer.ok ? '' : answer.error.message
+      const echoed = [...message.matchAll(/[kvx]{10,}/g)].reduce(
+        (sum, [run]) => sum + run.length,
+        0,
+      )
+      expect(echoed).toBeLessThanOrEqual(200)
+      expect(message.length).toBeLessThan(300)
+    }
+    const [unrecognized] = answers
+    expect(unrecognized?.ok === false && unrecognized.error.code).toBe('ipc.invalid_request')
+  })
+
   it('passes an AppError through as a typed error', async () => {
     const dispatch = dispatcherWith({
       'teams:activate': () => {

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { isAllowedExternalUrl } from '../../src/main/links'
+import { allowedExternalUrl } from '../../src/main/links'
 
-describe('isAllowedExternalUrl', () => {
+describe('allowedExternalUrl', () => {
   it.each([
     'https://appstoreconnect.apple.com/access/integrations/api',
     'https://appstoreconnect.apple.com/apps/123/testflight/ios',
     'https://developer.apple.com/documentation/appstoreconnectapi',
     'https://developer.apple.com/help/app-store-connect/',
-  ])('allows %s', (url) => expect(isAllowedExternalUrl(url)).toBe(true))
+  ])('allows %s, as given when it is already normal', (url) =>
+    expect(allowedExternalUrl(url)).toBe(url),
+  )
 
   it.each([
     'http://appstoreconnect.apple.com/',
@@ -19,5 +21,19 @@ describe('isAllowedExternalUrl', () => {
     'file:///etc/passwd',
     'javascript:alert(1)',
     'not a url',
-  ])('refuses %s', (url) => expect(isAllowedExternalUrl(url)).toBe(false))
+  ])('refuses %s', (url) => expect(allowedExternalUrl(url)).toBeNull())
+
+  it('answers the normalised URL, never the raw string, for input a browser may read otherwise', () => {
+    // WHATWG reads the backslash as a slash, so this is App Store Connect's path "/@evil.example/";
+    // a parser that treated "\" differently would see user info and the host evil.example.
+    expect(allowedExternalUrl('https://appstoreconnect.apple.com\\@evil.example/')).toBe(
+      'https://appstoreconnect.apple.com/@evil.example/',
+    )
+    expect(allowedExternalUrl('HTTPS://AppStoreConnect.Apple.com/apps')).toBe(
+      'https://appstoreconnect.apple.com/apps',
+    )
+    expect(allowedExternalUrl('https://developer.apple.com/help/\tx y')).toBe(
+      'https://developer.apple.com/help/x%20y',
+    )
+  })
 })

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest'
-import { createLogger, redact } from '../../src/main/log'
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createLogFile, createLogger, redact } from '../../src/main/log'
 import { generateAppleKey, pemArmor } from './fakes'
 
 describe('redact', () => {
@@ -45,6 +48,17 @@ describe('redact', () => {
     expect(redact(`could not import: ${end}`)).toBe('could not import: [private key redacted]')
   })
 
+  it('removes base64 and base64url runs from 40 characters on, and keeps shorter ones', () => {
+    const base64 = Buffer.from('a 30-byte secret, no armor!!!!').toString('base64')
+    const base64url = Buffer.from('another secret: 30 bytes long?').toString('base64url')
+    expect(base64).toHaveLength(40)
+    expect(base64url).toHaveLength(40)
+    expect(redact(`a ${base64} b`)).toBe('a [redacted] b')
+    expect(redact(`a ${base64url} b`)).toBe('a [redacted] b')
+    const shorter = base64url.slice(0, 39)
+    expect(redact(`a ${shorter} b`)).toBe(`a ${shorter} b`)
+  })
+
   it('keeps ordinary words and IDs', () => {
     expect(redact('key 2X9R4HXF34 of team 57246542-96fe-1a63-e053-0824d011072a')).toBe(
       'key 2X9R4HXF34 of team 57246542-96fe-1a63-e053-0824d011072a',
@@ -59,5 +73,61 @@ describe('redact', () => {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain('[error] signing failed')
     expect(lines[0]).not.toContain('eyJ')
+  })
+})
+
+describe('createLogFile', () => {
+  let dir: string
+
+  beforeEach(async () => {
+    dir = join(await mkdtemp(join(tmpdir(), 'ascent-logs-')), 'logs')
+  })
+
+  afterEach(async () => {
+    await rm(dirname(dir), { recursive: true, force: true })
+  })
+
+  it('appends stamped, redacted lines to a file only the user can read', async () => {
+    const file = createLogFile({ dir, now: () => Date.UTC(2026, 4, 1, 12, 0, 0) })
+    const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl'
+    createLogger(file.write).warn('request failed', { authorization: `Bearer ${jwt}` })
+    file.write(`raw ${jwt}`)
+    expect(file.path).toBe(join(dir, 'ascent.log'))
+    const text = await readFile(file.path, 'utf8')
+    expect(text.split('\n')).toEqual([
+      expect.stringMatching(
+        /^2026-05-01T12:00:00\.000Z \[warn\] request failed .*\[token redacted\]/,
+      ),
+      '2026-05-01T12:00:00.000Z raw [token redacted]',
+      '',
+    ])
+    expect(text).not.toContain('eyJ')
+    expect((await stat(file.path)).mode & 0o777).toBe(0o600)
+    expect((await stat(dir)).mode & 0o777).toBe(0o700)
+  })
+
+  it('keeps the current file and the one before it, each under the cap', async () => {
+    const maxBytes = 2_000
+    const file = createLogFile({ dir, now: () => 0, maxBytes })
+    for (let index = 0; index < 200; index += 1) file.write(`line ${index} ${'.'.repeat(40)}`)
+    expect((await readdir(dir)).sort()).toEqual(['ascent.log', 'ascent.log.1'])
+    for (const name of ['ascent.log', 'ascent.log.1']) {
+      expect((await stat(join(dir, name))).size).toBeLessThanOrEqual(maxBytes)
+    }
+    const current = await readFile(file.path, 'utf8')
+    expect(current).toContain('line 199 ')
+    expect(current).not.toContain('line 0 ')
+    // A new session goes on in the same files, counting what is already there.
+    createLogFile({ dir, now: () => 0, maxBytes }).write('next session')
+    expect((await stat(file.path)).size).toBeLessThanOrEqual(maxBytes)
+  })
+
+  it('cuts a runaway line and never throws when it cannot write', async () => {
+    const file = createLogFile({ dir, now: () => 0 })
+    file.write('x '.repeat(10_000))
+    expect((await stat(file.path)).size).toBeLessThan(4_100)
+    await rm(dir, { recursive: true })
+    await writeFile(dir, 'a file where the folder was')
+    expect(() => file.write('after the folder went')).not.toThrow()
   })
 })

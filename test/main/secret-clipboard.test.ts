@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createSecretClipboard } from '../../src/main/secret-clipboard'
-import { createFakeClock, createFakeTimer, createMemoryClipboard } from './fakes'
+import { createFakeClock, createFakeTimer, createMemoryClipboard, settled } from './fakes'
 
 function setup() {
   const clipboard = createMemoryClipboard()
@@ -15,37 +15,41 @@ function setup() {
 }
 
 describe('the clipboard for secrets', () => {
-  it('clears what it placed when the time is up, and answers when that is', () => {
+  it('clears what it placed when the time is up, and answers when that is', async () => {
     const { clipboard, timer, secret, clock } = setup()
-    expect(secret.place('token', 20_000)).toBe(clock.now() + 20_000)
+    expect(await secret.place('token', 20_000)).toBe(clock.now() + 20_000)
     expect(clipboard.text).toBe('token')
     timer.advance(19_999)
+    await settled()
     expect(clipboard.text).toBe('token')
     timer.advance(1)
+    await settled()
     expect(clipboard.text).toBe('')
     expect(timer.pending()).toEqual([])
   })
 
-  it('never clears what the user copied since, even if it was the same once', () => {
+  it('never clears what the user copied since, even if it was the same once', async () => {
     const { clipboard, timer, secret } = setup()
-    secret.place('token', 1000)
+    await secret.place('token', 1000)
     clipboard.text = 'mine'
     timer.advance(1000)
+    await settled()
     expect(clipboard.text).toBe('mine')
     expect(clipboard.clears).toBe(0)
   })
 
-  it('lets a newer value’s timer decide, and clears at quit', () => {
+  it('lets a newer value’s timer decide, and clears at quit', async () => {
     const { clipboard, timer, secret } = setup()
-    secret.place('first', 1000)
-    secret.place('second', 5000)
+    await secret.place('first', 1000)
+    await secret.place('second', 5000)
     expect(timer.pending()).toEqual([5000])
     timer.advance(1000)
+    await settled()
     expect(clipboard.text).toBe('second')
-    secret.clearNow()
+    await secret.clearNow()
     expect(clipboard.text).toBe('')
     expect(timer.pending()).toEqual([])
-    secret.clearNow()
+    await secret.clearNow()
     expect(clipboard.clears).toBe(1)
   })
 })

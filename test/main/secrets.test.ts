@@ -12,14 +12,18 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { IntakeOutcome } from '../../src/shared/contract/keys'
 import type { TeamSummary, TeamsState } from '../../src/shared/contract/teams'
 import { isAppError } from '../../src/main/errors'
 import { createKeys } from '../../src/main/keys'
 import { silentLogger } from '../../src/main/log'
 import type { SecretStore } from '../../src/main/secrets'
-import { createKeyringSecretStore, toKeychainError } from '../../src/main/secrets'
+import {
+  createKeyringSecretStore,
+  resolveKeychainService,
+  toKeychainError,
+} from '../../src/main/secrets'
 import { createMemoryClipboard, errorCodeOf } from './fakes'
 import type { AgentAnswer, AgentCommand } from './keys/keyring-agent'
 import { ISSUER_ID, KEY_ID, p256 } from './keys/inputs'
@@ -146,6 +150,33 @@ describe.skipIf(skipReason !== null)('the keyring SecretStore', () => {
     await fourth.remove(KEY_ID)
     expect((await open().reconcile()).teams).toEqual([])
     expect(await store.accounts()).toEqual([])
+  })
+})
+
+describe('resolveKeychainService', () => {
+  it('is Ascent unless a development build is told otherwise', () => {
+    const warn = vi.fn()
+    expect(resolveKeychainService({ packaged: false, requested: undefined, warn })).toBe('Ascent')
+    expect(
+      resolveKeychainService({ packaged: false, requested: 'Ascent-electron-test-1a2b', warn }),
+    ).toBe('Ascent-electron-test-1a2b')
+    expect(warn).not.toHaveBeenCalled()
+  })
+
+  it('ignores the override in a packaged app, and says so', () => {
+    const warn = vi.fn()
+    expect(
+      resolveKeychainService({ packaged: true, requested: 'Ascent-electron-test', warn }),
+    ).toBe('Ascent')
+    expect(warn).toHaveBeenCalledOnce()
+  })
+
+  it('refuses a service that is not Ascent’s own', () => {
+    for (const requested of ['com.apple.something', 'Ascent', 'Ascent-', 'Ascent-a b']) {
+      expect(() => resolveKeychainService({ packaged: false, requested, warn: vi.fn() })).toThrow(
+        /Ascent-/,
+      )
+    }
   })
 })
 

@@ -19,7 +19,7 @@
  *                                     updateBuild(buildId, { processingState?, usesNonExemptEncryption?,
  *                                       expired? })   (processing finishes, compliance answered)
  *   sandbox.describe()                the public summary (no private keys, attention cases as counts),
- *                                     as `GET /__sandbox` and `npm run sandbox -- --json` print it
+ *                                     as `GET /__sandbox` and `npm run -s sandbox -- --json` print it
  *   await sandbox.close()             stops serving, drops hanging connections, deletes key files
  *
  * Options: `seed` (default 1) fixes IDs, names and builds; data is dated relative to `now()` at

@@ -25,8 +25,6 @@ export interface LoadContext<Stored> {
   need<R extends ResourceName>(resource: R, params: ParamsOf<R>): Promise<ValueOf<R>>
   /** What the cache holds for this data now: another load may have stored since this one began. */
   stored(): Stored | undefined
-  /** Whether a load of this data named `label` is running (an extension, see `Extension`). */
-  isLoading(label: string): boolean
   /**
    * A part failed (one app of many): what loaded is still stored, and the answer carries this
    * failure, diagnosed. The first failure is the one reported.

@@ -282,7 +282,6 @@ export function createServe(options: ServeOptions): Serve {
         return definition.view(stored?.value, params) as never
       },
       stored: () => cache.get(target.teamId, key)?.value,
-      isLoading: (label) => target.loads.isLoading(`${key}|${label}`),
       partFailed: (error, appId) => {
         if (!target.loads.signal.aborted) partFailed(error, appId)
       },

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util'
 import type { ExportFormat } from '../../shared/contract/key-life'
 import type { Role } from '../../shared/keys'
+import { apiBaseProblem } from '../api-base'
 import { APPLE_API_BASE } from '../platform'
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../tokens'
+import { quoteRefused } from './echo'
 import type { CommandName } from './help'
 import { isCommandName } from './help'
 import type { KeyArguments } from './key-input'
@@ -126,19 +128,25 @@ function commandIn(argv: readonly string[]): CommandName | null {
   return argv.find(isCommandName) ?? null
 }
 
+/** Node's own wording repeats the whole argument; ours quotes at most the start of it. */
+function unreadableCommandLine(error: unknown): string {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined
+  const message = error instanceof Error ? error.message : ''
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /^Unknown option '([^]*?)'\. /.exec(message)?.[1] ?? ''
+    return `Unknown option ${quoteRefused(option)}.`
+  }
+  // Names only the option (`Option '--p8 <value>' argument missing`), never a value.
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `${message}.`
+  return 'The command line could not be read.'
+}
+
 export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   let parsed
   try {
     parsed = parse(argv)
   } catch (error) {
-    // Node's own words, first sentence only (the rest explains `--` at length).
-    const message = (error instanceof Error ? error.message : String(error)).split(
-      /\. (?=[A-Z])/,
-    )[0]
-    return usageError(
-      `${message?.replace(/\.$/, '') ?? 'The command line is not valid'}.`,
-      commandIn(argv),
-    )
+    return usageError(unreadableCommandLine(error), commandIn(argv))
   }
   const { values, positionals } = parsed
   const [first, ...rest] = positionals
@@ -148,20 +156,21 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     if (topic === undefined) return { command: 'help', topic: null }
     return isCommandName(topic)
       ? { command: 'help', topic }
-      : usageError(`There is no command "${topic}".`, null)
+      : usageError(`There is no command ${quoteRefused(topic)}.`, null)
   }
   if (values.version || first === 'version') return { command: 'version' }
   if (!isCommandName(first)) {
     return usageError(
       first
-        ? `Unknown command "${first}".`
+        ? `Unknown command ${quoteRefused(first)}.`
         : 'Name a command: doctor, token, teams, add or export.',
       null,
     )
   }
   const command = first
   if (values.help) return { command: 'help', topic: command }
-  if (rest.length > 0) return usageError(`Unexpected argument "${rest[0]}".`, command)
+  if (rest.length > 0)
+    return usageError(`Unexpected argument ${quoteRefused(rest[0] ?? '')}.`, command)
   const misplaced = (Object.keys(values) as OptionName[]).find(
     (name) => name !== 'help' && !ALLOWED[command].includes(name),
   )
@@ -227,7 +236,7 @@ function tokenCommand(values: Values, fail: (message: string) => ParsedCommand):
   const scope = values.scope ?? []
   const badScope = scope.find((entry) => !/^[A-Z]+ \/\S*$/.test(entry.trim()))
   if (badScope !== undefined) {
-    return fail(`--scope takes one request such as "GET /v1/apps", not "${badScope}".`)
+    return fail(`--scope takes one request such as "GET /v1/apps", not ${quoteRefused(badScope)}.`)
   }
   return { command: 'token', source, scope, lifetimeSeconds }
 }
@@ -240,15 +249,18 @@ function checkCommand(
   let role: Role | null = null
   if (values.role !== undefined) {
     const found = ROLES[values.role.trim().toLowerCase()]
-    if (!found) return fail(`--role is admin, app-manager or developer, not "${values.role}".`)
+    if (!found) {
+      return fail(`--role is admin, app-manager or developer, not ${quoteRefused(values.role)}.`)
+    }
     role = found
   }
   let apiBase = APPLE_API_BASE
   if (values['api-base'] !== undefined) {
-    const url = URL.canParse(values['api-base']) ? new URL(values['api-base']) : null
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      return fail(`--api-base must be an http(s) URL, not "${values['api-base']}".`)
-    }
+    const given = values['api-base']
+    const url = URL.canParse(given) ? new URL(given) : null
+    if (!url) return fail(`--api-base must be a URL, not ${quoteRefused(given)}.`)
+    const problem = apiBaseProblem(url)
+    if (problem) return fail(`--api-base ${quoteRefused(given)} cannot be used: ${problem}.`)
     apiBase = url.href.replace(/\/+$/, '')
   }
   let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000
@@ -286,7 +298,7 @@ function exportCommand(values: Values, fail: (message: string) => ParsedCommand)
   const format = values.format?.trim().toLowerCase()
   if (format === undefined) return fail('Name a format: --format fastlane, p8 or env.')
   if (!FORMATS.includes(format as ExportFormat)) {
-    return fail(`--format is fastlane, p8 or env, not "${values.format}".`)
+    return fail(`--format is fastlane, p8 or env, not ${quoteRefused(values.format ?? '')}.`)
   }
   const out = values.out?.trim()
   if (out === '') return fail('--out takes a file name, or - to print the key.')

@@ -55,7 +55,8 @@ Options:
                          may list users. No read tells app-manager from developer, so those are
                          taken as given (JSON: "roleVerified": false)
   --app-id ID            also check that the key sees this app (its Apple ID)
-  --api-base URL         another API base, such as the Apple sandbox (default ${APPLE_API_BASE})
+  --api-base URL         another API base, such as the Apple sandbox (default ${APPLE_API_BASE});
+                         https, or plain http to this computer only
   --timeout SECONDS      per request (default 20)
   --json                 print one JSON object: the diagnosis, its steps and warnings
 
@@ -107,7 +108,8 @@ ${KEY_FLAGS}
 Options:
   --name NAME            the team's name (default: what the check saw, e.g. the apps' company)
   --role ROLE            admin, app-manager or developer, as for ascent doctor
-  --api-base URL         another API base, such as the Apple sandbox (default ${APPLE_API_BASE})
+  --api-base URL         another API base, such as the Apple sandbox (default ${APPLE_API_BASE});
+                         https, or plain http to this computer only
   --timeout SECONDS      per request (default 20)
   --json                 print one JSON object: the check and the saved team
 

@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto'
 import { basename, resolve } from 'node:path'
 import type { KeyType } from '../../shared/keys'
 import { keyIdFromFileName } from '../../shared/keys'
@@ -11,6 +12,7 @@ import {
   type ParsedKey,
   type ParseResult,
 } from '../keys'
+import { quoteRefused } from './echo'
 
 /**
  * The key the command line works with, from flags, the conventional CI variables or a fastlane
@@ -35,7 +37,7 @@ export interface ResolvedKey {
   keyIdFromFileName: string | null
   privateKey: PrivateKeyStatus
   /** A non-extractable signing key; null when the private key was refused. */
-  signingKey: CryptoKey | null
+  signingKey: webcrypto.CryptoKey | null
   /** What intake repaired or converted on the way in. */
   notes: string[]
   /** The parsed key, PEM included, when asked for (`ascent add` saves it); zero its `pem`. */
@@ -67,7 +69,7 @@ async function readKey(
       // A path that leads nowhere is a mistyped argument, not a finding about a key.
       if (read.refusal.code === 'intake.file_missing') {
         return {
-          usage: `${args.p8 !== undefined ? '--p8' : '--fastlane-json'}: no such file: ${path}`,
+          usage: `${args.p8 !== undefined ? '--p8' : '--fastlane-json'}: no such file: ${quoteRefused(path)}`,
         }
       }
       return { parsed: { ok: false, refusal: read.refusal }, fileName: path }

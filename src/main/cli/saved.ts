@@ -31,7 +31,11 @@ export function openSavedKeys(options: {
   const keys = createKeys({
     secrets,
     // The command line never reads or writes the clipboard.
-    clipboard: { readText: () => '', writeText: () => undefined, clear: () => undefined },
+    clipboard: {
+      readText: () => Promise.resolve(''),
+      writeText: () => Promise.resolve(),
+      clear: () => undefined,
+    },
     now: options.now,
     dataDir,
     log: options.log,

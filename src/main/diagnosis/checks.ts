@@ -61,6 +61,7 @@ const MAX_FINISHED_CHECKS = 50
 
 interface RunningCheck {
   state: 'running'
+  draftId: string
   controller: AbortController
 }
 
@@ -179,10 +180,22 @@ export function createKeyChecks(options: KeyChecksOptions): KeyChecks {
       if (records.get(checkId)?.state === 'running') {
         throw new AppError('keys.check_running', 'This check is already running.')
       }
+      // One check per imported key at a time: the newest replaces a running one (which answers
+      // keys.check_canceled), so two never send the same key's requests side by side.
+      for (const [id, record] of records) {
+        if (record.state === 'running' && record.draftId === draftId) {
+          record.controller.abort()
+          records.delete(id)
+        }
+      }
       // Throws `keys.draft_expired` when the imported key is no longer in memory.
       const { fingerprint } = keys.draftIdentity(draftId, request)
       const keyIdFromFileName = keys.getDraft(draftId)?.keyIdFromFileName ?? null
-      const running: RunningCheck = { state: 'running', controller: new AbortController() }
+      const running: RunningCheck = {
+        state: 'running',
+        draftId,
+        controller: new AbortController(),
+      }
       records.set(checkId, running)
       const { signal } = running.controller
       try {

@@ -217,9 +217,7 @@ export function createKeyExport(options: KeyExportOptions): KeyExport {
         const clearsAt = await keys.withSecret(teamId, (pem) => {
           const data = clipboardContent(format, key, pem)
           try {
-            return Promise.resolve(
-              options.clipboard.place(data.toString('utf8'), CLIPBOARD_SECONDS * 1000),
-            )
+            return options.clipboard.place(data.toString('utf8'), CLIPBOARD_SECONDS * 1000)
           } finally {
             data.fill(0)
           }

@@ -1,25 +1,27 @@
 import { AppError } from '../errors'
 import type { HandlersOf } from '../ipc'
-import { isAllowedExternalUrl } from '../links'
+import { allowedExternalUrl } from '../links'
 import { APPLE_API_BASE, type Platform } from '../platform'
 
 export function appHandlers(platform: Platform): HandlersOf<'app'> {
   return {
     'app:info': () => ({
       version: platform.appVersion,
+      electronVersion: process.versions.electron ?? null,
       platform: process.platform,
       apiBase: platform.apiBase,
       usesSandbox: platform.apiBase !== APPLE_API_BASE,
       secretStore: platform.secrets.backend,
     }),
     'app:openExternal': async ({ url }) => {
-      if (!isAllowedExternalUrl(url)) {
+      const checked = allowedExternalUrl(url)
+      if (!checked) {
         throw new AppError(
           'link.not_allowed',
           'Ascent only opens App Store Connect and Apple developer pages.',
         )
       }
-      await platform.shell.openExternal(url)
+      await platform.shell.openExternal(checked)
       return null
     },
   }

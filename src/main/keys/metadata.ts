@@ -1,17 +1,16 @@
-import { randomBytes } from 'node:crypto'
 import * as nodeFs from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import type { TeamHistoryEntry } from '../../shared/contract/key-life'
 import { DIAGNOSIS_CODES } from '../../shared/diagnosis'
 import { errorCode } from '../errors'
+import { fileTimestamp, removeStaleTempFiles, writeFileAtomic } from '../files'
 
 /**
  * `<dataDir>/keys.json`: everything about saved keys that is not secret, plus the active team.
- * The private key is never written here. Writes are atomic (temp file in the same folder,
- * fsync, rename, fsync the folder), so a crash leaves the old file or the new one, never half.
- * The app and the command line both write it: every change re-reads the file under a lock
- * (./lock.ts), so neither overwrites what the other saved.
+ * The private key is never written here. Writes are atomic (../files.ts), so a crash leaves the
+ * old file or the new one, never half. The app and the command line both write it: every change
+ * re-reads the file under a lock (./lock.ts), so neither overwrites what the other saved.
  */
 
 export const METADATA_FILE = 'keys.json'
@@ -152,7 +151,7 @@ export async function loadMetadata(
   const read = await readMetadata(path, fs)
   if (read.kind !== 'invalid') return read
 
-  const movedTo = `${basename(path)}.corrupt-${timestamp(now())}`
+  const movedTo = `${basename(path)}.corrupt-${fileTimestamp(now())}`
   try {
     await fs.rename(path, join(dirname(path), movedTo))
   } catch (error) {
@@ -204,65 +203,4 @@ export async function saveMetadata(
 ): Promise<void> {
   await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 })
   await writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`, fs)
-}
-
-export async function writeFileAtomic(
-  path: string,
-  data: string,
-  fs: MetadataFs = nodeFs,
-): Promise<void> {
-  const directory = dirname(path)
-  const temp = join(directory, `${tempPrefix(path)}${randomBytes(6).toString('hex')}.tmp`)
-  let handle: nodeFs.FileHandle | undefined
-  try {
-    handle = await fs.open(temp, 'wx', 0o600)
-    await handle.writeFile(data, 'utf8')
-    await handle.sync()
-    await handle.close()
-    handle = undefined
-    await fs.rename(temp, path)
-  } catch (error) {
-    await handle?.close().catch(() => undefined)
-    await fs.unlink(temp).catch(() => undefined)
-    throw error
-  }
-  await syncDirectory(directory, fs)
-}
-
-/** Makes the rename durable. Some file systems cannot fsync a folder; the rename stands anyway. */
-async function syncDirectory(directory: string, fs: MetadataFs): Promise<void> {
-  let handle: nodeFs.FileHandle | undefined
-  try {
-    handle = await fs.open(directory, 'r')
-    await handle.sync()
-  } catch {
-    return
-  } finally {
-    await handle?.close().catch(() => undefined)
-  }
-}
-
-function tempPrefix(path: string): string {
-  return `.${basename(path)}.`
-}
-
-/** Temp files a crash between write and rename left behind. */
-async function removeStaleTempFiles(path: string, fs: MetadataFs): Promise<void> {
-  const prefix = tempPrefix(path)
-  let names: string[]
-  try {
-    names = await fs.readdir(dirname(path))
-  } catch {
-    return
-  }
-  for (const name of names) {
-    if (name.startsWith(prefix) && name.endsWith('.tmp')) {
-      await fs.unlink(join(dirname(path), name)).catch(() => undefined)
-    }
-  }
-}
-
-/** `2026-05-01T12:00:00.123Z` → `20260501T120000123Z`: sortable and safe in file names. */
-function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:.]/g, '')
 }

@@ -296,7 +296,7 @@ function analyzePem(text: string, context: Context): Analysis {
       first === 'EC PARAMETERS'
         ? 'This holds only EC curve parameters, not a private key.'
         : first
-          ? `This is a PEM "${first}" block, not a private key.`
+          ? 'This is a PEM block of another kind, not a private key.'
           : undefined,
     ),
   }
@@ -320,7 +320,11 @@ function analyzePrivateBlock(block: PemBlock, context: Context): Analysis {
     case 'EC PRIVATE KEY':
       break
     default:
-      return { ok: false, refusal: refusals.unsupportedKey(`a "${block.label}"`) }
+      // Its label is not echoed: it is text from the file, and may be anything.
+      return {
+        ok: false,
+        refusal: refusals.unsupportedKey('a kind of private key Ascent does not know'),
+      }
   }
   if (encryptedHeader) return { ok: false, refusal: refusals.encrypted() }
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(block.body)) {

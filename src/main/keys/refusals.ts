@@ -23,6 +23,7 @@ import type { CodesOf } from '../../shared/errors'
  * - `intake.file_unreadable`      the file exists but cannot be read (permissions, I/O)
  * - `intake.is_directory`         a folder, not a file
  * - `intake.not_a_file`           a device, socket or pipe
+ * - `intake.wrong_file_type`      a file whose name does not end in .p8, .json, .pem, .der or .txt
  * - `intake.not_on_disk`          a dropped item with no file behind it (from a browser or an app
  *                                 that hands over contents only): the drop gave no path
  */
@@ -160,10 +161,11 @@ export const refusals = {
       `This JSON is not a usable fastlane API key file: ${detail}`,
       'A fastlane key file looks like {"key_id": "…", "issuer_id": "…", "key": "<the text of the .p8 file>"}. Or import the .p8 file itself.',
     ),
-  tooLarge: (bytes: number) =>
+  /** The size is not echoed: it would tell whoever reads the message about a file never read. */
+  tooLarge: () =>
     refusal(
       'intake.too_large',
-      `This is ${formatSize(bytes)}, far larger than a key file (about 250 bytes), so Ascent did not read it.`,
+      'This is over 16 KB, far larger than a key file (about 250 bytes), so Ascent did not read it.',
       'Choose the AuthKey_XXXXXXXXXX.p8 file itself.',
     ),
   fileMissing: (fileName: string) =>
@@ -192,16 +194,16 @@ export const refusals = {
       `${fileName} is not a regular file.`,
       'Choose the AuthKey_XXXXXXXXXX.p8 file itself.',
     ),
+  wrongFileType: (fileName: string) =>
+    refusal(
+      'intake.wrong_file_type',
+      `${fileName} is not a key file: Ascent reads .p8 key files, fastlane .json files, and keys saved as .pem, .der or .txt.`,
+      'Choose the AuthKey_XXXXXXXXXX.p8 file App Store Connect gave you.',
+    ),
   notOnDisk: () =>
     refusal(
       'intake.not_on_disk',
       'This isn’t a file on your disk, so Ascent has nothing to read. Items dragged from a browser or from some apps carry no file.',
       'Save the key as a file first, then drop or choose it. Or copy the key’s text and paste it.',
     ),
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / (1024 * 1024)).toFixed(1)} MB`
-    : `${Math.ceil(bytes / 1024)} KB`
 }

@@ -1,11 +1,11 @@
-import type { KeyObject } from 'node:crypto'
+import type { KeyObject, webcrypto } from 'node:crypto'
 import { AppError } from '../errors'
 
 /**
  * The key a token signer signs with: a WebCrypto key that cannot be exported, made from the DER
  * bytes, which are zeroed straight after. The app and the command line both make it here.
  */
-export async function importSigningKey(privateKey: KeyObject): Promise<CryptoKey> {
+export async function importSigningKey(privateKey: KeyObject): Promise<webcrypto.CryptoKey> {
   // Intake refuses other keys; this keeps any other way in (a keychain item edited by hand, the
   // command line) from reaching the signer with one.
   if (

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto'
+import type { KeyObject, webcrypto } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TeamDetails, TeamHistoryEntry } from '../../shared/contract/key-life'
@@ -119,7 +119,7 @@ export interface KeyStore {
   forgetOrphan: (account: string) => Promise<void>
   identityOf: (teamId: string) => Promise<SigningIdentity>
   /** A token signer's key loader: one keychain read per key per session. */
-  loadSigningKey: (identity: SigningIdentity) => Promise<CryptoKey>
+  loadSigningKey: (identity: SigningIdentity) => Promise<webcrypto.CryptoKey>
   /** Drops the cached signing key of a wiped draft unless a saved key or live draft uses it. */
   releaseDraftKey: (fingerprint: string) => void
   /** Called with the fingerprint of every key removed, replaced, or discarded unsaved. */
@@ -159,7 +159,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
   let reconciled = false
   let notices: Notice[] = []
   let foreignAccounts = 0
-  const signingKeys = new Map<string, Promise<CryptoKey>>()
+  const signingKeys = new Map<string, Promise<webcrypto.CryptoKey>>()
   const retiredListeners = new Set<(fingerprint: string) => void>()
   const counters: KeyStoreCounters = { keychainReads: 0, keychainListings: 0 }
   /** Each team's last use this session, ms; written to keys.json now and then. */

@@ -5,17 +5,8 @@
  * one token per key every 19 minutes, not one per request.
  */
 import { z } from 'zod'
-import type { AscRequest ,
-  Included} from '../asc'
-import {
-  buildSchema,
-  get,
-  PAGE_LIMIT,
-  requests,
-  requestScope,
-  requestTarget,
-  toOne,
-} from '../asc'
+import type { AscRequest, Included } from '../asc'
+import { buildSchema, get, PAGE_LIMIT, requests, requestScope, requestTarget, toOne } from '../asc'
 import type { WatchedBuild } from './watch'
 
 const buildQuery = {

@@ -4,13 +4,14 @@
  * `browse:changed` makes the queries showing that data read it again (./client.ts).
  */
 import {
+  focusManager,
   useInfiniteQuery,
   useQuery,
   useQueryClient,
   type QueryClient,
   type QueryKey,
 } from '@tanstack/react-query'
-import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import type {
   BuildRow,
   ParamsInputOf,
@@ -145,8 +146,6 @@ export function useResource<R extends ResourceName>(
       return read(queryClient, teamId, resource, params, signal)
     },
     enabled: options.enabled ?? true,
-    // Main decides when Apple is asked: a read now and then lets it start a due refresh.
-    refetchInterval: 60_000,
   })
   const answer = query.data
   const problem = problemOfAnswer(answer) ?? problemOfFailure(query.error)
@@ -217,7 +216,6 @@ export function useBuilds(teamId: string, appId: string, enabled = true): Builds
       return { from: page.next, rest: page.complete || wantsAll.current }
     },
     enabled,
-    refetchInterval: 60_000,
   })
   const { data, fetchNextPage, hasNextPage, isFetchingNextPage, isFetchNextPageError } = query
   const pages = data?.pages
@@ -274,6 +272,27 @@ export function useBuilds(teamId: string, appId: string, enabled = true): Builds
     retryPage,
     refresh,
   }
+}
+
+/** How often a team's screens read what they show again, so main can start a due refresh. */
+export const POLL_MS = 60_000
+
+/**
+ * Reads everything of the team on screen again every minute: main decides whether that is the
+ * moment to ask Apple (its refresh policy), and says so through `browse:changed`. One timer for
+ * the team, whatever the number of components showing its data; nothing while the window is
+ * hidden (TanStack's focus follows the page's visibility, and a shown window reads what went
+ * stale at once).
+ */
+export function useTeamPoll(teamId: string): void {
+  const client = useQueryClient()
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (!focusManager.isFocused()) return
+      void client.invalidateQueries({ queryKey: teamBrowseKey(teamId), refetchType: 'active' })
+    }, POLL_MS)
+    return () => clearInterval(timer)
+  }, [client, teamId])
 }
 
 /** The key's rate-limit figures, read again after each request to Apple and now and then. */

@@ -1,9 +1,8 @@
 /**
  * The renderer's server state: one TanStack Query client over `window.ascent`. Main owns the
  * data and its freshness (its cache, the refresh policy, `browse:changed` when a refresh lands),
- * so the client mostly mirrors it: answers stay fresh until main says otherwise, nothing is
- * retried here (main retries Apple), and the minute's re-read that lets main start a due refresh
- * pauses while the window is hidden.
+ * so the client mostly mirrors it: nothing is retried here (main retries Apple), and the minute's
+ * re-read that lets main start a due refresh (`useTeamPoll`) pauses while the window is hidden.
  */
 import { QueryClient, type Query } from '@tanstack/react-query'
 import type { RadarOverview, ResourceChange } from '../../shared/contract'

@@ -10,6 +10,7 @@ import {
   useResource,
   useTeamActivity,
   useTeamAttention,
+  useTeamPoll,
   useUsage,
 } from '../data/browse'
 import { requestTeamAction } from '../data/teamActions'
@@ -78,6 +79,7 @@ function TeamPanes(props: TeamBrowserProps) {
   const usage = useUsage(teamId)
   const status = useTeamActivity(teamId)
   const refreshAll = useRefreshTeam(teamId)
+  useTeamPoll(teamId)
   const selectedApp = appList?.find((app) => app.id === view.appId) ?? null
 
   // The sidebar shows whether Apple accepts the key: follow what the answers found out.

@@ -3,6 +3,8 @@ import { event, operation } from './define'
 
 export interface AppInfo {
   version: string
+  /** The Electron the app runs on; null in the browser harness. */
+  electronVersion: string | null
   /** `darwin`, `linux`, ... */
   platform: string
   /** The App Store Connect API base in use: Apple's, or the local sandbox in demo and tests. */
@@ -12,6 +14,10 @@ export interface AppInfo {
   secretStore: string
 }
 
+/** What can be done to a saved team: its context menu, the Teams menu and shortcuts name these. */
+export type TeamAction =
+  'details' | 'checkNow' | 'replaceKey' | 'exportKey' | 'copyToken' | 'rename' | 'remove'
+
 /** Menu and global shortcuts main turns into renderer commands. */
 export type AppCommand =
   | { type: 'addKey' }
@@ -20,6 +26,8 @@ export type AppCommand =
   | { type: 'selectTeam'; index: number }
   /** A clicked notification: the team, and the app and build it names. */
   | { type: 'open'; teamId: string; appId: string | null; buildId: string | null }
+  /** `teamId` null: the team on screen (⌘I from the menu bar). */
+  | { type: 'teamAction'; action: TeamAction; teamId: string | null }
 
 export const appOperations = {
   'app:info': operation<AppInfo>()(z.undefined()),

@@ -34,6 +34,8 @@ export const CHANNELS = [
   'teams:copyToken',
   'radar:overview',
   'cache:clear',
+  'settings:get',
+  'settings:update',
 ] as const satisfies readonly Channel[]
 
 export const EVENTS = [
@@ -42,6 +44,7 @@ export const EVENTS = [
   'keys:checkProgress',
   'radar:changed',
   'cache:cleared',
+  'settings:changed',
 ] as const satisfies readonly EventName[]
 
 /** `keys:importDropped` → `['keys', 'importDropped']`. */

@@ -15,6 +15,7 @@ import {
 import { keyLifeOperations } from './key-life'
 import { keysEvents, keysOperations } from './keys'
 import { radarEvents, radarOperations } from './radar'
+import { settingsEvents, settingsOperations } from './settings'
 import { teamsOperations } from './teams'
 
 export type * from './app'
@@ -24,6 +25,7 @@ export type * from './builds'
 export type * from './key-life'
 export type * from './keys'
 export type * from './radar'
+export type * from './settings'
 export type * from './teams'
 export { resources } from './browse'
 export { CHANNELS, EVENTS, eventBridgeName, splitChannel } from './channels'
@@ -32,6 +34,7 @@ export const operations = {
   ...appOperations,
   ...browseOperations,
   ...keysOperations,
+  ...settingsOperations,
   ...teamsOperations,
   ...keyLifeOperations,
   ...radarOperations,
@@ -42,6 +45,7 @@ export const events = {
   ...browseEvents,
   ...keysEvents,
   ...radarEvents,
+  ...settingsEvents,
 }
 
 export type Operations = typeof operations

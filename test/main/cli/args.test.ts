@@ -87,10 +87,10 @@ describe('parseCommandLine', () => {
     }
   })
 
-  it('keeps Node’s message for a bad option to its first sentence', () => {
+  it('names a bad option in one sentence, quoting no more than its start', () => {
     expect(parseCommandLine(['teams', '--bogus'])).toEqual({
       command: 'usage_error',
-      message: "Unknown option '--bogus'.",
+      message: 'Unknown option "--bogus".',
       topic: 'teams',
     })
   })

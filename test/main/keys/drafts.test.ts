@@ -217,15 +217,15 @@ describe('drafts through the keys module', () => {
     expect(draft.clipboardHoldsKey).toBe(true)
 
     clipboard.text = 'something else the user copied since'
-    expect(keys.clearClipboard(draft.draftId)).toEqual({ cleared: false })
+    expect(await keys.clearClipboard(draft.draftId)).toEqual({ cleared: false })
     expect(clipboard.text).toBe('something else the user copied since')
 
     clipboard.text = p256().pem
-    expect(keys.clearClipboard(draft.draftId)).toEqual({ cleared: false })
+    expect(await keys.clearClipboard(draft.draftId)).toEqual({ cleared: false })
     expect(clipboard.clears).toBe(0)
 
     clipboard.text = `"${key.pem.replace(/\n/g, '\\n')}"`
-    expect(keys.clearClipboard(draft.draftId)).toEqual({ cleared: true })
+    expect(await keys.clearClipboard(draft.draftId)).toEqual({ cleared: true })
     expect(clipboard.text).toBe('')
     expect(keys.getDraft(draft.draftId)?.clipboardHoldsKey).toBe(false)
   })
@@ -240,14 +240,14 @@ describe('drafts through the keys module', () => {
       name: 'Me',
       role: null,
     })
-    expect(keys.clearClipboard(draft.draftId)).toEqual({ cleared: true })
+    expect(await keys.clearClipboard(draft.draftId)).toEqual({ cleared: true })
     expect(clipboard.clears).toBe(1)
-    expect(keys.clearClipboard('no-such-draft')).toEqual({ cleared: false })
+    expect(await keys.clearClipboard('no-such-draft')).toEqual({ cleared: false })
   })
 
   it('wipes every draft on dispose', async () => {
     const draft = await paste(key.pem)
-    keys.dispose()
+    await keys.dispose()
     expect(
       await errorCodeOf(() =>
         keys.draftIdentity(draft.draftId, { keyType: 'individual', keyId: KEY_ID, issuerId: null }),

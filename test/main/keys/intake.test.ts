@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
-import { chmod, mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -416,6 +416,15 @@ describe('refused inputs', () => {
     expect((await refusalFor(pemBody(encryptedPkcs8(key)))).code).toBe('intake.encrypted_key')
   })
 
+  it('never echoes text from the file, such as a PEM label, in a refusal', async () => {
+    const label = 'ZEBRA SECRET 0123456789'
+    for (const text of [wrapPem(label, 'AAAA'), wrapPem(`${label} PRIVATE KEY`, 'AAAA')]) {
+      const refusal = await refusalFor(text)
+      expect(['intake.not_a_key', 'intake.unsupported_key']).toContain(refusal.code)
+      expect(`${refusal.message} ${refusal.fix ?? ''}`).not.toMatch(/ZEBRA|0123456789/)
+    }
+  })
+
   it('refuses other key types', async () => {
     const ed25519 = generateKeyPairSync('ed25519').privateKey.export({
       type: 'pkcs8',
@@ -487,7 +496,9 @@ describe('refused inputs', () => {
     await truncate(path, 1024 * 1024 * 1024)
     const refusal = refused(await keys.importFromPath(path, 'file'))
     expect(refusal.code).toBe('intake.too_large')
-    expect(refusal.message).toMatch(/1024\.0 MB/)
+    // Says what the limit is, never how large the file it did not read is.
+    expect(refusal.message).toMatch(/over 16 KB/)
+    expect(refusal.message).not.toMatch(/1024|1 GB|MB/)
 
     const justOver = refused(await importFile('over.p8', 'x'.repeat(MAX_INPUT_BYTES + 1)))
     expect(justOver.code).toBe('intake.too_large')
@@ -518,6 +529,43 @@ describe('refused inputs', () => {
     expect(made.status).toBe(0)
     const refusal = refused(await keys.importFromPath(path, 'drop'))
     expect(refusal.code).toBe('intake.not_a_file')
+  })
+
+  it('refuses a named pipe even when a link with a key file’s name leads to it', async () => {
+    const pipe = join(folder, 'swapped-pipe.p8')
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0)
+    const link = join(folder, 'AuthKey_LINKPIPE01.p8')
+    await symlink(pipe, link)
+    // Opened without blocking, then judged by what was opened: no writer is needed to get here.
+    const refusal = refused(await keys.importFromPath(link, 'drop'))
+    expect(refusal.code).toBe('intake.not_a_file')
+  })
+
+  it('reads a file only if its real name has one of the dialog’s extensions', async () => {
+    for (const name of ['notes.docx', 'AuthKey_2X9R4HXF34', 'key.p8.zip']) {
+      const refusal = refused(await importFile(name, key.pem))
+      expect(refusal.code, name).toBe('intake.wrong_file_type')
+      expect(refusal.message).toContain(name)
+      expect(refusal.message).toMatch(/\.p8/)
+    }
+    for (const name of ['AuthKey_2X9R4HXF34.P8', 'key.pem', 'key.txt']) {
+      expect((await importFile(name, key.pem)).status, name).toBe('imported')
+    }
+    // A link is judged by what it points to: a key-looking name on a link to another file is not
+    // enough, and a link to a real key file is read as that file.
+    const elsewhere = join(folder, 'shadow')
+    await writeFile(elsewhere, key.pem)
+    const disguised = join(folder, 'AuthKey_DISGUISE1.p8')
+    await symlink(elsewhere, disguised)
+    expect(refused(await keys.importFromPath(disguised, 'drop')).code).toBe(
+      'intake.wrong_file_type',
+    )
+    const real = join(folder, 'AuthKey_2X9R4HXF34.p8')
+    await writeFile(real, key.pem)
+    const alias = join(folder, 'alias-to-key')
+    await symlink(real, alias)
+    const draft = imported(await keys.importFromPath(alias, 'drop'))
+    expect(draft.fingerprint).toBe(key.fingerprint)
   })
 
   it('refuses a drop with no file behind it, saying so', async () => {

@@ -18,6 +18,7 @@ import {
   useResource,
   useTeamActivity,
   useTeamAttention,
+  useTeamPoll,
 } from '../../../src/renderer/data/browse'
 
 const TEAM = 'team-1'
@@ -170,10 +171,14 @@ describe('the minute’s re-read', () => {
   it('lets main start a due refresh every minute, and waits while the window is hidden', async () => {
     vi.useFakeTimers()
     fakeMain.onRead = (request) => answer(request, [app('a')])
-    renderWithData(() => useResource(TEAM, 'apps', {}))
+    renderWithData(() => {
+      useTeamPoll(TEAM)
+      return { apps: useResource(TEAM, 'apps', {}), other: useResource(TEAM, 'apps', {}) }
+    })
     await vi.advanceTimersByTimeAsync(10)
     expect(readsOf('apps')).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(60_000)
+    // Once a minute, however many components show it.
     expect(readsOf('apps')).toHaveLength(2)
 
     act(() => setVisibility('hidden'))
