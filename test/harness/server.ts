@@ -63,6 +63,8 @@ export interface HarnessOptions {
   cacheFs?: CacheFs & LedgerFs
   /** How long after launch the radar's first passes start. */
   radarLaunchDelayMs?: number
+  /** False: the radar waits for `ascent.radar.runNow()` (tests whose request counts it would blur). */
+  startRadar?: boolean
 }
 
 export interface HarnessNotification extends DesktopNotification {
@@ -244,6 +246,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     settings: options.settings,
     cacheFs: options.cacheFs,
     radarLaunchDelayMs: options.radarLaunchDelayMs,
+    startRadar: options.startRadar,
   })
   const dispatch = createDispatcher({ trustedOrigin: origin, handlers: ascent.handlers, log })
 
