@@ -3,6 +3,7 @@ import type { AppCommand, TeamSummary } from '../shared/contract'
 import { useTeams } from './data/teams'
 import { Sheet } from './shell/Sheet'
 import { useCommands } from './shell/useCommands'
+import { useSidebar } from './shell/useSidebar'
 import { Welcome } from './shell/Welcome'
 import { TeamBrowser } from './teams/TeamBrowser'
 import { TeamSidebar } from './teams/TeamSidebar'
@@ -26,8 +27,11 @@ export function App() {
     teams.activate(teamId)
   }
 
+  const sidebar = useSidebar()
+
   useCommands((command: AppCommand) => {
     if (command.type === 'addKey') openWizard()
+    if (command.type === 'toggleSidebar') sidebar.toggle()
     if (command.type === 'selectTeam') {
       const team = list[command.index]
       if (team) selectTeam(team.id)
@@ -35,7 +39,7 @@ export function App() {
   })
 
   return (
-    <div className="window">
+    <div className={sidebar.visible ? 'window' : 'window window-no-sidebar'}>
       <TeamSidebar
         teams={list}
         activeTeamId={teams.activeTeamId}
@@ -60,6 +64,8 @@ export function App() {
             onTeamStatusChanged={teams.reload}
             focusApps={focusAppsOf === activeTeam.id}
             onAppsFocused={appsFocused}
+            sidebarHidden={!sidebar.visible}
+            onShowSidebar={sidebar.toggle}
           />
         ) : null}
       </main>

@@ -197,11 +197,17 @@ describe('the Electron entry', () => {
     menuItem(menu, 'View', 'Find').click?.()
     menuItem(menu, 'View', 'Refresh').click?.()
     menuItem(menu, 'Teams', 'Add Key…').click?.()
+    expect(menuItem(menu, 'Ascent', 'Settings…').accelerator).toBe('CmdOrCtrl+,')
+    expect(menuItem(menu, 'View', 'Toggle Sidebar').accelerator).toBe('Control+Command+S')
+    menuItem(menu, 'Ascent', 'Settings…').click?.()
+    menuItem(menu, 'View', 'Toggle Sidebar').click?.()
     expect(window.webContents.sent).toEqual([
       { channel: 'app:command', payload: { type: 'addKey' } },
       { channel: 'app:command', payload: { type: 'find' } },
       { channel: 'app:command', payload: { type: 'refresh' } },
       { channel: 'app:command', payload: { type: 'addKey' } },
+      { channel: 'app:command', payload: { type: 'settings' } },
+      { channel: 'app:command', payload: { type: 'toggleSidebar' } },
     ])
 
     menuItem(menu, 'help', 'Reveal Logs').click?.()

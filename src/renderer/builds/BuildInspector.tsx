@@ -82,8 +82,10 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
             type="button"
             className="button-secondary"
             onClick={props.onOpenInAppStoreConnect}
+            title="Open in App Store Connect"
           >
-            <ExternalLink size={13} aria-hidden="true" /> Open in App Store Connect
+            <ExternalLink size={13} aria-hidden="true" />
+            <span className="builds-header-label">Open in App Store Connect</span>
           </button>
           <button
             type="button"

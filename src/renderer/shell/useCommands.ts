@@ -8,6 +8,10 @@ export function hasCommandKey(event: KeyboardEvent): boolean {
 }
 
 function commandFor(event: KeyboardEvent): AppCommand | null {
+  // ⌃⌘S, as Finder and Mail hide their sidebars.
+  if (event.ctrlKey && event.metaKey && !event.altKey && event.key.toLowerCase() === 's') {
+    return { type: 'toggleSidebar' }
+  }
   if (!hasCommandKey(event) || event.altKey || event.shiftKey) return null
   if (/^[1-9]$/.test(event.key)) return { type: 'selectTeam', index: Number(event.key) - 1 }
   switch (event.key.toLowerCase()) {
@@ -17,6 +21,8 @@ function commandFor(event: KeyboardEvent): AppCommand | null {
       return { type: 'refresh' }
     case 'f':
       return { type: 'find' }
+    case ',':
+      return { type: 'settings' }
     default:
       return null
   }

@@ -23,6 +23,10 @@ export type AppCommand =
   | { type: 'addKey' }
   | { type: 'refresh' }
   | { type: 'find' }
+  /** View → Hide Sidebar (⌃⌘S): shows the sidebar again when it is hidden. */
+  | { type: 'toggleSidebar' }
+  /** Ascent → Settings… (⌘,). */
+  | { type: 'settings' }
   | { type: 'selectTeam'; index: number }
   /** `teamId` null: the team on screen (⌘I from the menu bar). */
   | { type: 'teamAction'; action: TeamAction; teamId: string | null }
