@@ -294,6 +294,24 @@ async function start(): Promise<void> {
       },
     },
     shell: { openExternal: (url) => shell.openExternal(url) },
+    contextMenu: {
+      popup: (lines) =>
+        new Promise((resolve) => {
+          const menu = Menu.buildFromTemplate(
+            lines.map((line, index) =>
+              'separator' in line
+                ? { type: 'separator' }
+                : { label: line.label, click: () => resolve(index) },
+            ),
+          )
+          // Electron may report the menu closed before the chosen item's click: a choice made
+          // in the same turn wins (a resolved promise ignores the later null).
+          menu.popup({
+            ...(mainWindow ? { window: mainWindow } : {}),
+            callback: () => setImmediate(() => resolve(null)),
+          })
+        }),
+    },
     fetch: globalThis.fetch,
     now: () => Date.now(),
     dataDir,

@@ -3,6 +3,7 @@ import { LoaderCircle, TriangleAlert } from 'lucide-react'
 import { forwardRef, useEffect, useImperativeHandle, useRef, type KeyboardEvent } from 'react'
 import type { BuildRow } from '../../shared/contract'
 import { attentionReasons, ATTENTION_LABELS } from '../../shared/attention'
+import { versionAndBuildText } from '../../shared/menus'
 import {
   betaStateLabel,
   buildState,
@@ -43,6 +44,8 @@ export interface BuildsTableProps {
   onSelect: (buildId: string) => void
   /** Return: open the selected build's details. */
   onOpen: () => void
+  /** A context menu for a build (right click, ⇧F10 or the menu key), at a point in the window. */
+  onMenu: (build: BuildRow, at: { x: number; y: number }) => void
   /** Take focus when this turns true, also on mount; then `onAutoFocused` says it happened. */
   autoFocus: boolean
   onAutoFocused: () => void
@@ -152,6 +155,16 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
           target = lastBuild
           if (!complete) props.onLoadAll()
           break
+        case 'F10':
+        case 'ContextMenu': {
+          const item = items[selectedIndex]
+          const box = document.getElementById(rowId(item?.key ?? ''))?.getBoundingClientRect()
+          if ((key === 'ContextMenu' || event.shiftKey) && item?.kind === 'build' && box) {
+            event.preventDefault()
+            props.onMenu(item.build, { x: box.left + 24, y: box.bottom - 4 })
+          }
+          return
+        }
         case 'Enter':
           if (selectedIndex >= 0) {
             event.preventDefault()
@@ -177,6 +190,13 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
         aria-activedescendant={selectedIndex >= 0 ? rowId(items[selectedIndex]!.key) : undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onCopy={(event) => {
+          // ⌘C copies the selected build as App Store Connect names it: "5.9 (4998)".
+          const item = items[selectedIndex]
+          if (item?.kind !== 'build' || !window.getSelection()?.isCollapsed) return
+          event.preventDefault()
+          event.clipboardData.setData('text/plain', versionAndBuildText(item.build))
+        }}
         onFocus={(event) => {
           // Tabbing in selects the first build; a click selects the build clicked.
           if (selectedIndex < 0 && event.target === event.currentTarget && !clicking.current) {
@@ -283,6 +303,7 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
                     props.onSelect(item.build.id)
                   }}
                   onOpen={props.onOpen}
+                  onMenu={(at) => props.onMenu(item.build, at)}
                 />
               )
             })}
@@ -301,6 +322,7 @@ function BuildRowView(props: {
   style: React.CSSProperties
   onSelect: () => void
   onOpen: () => void
+  onMenu: (at: { x: number; y: number }) => void
 }) {
   const { build, now } = props
   const state = buildState(build, now)
@@ -327,6 +349,10 @@ function BuildRowView(props: {
         props.onSelect()
       }}
       onDoubleClick={props.onOpen}
+      onContextMenu={(event) => {
+        event.preventDefault()
+        props.onMenu({ x: event.clientX, y: event.clientY })
+      }}
     >
       <span role="gridcell" className="mono build-version">
         {versionAndBuild(build)}

@@ -28,6 +28,13 @@ function commandFor(event: KeyboardEvent): AppCommand | null {
   }
 }
 
+const pageCommands = new Set<(command: AppCommand) => void>()
+
+/** A command the page itself gives (a menu the harness draws), into the same stream. */
+export function runCommand(command: AppCommand): void {
+  for (const listener of pageCommands) listener(command)
+}
+
 /**
  * One stream of app commands, whether they come from the app menu (main sends `app:command`) or
  * from the keyboard inside the page (the browser harness has no native menu).
@@ -52,9 +59,11 @@ export function useCommands(onCommand: (command: AppCommand) => void): void {
     }
     window.addEventListener('keydown', onKeyDown)
     const unsubscribe = onAppCommand(run)
+    pageCommands.add(run)
     return () => {
       window.removeEventListener('keydown', onKeyDown)
       unsubscribe()
+      pageCommands.delete(run)
     }
   }, [])
 }

@@ -1,11 +1,13 @@
 import { Ellipsis, Info, KeyRound, Plus, TriangleAlert } from 'lucide-react'
-import { useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
+import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import type { Notice, OrphanKey, TeamSummary } from '../../shared/contract'
 import { useTeamAttention } from '../data/browse'
 import { useTeamActionRequests } from '../data/teamActions'
 import { errorOf, useRenameTeam } from '../data/teams'
 import { roleNote, STATUS_LABELS, statusNote, teamBadge, teamHue, teamMonogram } from './identity'
-import { TeamMenu } from './TeamMenu'
+import { TEAM_MENU } from '../../shared/menus'
+import { useCommands } from '../shell/useCommands'
+import { useContextMenu } from '../shell/useContextMenu'
 import { TeamSheets, type TeamSheet } from './TeamSheets'
 import { forgetView } from './viewState'
 
@@ -26,9 +28,23 @@ const noop = () => undefined
 
 export function TeamSidebar(props: TeamSidebarProps) {
   const [sheet, setSheet] = useState<TeamSheet | null>(null)
-  const [menu, setMenu] = useState<{ team: TeamSummary; at: { x: number; y: number } } | null>(null)
   const [renaming, setRenaming] = useState<string | null>(null)
-  const closeMenu = useCallback(() => setMenu(null), [])
+  const teamMenu = useContextMenu()
+  const openMenu = (team: TeamSummary, at: { x: number; y: number }) =>
+    teamMenu.open({ kind: 'team', teamId: team.id }, `${team.name} actions`, () => TEAM_MENU, at)
+
+  // A team action from its menu (the system's or the page's) or the menu bar (teamId null: the
+  // team on screen). Rename, Check Now and Remove are carried out here.
+  useCommands((command) => {
+    if (command.type !== 'teamAction') return
+    const team = props.teams.find(
+      (candidate) => candidate.id === (command.teamId ?? props.activeTeamId),
+    )
+    if (!team) return
+    if (command.action === 'rename') setRenaming(team.id)
+    if (command.action === 'checkNow') setSheet({ kind: 'check', team })
+    if (command.action === 'remove') setSheet({ kind: 'remove', team })
+  })
 
   useTeamActionRequests((request) => {
     const team = props.teams.find((candidate) => candidate.id === request.teamId)
@@ -56,7 +72,7 @@ export function TeamSidebar(props: TeamSidebarProps) {
                 active={team.id === props.activeTeamId}
                 renaming={renaming === team.id}
                 onSelect={() => props.onSelect(team.id)}
-                onMenu={(at) => setMenu({ team, at })}
+                onMenu={(at) => openMenu(team, at)}
                 onRenamed={() => setRenaming(null)}
                 onCancelRename={() => setRenaming(null)}
               />
@@ -118,22 +134,7 @@ export function TeamSidebar(props: TeamSidebarProps) {
         </button>
       </div>
 
-      {menu ? (
-        <TeamMenu
-          label={`${menu.team.name} actions`}
-          at={menu.at}
-          onClose={closeMenu}
-          items={[
-            { label: 'Rename', onSelect: () => setRenaming(menu.team.id) },
-            { label: 'Check Now', onSelect: () => setSheet({ kind: 'check', team: menu.team }) },
-            {
-              label: 'Remove…',
-              destructive: true,
-              onSelect: () => setSheet({ kind: 'remove', team: menu.team }),
-            },
-          ]}
-        />
-      ) : null}
+      {teamMenu.menu}
       {sheet ? (
         <TeamSheets
           sheet={sheet}
