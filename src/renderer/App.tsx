@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react'
 import type { AppCommand, TeamSummary } from '../shared/contract'
 import { useTeams } from './data/teams'
+import { SettingsSheet } from './settings/SettingsSheet'
 import { Sheet } from './shell/Sheet'
 import { useCommands } from './shell/useCommands'
 import { useSidebar } from './shell/useSidebar'
@@ -28,10 +29,12 @@ export function App() {
   }
 
   const sidebar = useSidebar()
+  const [settingsOpen, setSettingsOpen] = useState(false)
 
   useCommands((command: AppCommand) => {
     if (command.type === 'addKey') openWizard()
     if (command.type === 'toggleSidebar') sidebar.toggle()
+    if (command.type === 'settings') setSettingsOpen(true)
     if (command.type === 'selectTeam') {
       const team = list[command.index]
       if (team) selectTeam(team.id)
@@ -87,6 +90,7 @@ export function App() {
           />
         </Sheet>
       ) : null}
+      {settingsOpen ? <SettingsSheet onClose={() => setSettingsOpen(false)} /> : null}
     </div>
   )
 }

@@ -186,7 +186,7 @@ function TeamPanes(props: TeamBrowserProps) {
           </button>
         ) : null}
         <div className="toolbar-title">
-          <h1>{team.name}</h1>
+          <h1 title={team.name}>{team.name}</h1>
           <span className="toolbar-subtitle">
             {appList ? `${appList.length} app${appList.length === 1 ? '' : 's'}` : ' '}
           </span>
