@@ -20,5 +20,8 @@ for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, PAUSE_MS))
   }
 }
-console.error(`The private keyring did not start: ${String(lastError)}`)
+console.error(
+  `The private keyring did not answer: ${String(lastError)}\n` +
+    'run-with-keyring.js starts D-Bus and gnome-keyring for tests and the demo; check that the dbus and gnome-keyring packages work here (`gnome-keyring-daemon --version`).',
+)
 process.exit(1)

@@ -26,14 +26,31 @@ if (process.platform !== 'linux' || process.env.ASCENT_PRIVATE_KEYRING === '1') 
   }
   const dataHome = mkdtempSync(join(tmpdir(), 'ascent-keyring-'))
   const ready = fileURLToPath(new URL('keyring-ready.js', import.meta.url))
-  const script = `printf "\\n" | gnome-keyring-daemon --unlock --components=secrets >/dev/null && node "${ready}" && exec "$@"`
-  const env = { ...process.env, XDG_DATA_HOME: dataHome, ASCENT_PRIVATE_KEYRING: '1' }
+  const script = [
+    'if ! printf "\\n" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; then',
+    '  echo "gnome-keyring-daemon did not start (its words are above): check that the gnome-keyring package works here." >&2',
+    '  exit 1',
+    'fi',
+    `node "${ready}" && exec "$@"`,
+  ].join('\n')
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: dataHome,
+    ASCENT_PRIVATE_KEYRING: '1',
+    // The demo's browser window keeps to the session bus it was started from (scripts/demo).
+    ASCENT_OUTER_DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS ?? '',
+  }
   const cleanup = () => rmSync(dataHome, { recursive: true, force: true })
   run('dbus-run-session', ['--', 'sh', '-c', script, 'sh', ...command], env, cleanup)
 }
 
 function run(file, args, env, cleanup = () => {}) {
   const child = spawn(file, args, { stdio: 'inherit', env })
+  child.on('error', (error) => {
+    console.error(`${file} did not start: ${error.message}`)
+    cleanup()
+    process.exit(1)
+  })
   const forward = (signal) => child.kill(signal)
   process.on('SIGINT', forward)
   process.on('SIGTERM', forward)

@@ -170,7 +170,7 @@ async function browsePath(
       },
     ]
   } finally {
-    keys.dispose()
+    await keys.dispose()
   }
 }
 
@@ -193,7 +193,7 @@ export const clientSection: BenchSection = {
       const setup = createHeadlessKeys(dataDir, secrets)
       await setup.reconcile()
       const team = await setup.adoptOrphan(account, 'Northwind CI Admin')
-      setup.dispose()
+      await setup.dispose()
       // ...used in this one.
       const keys = createHeadlessKeys(dataDir, secrets)
       await keys.reconcile()
@@ -218,7 +218,7 @@ export const clientSection: BenchSection = {
       const hour = tokens.counters()
       const perHour = { op: '<=', value: Math.ceil(SIMULATED_MINUTES / TOKEN_MINUTES) } as const
       const keychainReads = keys.counters().keychainReads
-      keys.dispose()
+      await keys.dispose()
       return [
         ...figures,
         { label: 'requests sent by the key for the above', value: requests, unit: '' },

@@ -135,7 +135,7 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
       stopRetiring()
       browse.dispose()
       checks.dispose()
-      keys.dispose()
+      await keys.dispose()
       // A key or token main copied must not outlive the app on the clipboard.
       await clipboard.clearNow()
     },

@@ -14,7 +14,6 @@ import { fileURLToPath } from 'node:url'
 import { version } from '../../package.json'
 import type { Role } from '../shared/keys'
 import { blockingProblem, checkIds, REIMPORT_CODES } from '../shared/keys'
-import { createAscClient } from './asc'
 import { addKey } from './cli/add'
 import type { DoctorCommand, KeySource, TokenCommand } from './cli/args'
 import { parseCommandLine } from './cli/args'
@@ -32,7 +31,6 @@ import type { PrivateKeyStatus } from './diagnosis'
 import { runKeyCheck, savedKeyUnavailable, tokenProblems, verdictOf } from './diagnosis'
 import { AppError, isAppError } from './errors'
 import { redact } from './log'
-import { APPLE_API_BASE } from './platform'
 import type { SigningIdentity, TokenSigner } from './tokens'
 import { createTokenSigner } from './tokens'
 
@@ -171,20 +169,9 @@ async function doctor(command: DoctorCommand, context: CliContext): Promise<numb
   const { io } = context
   const key = await keyInHand(command.source, context, 'doctor')
   if ('usage' in key) return usage(io, key.usage, 'doctor')
-  if (command.apiBase !== APPLE_API_BASE) {
-    io.stderr(`Note: this is not Apple’s API (${APPLE_API_BASE}).\n`)
-  }
-  for (const note of key.notes) io.stderr(`Note: ${note}\n`)
-
   const claimedRole = command.role ?? key.savedRole
   const tokens = key.signer()
-  const asc = createAscClient({
-    fetch: context.fetch,
-    baseUrl: command.apiBase,
-    tokens,
-    now: context.now,
-    timeoutMs: command.timeoutMs,
-  })
+  const asc = context.checkClient(command, tokens, key.notes)
   const outcome = await runKeyCheck(
     {
       keyType: key.keyType,

@@ -1,8 +1,9 @@
 /**
  * The browser harness: runs Ascent's real main-process modules, real dispatcher, real preload and
  * real renderer, with Electron's transport and platform APIs (IPC, clipboard, dialog, shell)
- * replaced. Served on 127.0.0.1 behind a random per-run token; used by the e2e tests, the demo and
- * the benchmark. Not part of the app.
+ * replaced: by test doubles the tests drive, or, for the demo, by the desktop stand-ins of
+ * desktop.ts. Served on 127.0.0.1 behind a random per-run token; used by the e2e tests, the demo
+ * and the benchmark. Not part of the app.
  *
  * The page gets the app's Content-Security-Policy, header and meta, with one addition: the app
  * icon at its own path may be loaded as an image, so the harness window shows Ascent's icon.
@@ -28,6 +29,8 @@ import {
 } from '../../src/main/platform'
 import { createKeyringSecretStore, type SecretStore } from '../../src/main/secrets'
 import { buildHarnessPreload } from './build-preload'
+import { createDesktop, type Desktop, type DesktopOptions } from './desktop'
+import { NO_DESKTOP, type IpcEnvelope, type PickerAnswer } from './desktop-protocol'
 
 export interface HarnessOptions {
   apiBase: string
@@ -35,11 +38,18 @@ export interface HarnessOptions {
   rendererDir?: string
   dataDir?: string
   secrets?: SecretStore
+  /**
+   * The keyring goes away with this process (the demo's private one on Linux, whose daemon a
+   * terminal's Ctrl+C stops along with the demo): closing leaves the harness's items to it.
+   */
+  keyringDiscarded?: boolean
   now?: () => number
   log?: Logger
-  /** The demo passes a real file picker and clipboard; tests use the fakes below. */
-  dialog?: Platform['dialog']
-  clipboard?: Platform['clipboard']
+  /**
+   * The demo's desktop: a file picker, drops from the key folders, the browser's clipboard and
+   * printed links (desktop.ts). Without it, tests drive the doubles below.
+   */
+  desktop?: DesktopOptions
   /** Timers for clearing the clipboard; default Node's. Tests may pass one they drive. */
   timer?: Timer
 }
@@ -57,9 +67,9 @@ export interface Harness {
   token: string
   dataDir: string
   secrets: SecretStore
-  /** The fake system clipboard main reads. */
+  /** The fake system clipboard main reads (not with `desktop`: the page's clipboard is). */
   clipboard: { text: string }
-  /** Paths the next "Choose File…" dialogs answer with; null stands for Cancel. */
+  /** Paths the next "Choose File…" dialogs answer with, null for Cancel (not with `desktop`). */
   dialogAnswers: (string | null)[]
   /** Paths the next save dialogs (Export Key…) answer with; null (or none left) is Cancel. */
   saveDialogAnswers: (string | null)[]
@@ -86,6 +96,7 @@ export interface Harness {
 const COOKIE = 'ascent_harness'
 const APP_IMAGES = 'img-src https://*.mzstatic.com'
 const defaultRendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url))
+const desktopStyles = fileURLToPath(new URL('./page-desktop.css', import.meta.url))
 /** The app icon, as the harness window's icon (the demo's Chromium app window shows it). */
 const iconPath = fileURLToPath(new URL('../../assets/icon.png', import.meta.url))
 const ICON_PATH = '/__harness/icon.png'
@@ -99,7 +110,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const ownsDataDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'ascent-harness-')))
   const token = randomBytes(24).toString('hex')
-  const keychain = harnessKeychain(options.secrets)
+  const keychain = harnessKeychain(options.secrets, options.keyringDiscarded ?? false)
   const secrets = keychain.secrets
   const log = options.log ?? silentLogger
 
@@ -115,20 +126,39 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const ipcLog: IpcExchange[] = []
   const eventLog: Harness['eventLog'] = []
 
-  const notify = <E extends EventName>(event: E, payload: EventPayload<E>) => {
-    eventLog.push({ event, payload })
+  const sendToPages = (event: string, payload: unknown): number => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
     for (const stream of eventStreams) stream.write(frame)
+    return eventStreams.size
   }
+  const notify = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    eventLog.push({ event, payload })
+    sendToPages(event, payload)
+  }
+  const desktop: Desktop | null = options.desktop
+    ? createDesktop(options.desktop, sendToPages)
+    : null
 
   const server = createServer()
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (error) {
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+    await rm(homeDir, { recursive: true, force: true })
+    throw error
+  }
   const port = (server.address() as AddressInfo).port
   const origin = `http://127.0.0.1:${port}`
 
   const platform: Platform = {
     secrets,
-    clipboard: options.clipboard ?? {
+    clipboard: desktop?.platform.clipboard ?? {
       readText: () => Promise.resolve(clipboard.text),
       writeText: (text) => {
         clipboard.text = text
@@ -138,7 +168,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         clipboard.text = ''
       },
     },
-    dialog: options.dialog ?? {
+    dialog: desktop?.platform.dialog ?? {
       chooseKeyFile: () => Promise.resolve(dialogAnswers.shift() ?? null),
       chooseSavePath: (request) => {
         saveDialogRequests.push(request)
@@ -148,7 +178,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     shell: {
       openExternal: (url) => {
         openedUrls.push(url)
-        return Promise.resolve()
+        return desktop?.platform.shell.openExternal(url) ?? Promise.resolve()
       },
     },
     fetch: globalThis.fetch,
@@ -204,10 +234,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     }
 
     if (url.pathname === '/__ipc' && request.method === 'POST') {
-      const { channel, request: body } = JSON.parse(await readBody(request)) as {
-        channel: string
-        request?: unknown
-      }
+      const envelope = JSON.parse(await readBody(request)) as IpcEnvelope
+      const { channel, request: body } = envelope
+      desktop?.receiveClipboard(String(channel), envelope.clipboard)
       const sender = {
         url: request.headers.origin ?? '',
         isTopFrame: request.headers['x-ascent-frame'] === 'top',
@@ -223,7 +252,37 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' })
       response.write(': connected\n\n')
       eventStreams.add(response)
-      request.on('close', () => eventStreams.delete(response))
+      desktop?.pageOpened()
+      request.on('close', () => {
+        eventStreams.delete(response)
+        if (eventStreams.size === 0) desktop?.pagesGone()
+      })
+      return
+    }
+
+    if (url.pathname === '/__harness/desktop') {
+      const config = desktop ? await desktop.config() : NO_DESKTOP
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      response.end(JSON.stringify(config))
+      return
+    }
+
+    if (url.pathname === '/__harness/picker' && request.method === 'POST') {
+      const answer = JSON.parse(await readBody(request)) as PickerAnswer
+      const taken =
+        desktop !== null &&
+        request.headers.origin === origin &&
+        typeof answer.id === 'string' &&
+        (answer.path === null || typeof answer.path === 'string') &&
+        desktop.answerPicker(answer)
+      response.writeHead(taken ? 204 : 409)
+      response.end()
+      return
+    }
+
+    if (url.pathname === '/__harness/desktop.css') {
+      response.writeHead(200, appResponseHeaders('text/css; charset=utf-8'))
+      response.end(await readFile(desktopStyles))
       return
     }
 
@@ -307,9 +366,10 @@ interface HarnessKeychain {
 /**
  * The store the caller gave, or a keychain service of the harness's own. That one lives in the
  * private keyring run-with-keyring.js starts on Linux, but in the user's login Keychain on a Mac:
- * the harness deletes every item filed under it when it closes (the demo closes it on Ctrl+C too).
+ * the harness deletes every item filed under it when it closes (the demo closes it on Ctrl+C too),
+ * unless the keyring itself is discarded with the process (the demo's on Linux).
  */
-function harnessKeychain(given: SecretStore | undefined): HarnessKeychain {
+function harnessKeychain(given: SecretStore | undefined, discarded: boolean): HarnessKeychain {
   if (given) return { secrets: given, service: null, deleteOwnItems: () => Promise.resolve() }
   const service = `Ascent-harness-${randomBytes(4).toString('hex')}`
   const store = createKeyringSecretStore({ service })
@@ -325,7 +385,7 @@ function harnessKeychain(given: SecretStore | undefined): HarnessKeychain {
     },
     deleteOwnItems: async () => {
       // A harness that never stored a key (most tests) does not wake the keychain to clean up.
-      if (!written) return
+      if (!written || discarded) return
       try {
         for (const account of await store.accounts()) await store.delete(account)
       } catch (error) {

@@ -54,7 +54,7 @@ export async function saveSandboxTeams(picks: TeamPick[]): Promise<SavedTeams> {
       teams.push(await saveTeam(keys, pick))
     }
   } finally {
-    keys.dispose()
+    await keys.dispose()
   }
   return {
     dataDir,

@@ -235,9 +235,9 @@ beforeEach(() => {
       for (const waiter of changeWaiters) waiter()
     },
   })
-  return () => {
+  return async () => {
     browse.dispose()
-    keys.dispose()
+    await keys.dispose()
   }
 })
 
@@ -958,7 +958,7 @@ describe('removing a team', () => {
     expect((await own.state()).teams.map((saved) => saved.id)).not.toContain(team.id)
     expect(await saved.secrets.accounts()).not.toContain(`${extra.issuerId}/${extra.keyId}`)
     ownBrowse.dispose()
-    own.dispose()
+    await own.dispose()
   })
 })
 

@@ -5,41 +5,14 @@
  */
 import { createPublicKey } from 'node:crypto'
 import { decodeJwt, jwtVerify } from 'jose'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { pasteCommand } from '../../src/main/export/formats'
-import type { Sandbox } from '../sandbox'
-import { startSandbox } from '../sandbox'
-import type { TestApp } from './diagnosis/support'
-import { importFile, runCheck, startApp } from './diagnosis/support'
+import { useSandboxApps } from './diagnosis/support'
 import { settled } from './fakes'
 
-let sandbox: Sandbox
-const apps: TestApp[] = []
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ keyFiles: true })
-})
-
-afterAll(async () => {
-  await sandbox.close()
-})
-
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()))
-})
-
-const admin = () => sandbox.findKey({ team: 'northwind', role: 'ADMIN', type: 'team' })
-
-async function appWithTeam() {
-  const app = await startApp({ apiBase: sandbox.url })
-  apps.push(app)
-  const report = await runCheck(app, await importFile(app, admin().p8Path!), {
-    issuerId: admin().issuerId!,
-    keyId: admin().keyId,
-  })
-  const team = await app.call('keys:save', { checkId: report.checkId, name: 'Northwind' })
-  return { app, team }
-}
+const apps = useSandboxApps()
+const admin = () => apps.sandbox().findKey({ team: 'northwind', role: 'ADMIN', type: 'team' })
+const appWithTeam = () => apps.appWithTeam(admin())
 
 describe('teams:copyToken', () => {
   it('puts a scoped, read-only token on the clipboard and answers a curl line without it', async () => {
@@ -55,7 +28,7 @@ describe('teams:copyToken', () => {
     expect(answer).toMatchObject({
       teamId: team.id,
       scope: ['GET /v1/apps', 'GET /v1/betaGroups', 'GET /v1/preReleaseVersions'],
-      curl: `curl -H "Authorization: Bearer $(${pasteCommand()})" '${sandbox.url}/v1/apps?limit=5'`,
+      curl: `curl -H "Authorization: Bearer $(${pasteCommand()})" '${apps.sandbox().url}/v1/apps?limit=5'`,
     })
     expect(answer.clearsAt).toBe(answer.expiresAt)
     expect(Date.parse(answer.expiresAt) - before).toBeGreaterThanOrEqual(600_000)
@@ -67,7 +40,7 @@ describe('teams:copyToken', () => {
     })
     expect(payload.exp! - payload.iat!).toBe(600)
     const get = (path: string) =>
-      fetch(`${sandbox.url}${path}`, { headers: { Authorization: `Bearer ${token}` } })
+      fetch(`${apps.sandbox().url}${path}`, { headers: { Authorization: `Bearer ${token}` } })
     expect((await get('/v1/apps?limit=5')).status).toBe(200)
     expect((await get('/v1/betaGroups?limit=5')).status).toBe(200)
     expect((await get('/v1/builds?limit=5')).status).toBe(401)
@@ -96,12 +69,7 @@ describe('teams:copyToken', () => {
 
   it('copies nothing for a team whose key is gone from the keychain, or not saved', async () => {
     const { app, team } = await appWithTeam()
-    const next = await startApp({
-      apiBase: sandbox.url,
-      secrets: app.secrets,
-      dataDir: app.dataDir,
-    })
-    apps.push(next)
+    const next = await apps.app({ secrets: app.secrets, dataDir: app.dataDir })
     app.secrets.items.clear()
     const gone = await next.invoke('teams:copyToken', { teamId: team.id, presets: ['apps'] })
     expect(gone).toMatchObject({ ok: false, error: { code: 'keys.secret_missing' } })

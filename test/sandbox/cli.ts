@@ -2,8 +2,9 @@
  * `npm run sandbox [-- options]`: runs the Apple sandbox alone until stopped (Ctrl+C / SIGTERM).
  * Prints its URL and the seeded teams' credentials; the `.p8` files are written 0600 into a fresh
  * temp dir that is deleted when the sandbox stops. With `--json`, the first line of stdout is one
- * JSON object: { url, seed, keyDir, teams: [{ name, issuerId, agreementsSigned, appIds,
- * keys: [{ keyId, name, role, type, revoked, p8Path }] }],
+ * JSON object (run `npm run -s sandbox -- --json` or `tsx test/sandbox/cli.ts --json`: without -s,
+ * npm prints its "> script" banner first): { url, seed, keyDir, teams: [{ name, issuerId,
+ * agreementsSigned, appIds, keys: [{ keyId, name, role, type, revoked, p8Path }] }],
  * fixtures: { bigApp: { id, name, bundleId, buildCount }, individualAppIds, attentionCounts } }.
  */
 import { parseArgs } from 'node:util'
@@ -19,7 +20,8 @@ const usage = `Usage: npm run sandbox -- [options]
   --no-retry-after  answer 429 without a Retry-After header
   --fault SPEC      a fault switch, repeatable: <kind>[:<value>][,key=KEYID][,path=/v1/...][,times=N]
                     kinds: latency:MS, error[:500|503], html[:502|503], truncate, reset, hang[:headers]
-  --json            print one JSON line with the URL and credentials
+  --json            print one JSON line with the URL and credentials first
+                    (npm run -s sandbox -- --json: -s keeps npm's banner out)
   --help            show this text`
 
 function integer(name: string, value: string | undefined): number | undefined {

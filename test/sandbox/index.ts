@@ -17,7 +17,7 @@
  *                                     requestLog() · resetRequestLog()
  *                                     waitForRequest(test) · waitUntilSettled()   (events, not pauses)
  *   sandbox.describe()                the public summary (no private keys, attention cases as counts),
- *                                     as `GET /__sandbox` and `npm run sandbox -- --json` print it
+ *                                     as `GET /__sandbox` and `npm run -s sandbox -- --json` print it
  *   await sandbox.close()             stops serving, drops hanging connections, deletes key files
  *
  * Options: `seed` (default 1) fixes IDs, names and builds; data is dated relative to `now()` at

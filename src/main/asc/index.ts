@@ -43,6 +43,7 @@ export type { RetryPolicy } from './retry'
 export type { Known } from './schemas'
 export {
   APP_VERSION_STATES,
+  appStoreVersionSchema,
   betaGroupSchema,
   dateTime,
   knownOr,

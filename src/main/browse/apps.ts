@@ -11,9 +11,8 @@ import type {
 } from '../../shared/contract/apps'
 import {
   APP_VERSION_STATES,
-  dateTime,
+  appStoreVersionSchema,
   get,
-  knownOr,
   PAGE_LIMIT,
   PLATFORMS,
   requests,
@@ -31,15 +30,7 @@ const LIVE = 'READY_FOR_DISTRIBUTION'
  */
 const CURRENT_STATES = APP_VERSION_STATES.filter((state) => state !== 'REPLACED_WITH_NEW_VERSION')
 
-export const storeVersionSchema = z.object({
-  type: z.literal('appStoreVersions'),
-  id: z.string(),
-  attributes: z.object({
-    platform: knownOr(PLATFORMS),
-    versionString: z.string(),
-    appVersionState: knownOr(APP_VERSION_STATES).nullish(),
-    createdDate: dateTime.nullish(),
-  }),
+export const storeVersionSchema = appStoreVersionSchema.extend({
   relationships: z.object({ build: toOne }).optional(),
 })
 

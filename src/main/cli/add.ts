@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { CheckReport } from '../../shared/contract/keys'
 import type { TeamSummary } from '../../shared/contract/teams'
-import { createAscClient } from '../asc'
 import { createKeyChecks, runKeyCheck } from '../diagnosis'
 import { isAppError } from '../errors'
-import { APPLE_API_BASE } from '../platform'
 import { createTokenSigner } from '../tokens'
 import type { AddCommand } from './args'
 import type { CliContext } from './context'
@@ -22,20 +20,9 @@ export async function addKey(command: AddCommand, context: CliContext): Promise<
   const resolution = await resolveKey(command.key, context.env, context.cwd, { keepKey: true })
   if (!resolution.ok) throw new UsageError(resolution.usage, 'add')
   const { key } = resolution
-  if (command.apiBase !== APPLE_API_BASE) {
-    io.stderr(`Note: this is not Apple’s API (${APPLE_API_BASE}).\n`)
-  }
-  for (const note of key.notes) io.stderr(`Note: ${note}\n`)
-
   const { keys, dataDir, secrets } = context.savedKeys()
   const tokens = createTokenSigner({ loadKey: keys.loadSigningKey, now: context.now })
-  const asc = createAscClient({
-    fetch: context.fetch,
-    baseUrl: command.apiBase,
-    tokens,
-    now: context.now,
-    timeoutMs: command.timeoutMs,
-  })
+  const asc = context.checkClient(command, tokens, key.notes)
 
   const toReport = (
     report: Pick<CheckReport, 'diagnosis' | 'warnings' | 'steps' | 'role' | 'roleVerified'>,

@@ -1,6 +1,9 @@
 import type { TeamSummary } from '../../shared/contract/teams'
+import { createAscClient, type AscClient } from '../asc'
 import { silentLogger } from '../log'
+import { APPLE_API_BASE } from '../platform'
 import type { SecretStore } from '../secrets'
+import type { TokenSigner } from '../tokens'
 import type { CommandName } from './help'
 import type { Environment } from './key-input'
 import type { SavedKeys } from './saved'
@@ -70,6 +73,28 @@ export class CliContext {
     return this.saved
   }
 
+  /**
+   * A client for a command's live check, after saying on stderr what the user should know first:
+   * that the API is not Apple's, and the notes on the key in hand.
+   */
+  checkClient(
+    command: { apiBase: string; timeoutMs: number },
+    tokens: TokenSigner,
+    keyNotes: string[],
+  ): AscClient {
+    if (command.apiBase !== APPLE_API_BASE) {
+      this.io.stderr(`Note: this is not Apple’s API (${APPLE_API_BASE}).\n`)
+    }
+    for (const note of keyNotes) this.io.stderr(`Note: ${note}\n`)
+    return createAscClient({
+      fetch: this.fetch,
+      baseUrl: command.apiBase,
+      tokens,
+      now: this.now,
+      timeoutMs: command.timeoutMs,
+    })
+  }
+
   /** The saved team `--team` names; a usage error when it names none, or more than one. */
   async team(query: string, topic: CommandName): Promise<TeamSummary> {
     const saved = this.savedKeys()
@@ -95,7 +120,6 @@ export class CliContext {
   /** Waits for what the saved keys still write (last use, history) before the process ends. */
   async close(): Promise<void> {
     if (!this.saved) return
-    await this.saved.keys.settle()
-    this.saved.keys.dispose()
+    await this.saved.keys.dispose()
   }
 }

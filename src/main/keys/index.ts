@@ -72,8 +72,8 @@ export interface Keys extends Intake, Omit<KeyStore, 'releaseDraftKey'> {
   getDraft: (draftId: string) => KeyDraft | null
   /** Who would sign for a live draft with these IDs, for the live check before saving. */
   draftIdentity: (draftId: string, ids: DraftIds) => SigningIdentity
-  /** Wipes every draft (at quit). */
-  dispose: () => void
+  /** Wipes every draft and waits for writes under way (at quit). */
+  dispose: () => Promise<void>
 }
 
 export function createKeys(options: KeysOptions): Keys {
@@ -140,6 +140,9 @@ export function createKeys(options: KeysOptions): Keys {
         fingerprint: draft.fingerprint,
       }
     },
-    dispose: () => drafts.wipeAll(),
+    dispose: () => {
+      drafts.wipeAll()
+      return savedKeys.settle()
+    },
   }
 }

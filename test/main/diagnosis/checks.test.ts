@@ -3,41 +3,26 @@
  * that only takes what a passed check verified, re-importing a team's key, and the team re-check.
  */
 import { randomUUID } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { allowedExternalUrl } from '../../../src/main/links'
-import type { Sandbox, SandboxKey } from '../../sandbox'
-import { startSandbox } from '../../sandbox'
-import type { TestApp, TestAppOptions } from './support'
-import { checkRequest, importFile, runCheck, startApp } from './support'
+import type { SandboxKey } from '../../sandbox'
+import type { TestApp } from './support'
+import { checkRequest, importFile, runCheck, useSandboxApps } from './support'
 
-let sandbox: Sandbox
-const apps: TestApp[] = []
+const { sandbox, app } = useSandboxApps()
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ keyFiles: true })
-})
-
-afterAll(async () => {
-  await sandbox.close()
-})
-
-afterEach(async () => {
-  sandbox.admin.clearFaults()
-  for (const team of sandbox.teams) {
-    for (const key of team.keys) if (key.name !== 'Old Laptop') sandbox.admin.unrevokeKey(key.keyId)
+afterEach(() => {
+  sandbox().admin.clearFaults()
+  for (const team of sandbox().teams) {
+    for (const key of team.keys) {
+      if (key.name !== 'Old Laptop') sandbox().admin.unrevokeKey(key.keyId)
+    }
   }
-  await Promise.all(apps.splice(0).map((app) => app.close()))
 })
 
-async function app(options: Partial<TestAppOptions> = {}): Promise<TestApp> {
-  const started = await startApp({ apiBase: sandbox.url, ...options })
-  apps.push(started)
-  return started
-}
-
-const admin = () => sandbox.findKey({ team: 'northwind', role: 'ADMIN', type: 'team' })
-const developer = () => sandbox.findKey({ team: 'northwind', role: 'DEVELOPER', type: 'team' })
-const individual = () => sandbox.findKey({ team: 'northwind', type: 'individual' })
+const admin = () => sandbox().findKey({ team: 'northwind', role: 'ADMIN', type: 'team' })
+const developer = () => sandbox().findKey({ team: 'northwind', role: 'DEVELOPER', type: 'team' })
+const individual = () => sandbox().findKey({ team: 'northwind', type: 'individual' })
 const adminIds = () => ({ issuerId: admin().issuerId!, keyId: admin().keyId })
 
 async function errorCode(result: Promise<{ ok: boolean; error?: { code: string } }>) {
@@ -78,7 +63,7 @@ describe('keys:check progress', () => {
 
 describe('keys:cancelCheck', () => {
   it('aborts the request in flight: the check answers keys.check_canceled and cannot be saved', async () => {
-    sandbox.admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
+    sandbox().admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
     const target = await app()
     const draft = await importFile(target, admin().p8Path!)
     const request = checkRequest(draft, adminIds())
@@ -101,7 +86,7 @@ describe('keys:cancelCheck', () => {
   })
 
   it('runs one check per imported key: a new one replaces the running one', async () => {
-    sandbox.admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
+    sandbox().admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
     const target = await app()
     const draft = await importFile(target, admin().p8Path!)
     const first = checkRequest(draft, adminIds())
@@ -109,7 +94,7 @@ describe('keys:cancelCheck', () => {
     await target.progressWhere((event) =>
       event.steps.some((step) => step.id === 'auth' && step.state === 'running'),
     )
-    sandbox.admin.clearFaults()
+    sandbox().admin.clearFaults()
     const second = checkRequest(draft, adminIds())
     const replacing = target.invoke('keys:check', second)
     expect(await errorCode(running)).toBe('keys.check_canceled')
@@ -119,7 +104,7 @@ describe('keys:cancelCheck', () => {
       'keys.check_unknown',
     )
     // A check of another imported key runs beside it, untouched.
-    sandbox.admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
+    sandbox().admin.setFaults([{ kind: 'latency', ms: 10_000, match: { keyId: admin().keyId } }])
     const slowRequest = checkRequest(draft, adminIds())
     const slow = target.invoke('keys:check', slowRequest)
     const other = await importFile(target, developer().p8Path!)
@@ -239,24 +224,24 @@ describe('teams:recheck', () => {
       Date.parse(saved.lastValidatedAt!),
     )
 
-    sandbox.admin.setFaults([{ kind: 'error', status: 503, match: { keyId: admin().keyId } }])
+    sandbox().admin.setFaults([{ kind: 'error', status: 503, match: { keyId: admin().keyId } }])
     expect((await target.call('teams:recheck', { teamId })).code).toBe('apple.unavailable')
-    sandbox.admin.setFaults([{ kind: 'hang', match: { keyId: admin().keyId } }])
+    sandbox().admin.setFaults([{ kind: 'hang', match: { keyId: admin().keyId } }])
     const slow = await app({ secrets: target.secrets, dataDir: target.dataDir, timeoutMs: 200 })
     expect((await slow.call('teams:recheck', { teamId })).code).toBe('network.timeout')
-    sandbox.admin.clearFaults()
+    sandbox().admin.clearFaults()
     expect(await team()).toMatchObject({
       status: 'verified',
       lastValidatedAt: validated.lastValidatedAt,
     })
 
-    sandbox.admin.revokeKey(admin().keyId)
+    sandbox().admin.revokeKey(admin().keyId)
     const rejected = await target.call('teams:recheck', { teamId })
     expect(rejected.code).toBe('auth.rejected')
     expect(await team()).toMatchObject({ status: 'rejected' })
     expect((await team()).statusDetail).toContain(rejected.title)
 
-    sandbox.admin.unrevokeKey(admin().keyId)
+    sandbox().admin.unrevokeKey(admin().keyId)
     expect((await target.call('teams:recheck', { teamId })).ok).toBe(true)
     expect((await team()).status).toBe('verified')
   })
@@ -324,8 +309,8 @@ describe('keys:rotate (Replace Key)', () => {
     expect(apps).toMatchObject({ resource: 'apps', fromCache: false, problem: null })
     expect((apps.value as unknown[] | null)?.length).toBeGreaterThan(0)
     expect(
-      sandbox.admin
-        .requestLog()
+      sandbox()
+        .admin.requestLog()
         .filter((entry) => entry.path.startsWith('/v1/apps?') && entry.status === 200)
         .at(-1)?.keyId,
     ).toBe(developer().keyId)
@@ -351,11 +336,11 @@ describe('keys:rotate (Replace Key)', () => {
       })
       return errorCode(target.invoke('keys:rotate', { checkId: report.checkId, teamId: team.id }))
     }
-    expect(await attempt(sandbox.findKey({ team: 'fabrikam', revoked: false }))).toBe(
+    expect(await attempt(sandbox().findKey({ team: 'fabrikam', revoked: false }))).toBe(
       'keys.rotate_other_team',
     )
     expect(await attempt(admin())).toBe('keys.rotate_same_key')
-    expect(await attempt(sandbox.findKey({ team: 'fabrikam', revoked: true }))).toBe(
+    expect(await attempt(sandbox().findKey({ team: 'fabrikam', revoked: true }))).toBe(
       'keys.check_failed',
     )
     // Checking the same key again signed with it: only its last use may have moved.
@@ -367,7 +352,7 @@ describe('keys:rotate (Replace Key)', () => {
 
 describe('a team blocked by agreements', () => {
   it('is saved blocked, stays blocked on a recheck, and is verified once they are signed', async () => {
-    const contoso = sandbox.findKey({ team: 'contoso' })
+    const contoso = sandbox().findKey({ team: 'contoso' })
     const target = await app()
     const report = await runCheck(target, await importFile(target, contoso.p8Path!), {
       issuerId: contoso.issuerId!,
@@ -381,7 +366,7 @@ describe('a team blocked by agreements', () => {
     expect((await target.call('teams:details', { teamId: team.id })).status).toBe(
       'blocked_agreements',
     )
-    sandbox.admin.setAgreementsSigned(contoso.issuerId!, true)
+    sandbox().admin.setAgreementsSigned(contoso.issuerId!, true)
     try {
       expect((await target.call('teams:recheck', { teamId: team.id })).ok).toBe(true)
       const details = await target.call('teams:details', { teamId: team.id })
@@ -392,7 +377,7 @@ describe('a team blocked by agreements', () => {
         'Added in Ascent',
       ])
     } finally {
-      sandbox.admin.setAgreementsSigned(contoso.issuerId!, false)
+      sandbox().admin.setAgreementsSigned(contoso.issuerId!, false)
     }
   })
 })

@@ -8,11 +8,9 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createAscClient } from '../../../src/main/asc'
 import { runKeyCheck } from '../../../src/main/diagnosis'
-import type { Sandbox } from '../../sandbox'
-import { startSandbox } from '../../sandbox'
 import { expectSpecKept, identityOf, signerFor, specCheckingFetch } from '../asc/support'
 import { createMemorySecretStore } from '../fakes'
-import type { TestApp, TestAppOptions } from './support'
+import type { TestApp } from './support'
 import {
   closedPortUrl,
   copyKeyFileAs,
@@ -20,41 +18,31 @@ import {
   importFile,
   importPasted,
   runCheck,
-  startApp,
   startCaptivePortal,
+  useSandboxApps,
 } from './support'
 
-let sandbox: Sandbox
+const { sandbox, app } = useSandboxApps()
 let scratch: string
-const apps: TestApp[] = []
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ keyFiles: true })
   scratch = await mkdtemp(join(tmpdir(), 'ascent-codes-'))
 })
 
 afterAll(async () => {
-  await sandbox.close()
   await rm(scratch, { recursive: true, force: true })
 })
 
-afterEach(async () => {
-  sandbox.admin.clearFaults()
-  sandbox.admin.setHourlyLimit(3600)
-  sandbox.admin.resetRateLimits()
-  await Promise.all(apps.splice(0).map((app) => app.close()))
+afterEach(() => {
+  sandbox().admin.clearFaults()
+  sandbox().admin.setHourlyLimit(3600)
+  sandbox().admin.resetRateLimits()
 })
 
-async function app(options: Partial<TestAppOptions> = {}): Promise<TestApp> {
-  const started = await startApp({ apiBase: sandbox.url, ...options })
-  apps.push(started)
-  return started
-}
-
-const northwind = () => sandbox.teams.find((team) => team.name.startsWith('Northwind'))!
-const admin = () => sandbox.findKey({ team: 'northwind', role: 'ADMIN', type: 'team' })
-const developer = () => sandbox.findKey({ team: 'northwind', role: 'DEVELOPER', type: 'team' })
-const individual = () => sandbox.findKey({ team: 'northwind', type: 'individual' })
+const northwind = () => sandbox().teams.find((team) => team.name.startsWith('Northwind'))!
+const admin = () => sandbox().findKey({ team: 'northwind', role: 'ADMIN', type: 'team' })
+const developer = () => sandbox().findKey({ team: 'northwind', role: 'DEVELOPER', type: 'team' })
+const individual = () => sandbox().findKey({ team: 'northwind', type: 'individual' })
 
 async function importKeyFile(target: TestApp, key = admin()) {
   return importFile(target, key.p8Path!)
@@ -94,14 +82,14 @@ describe('input codes: found before anything is sent', () => {
   it('input.ids_swapped', async () => {
     const target = await app()
     const draft = await importKeyFile(target)
-    sandbox.admin.resetRequestLog()
+    sandbox().admin.resetRequestLog()
     const report = await runCheck(target, draft, {
       issuerId: admin().keyId,
       keyId: northwind().issuerId,
     })
     expect(report.diagnosis.code).toBe('input.ids_swapped')
     expect(report.steps.find((step) => step.id === 'sign')?.state).toBe('failed')
-    expect(sandbox.admin.requestLog()).toEqual([])
+    expect(sandbox().admin.requestLog()).toEqual([])
     await expectNothingSaved(target, report)
   })
 
@@ -180,18 +168,18 @@ describe('input codes: found before anything is sent', () => {
 
 describe('auth.rejected: a 401 with no local cause', () => {
   it('a revoked key, in at most three requests', async () => {
-    const revoked = sandbox.findKey({ team: 'fabrikam', revoked: true })
+    const revoked = sandbox().findKey({ team: 'fabrikam', revoked: true })
     const target = await app()
     const draft = await importKeyFile(target, revoked)
-    sandbox.admin.resetRequestLog()
+    sandbox().admin.resetRequestLog()
     const report = await runCheck(target, draft, {
       issuerId: revoked.issuerId!,
       keyId: revoked.keyId,
     })
     // As a team key, then once more with a fresh token; then one probe as an individual key.
     expect(
-      sandbox.admin
-        .requestLog()
+      sandbox()
+        .admin.requestLog()
         .map((entry) => `${entry.keyType} ${entry.method} ${entry.path} → ${entry.status}`),
     ).toEqual([
       'team GET /v1/apps?limit=1 → 401',
@@ -210,7 +198,7 @@ describe('auth.rejected: a 401 with no local cause', () => {
   })
 
   it('another team’s issuer ID', async () => {
-    const fabrikam = sandbox.teams.find((team) => team.name.startsWith('Fabrikam'))!
+    const fabrikam = sandbox().teams.find((team) => team.name.startsWith('Fabrikam'))!
     const target = await app()
     const draft = await importKeyFile(target)
     const report = await runCheck(target, draft, {
@@ -278,7 +266,7 @@ describe('auth.clock_skew', () => {
   })
 
   it('a clock 5 minutes fast and a 401 that persists: clock skew is the main finding', async () => {
-    const revoked = sandbox.findKey({ team: 'fabrikam', revoked: true })
+    const revoked = sandbox().findKey({ team: 'fabrikam', revoked: true })
     const target = await app({ now: fastClock })
     const draft = await importKeyFile(target, revoked)
     const report = await runCheck(target, draft, {
@@ -335,7 +323,7 @@ describe('access codes: the token was accepted', () => {
   })
 
   it('access.agreements: a team with unsigned agreements; the key, accepted, may be saved', async () => {
-    const contoso = sandbox.findKey({ team: 'contoso' })
+    const contoso = sandbox().findKey({ team: 'contoso' })
     const target = await app()
     const draft = await importKeyFile(target, contoso)
     const report = await runCheck(target, draft, {
@@ -365,10 +353,11 @@ describe('access codes: the token was accepted', () => {
 
   it('team.not_found: the app asked for is another team’s (the engine, as ascent doctor --app-id)', async () => {
     const key = admin()
-    const otherTeamsApp = sandbox.teams.find((team) => team.name.startsWith('Fabrikam'))!.appIds[0]!
-    const tokens = signerFor(sandbox)
+    const otherTeamsApp = sandbox().teams.find((team) => team.name.startsWith('Fabrikam'))!
+      .appIds[0]!
+    const tokens = signerFor(sandbox())
     const spec = specCheckingFetch()
-    const asc = createAscClient({ fetch: spec.fetch, baseUrl: sandbox.url, tokens })
+    const asc = createAscClient({ fetch: spec.fetch, baseUrl: sandbox().url, tokens })
     const outcome = await runKeyCheck(
       {
         keyType: 'team',
@@ -393,7 +382,7 @@ describe('access codes: the token was accepted', () => {
 
 describe('apple.path_not_found', () => {
   it('a wrong API address: a 404 to a request that named no app is not about an app ID', async () => {
-    const target = await app({ apiBase: `${sandbox.url}/api` })
+    const target = await app({ apiBase: `${sandbox().url}/api` })
     const draft = await importKeyFile(target)
     const report = await runCheck(target, draft, {
       issuerId: northwind().issuerId,
@@ -422,7 +411,7 @@ describe('apple.path_not_found', () => {
 
 describe('the checklist', () => {
   it('keeps a diagnosis title’s words as written in its rows: App Store Connect, not app store connect', async () => {
-    sandbox.admin.setFaults([{ kind: 'hang', match: { keyId: admin().keyId } }])
+    sandbox().admin.setFaults([{ kind: 'hang', match: { keyId: admin().keyId } }])
     const target = await app({ timeoutMs: 300 })
     const draft = await importKeyFile(target)
     const report = await runCheck(target, draft, {
@@ -438,7 +427,7 @@ describe('the checklist', () => {
 
 describe('Apple’s own trouble', () => {
   it('apple.rate_limited: a warning when a later read hits the limit, the finding when the first does', async () => {
-    sandbox.admin.setHourlyLimit(1)
+    sandbox().admin.setHourlyLimit(1)
     const target = await app()
     const draft = await importKeyFile(target)
     const ids = { issuerId: northwind().issuerId, keyId: admin().keyId }
@@ -459,7 +448,7 @@ describe('Apple’s own trouble', () => {
   })
 
   it.each([500, 503] as const)('apple.unavailable: %i on every try', async (status) => {
-    sandbox.admin.setFaults([{ kind: 'error', status, match: { keyId: admin().keyId } }])
+    sandbox().admin.setFaults([{ kind: 'error', status, match: { keyId: admin().keyId } }])
     const target = await app()
     const draft = await importKeyFile(target)
     const report = await runCheck(target, draft, {
@@ -499,7 +488,7 @@ describe('Apple’s own trouble', () => {
   })
 
   it('apple.bad_response: an answer cut off half-way', async () => {
-    sandbox.admin.setFaults([{ kind: 'truncate', match: { keyId: admin().keyId } }])
+    sandbox().admin.setFaults([{ kind: 'truncate', match: { keyId: admin().keyId } }])
     const target = await app()
     const draft = await importKeyFile(target)
     const report = await runCheck(target, draft, {
@@ -528,7 +517,7 @@ describe('network codes', () => {
   })
 
   it('network.timeout: the sandbox never answers', async () => {
-    sandbox.admin.setFaults([{ kind: 'hang', match: { keyId: admin().keyId } }])
+    sandbox().admin.setFaults([{ kind: 'hang', match: { keyId: admin().keyId } }])
     const target = await app({ timeoutMs: 300 })
     const draft = await importKeyFile(target)
     const report = await runCheck(target, draft, {
@@ -540,7 +529,7 @@ describe('network codes', () => {
   })
 
   it('network.tls: https to a port that speaks plain http', async () => {
-    const target = await app({ apiBase: sandbox.url.replace('http://', 'https://') })
+    const target = await app({ apiBase: sandbox().url.replace('http://', 'https://') })
     const draft = await importKeyFile(target)
     const report = await runCheck(target, draft, {
       issuerId: northwind().issuerId,

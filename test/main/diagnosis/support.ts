@@ -10,7 +10,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import type {
   CheckProgress,
   CheckReport,
@@ -18,6 +18,7 @@ import type {
   RequestOf,
   ResponseOf,
   Channel,
+  TeamSummary,
 } from '../../../src/shared/contract'
 import type { Role } from '../../../src/shared/keys'
 import type { Result } from '../../../src/shared/result'
@@ -26,7 +27,8 @@ import { createAscent } from '../../../src/main/ascent'
 import { createDispatcher } from '../../../src/main/ipc'
 import { createLogger } from '../../../src/main/log'
 import type { Platform } from '../../../src/main/platform'
-import type { SandboxKey } from '../../sandbox'
+import type { Sandbox, SandboxKey } from '../../sandbox'
+import { startSandbox } from '../../sandbox'
 import { expectSpecKept, specCheckingFetch } from '../asc/support'
 import type { SpecCheck } from '../asc/support'
 import type {
@@ -169,6 +171,56 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
       await rm(homeDir, { recursive: true, force: true })
       await expectSpecKept(spec)
+    },
+  }
+}
+
+export interface SandboxApps {
+  /** The file's sandbox, started before its first test (key files on disk). */
+  sandbox: () => Sandbox
+  /** An app on the sandbox, closed after the test that started it. */
+  app: (options?: Partial<TestAppOptions>) => Promise<TestApp>
+  /** An app with `key` checked live and saved under `name`. */
+  appWithTeam: (key: SandboxKey, name?: string) => Promise<{ app: TestApp; team: TeamSummary }>
+}
+
+/**
+ * One Apple sandbox per test file and the apps its tests start, each closed (and its spec check
+ * settled) after its test. Call once at the top of a test file.
+ */
+export function useSandboxApps(): SandboxApps {
+  let sandbox: Sandbox | null = null
+  const apps: TestApp[] = []
+  const started = () => {
+    if (!sandbox) throw new Error('the sandbox starts in beforeAll: use it inside a test')
+    return sandbox
+  }
+  beforeAll(async () => {
+    sandbox = await startSandbox({ keyFiles: true })
+  })
+  afterAll(async () => {
+    await sandbox?.close()
+  })
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()))
+  })
+  const app = async (options: Partial<TestAppOptions> = {}) => {
+    const opened = await startApp({ apiBase: started().url, ...options })
+    apps.push(opened)
+    return opened
+  }
+  return {
+    sandbox: started,
+    app,
+    async appWithTeam(key, name = 'Northwind') {
+      const opened = await app()
+      const report = await runCheck(opened, await importFile(opened, key.p8Path!), {
+        keyType: key.type,
+        issuerId: key.issuerId ?? '',
+        keyId: key.keyId,
+      })
+      const team = await opened.call('keys:save', { checkId: report.checkId, name })
+      return { app: opened, team }
     },
   }
 }

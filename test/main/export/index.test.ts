@@ -8,47 +8,18 @@ import { createPrivateKey } from 'node:crypto'
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SignJWT } from 'jose'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { TeamSummary } from '../../../src/shared/contract'
+import { describe, expect, it } from 'vitest'
 import { pasteCommand } from '../../../src/main/export/formats'
-import type { Sandbox, SandboxKey } from '../../sandbox'
-import { startSandbox } from '../../sandbox'
+import type { SandboxKey } from '../../sandbox'
 import type { TestApp } from '../diagnosis/support'
-import { importFile, runCheck, startApp } from '../diagnosis/support'
+import { useSandboxApps } from '../diagnosis/support'
 import { fingerprintOfPem } from '../keys/inputs'
 import { settled } from '../fakes'
 
-let sandbox: Sandbox
-const apps: TestApp[] = []
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ keyFiles: true })
-})
-
-afterAll(async () => {
-  await sandbox.close()
-})
-
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()))
-})
-
-const admin = () => sandbox.findKey({ team: 'northwind', role: 'ADMIN', type: 'team' })
-const individual = () => sandbox.findKey({ team: 'northwind', type: 'individual' })
-
-async function appWithTeam(
-  key: SandboxKey = admin(),
-): Promise<{ app: TestApp; team: TeamSummary }> {
-  const app = await startApp({ apiBase: sandbox.url })
-  apps.push(app)
-  const report = await runCheck(app, await importFile(app, key.p8Path!), {
-    keyType: key.type,
-    issuerId: key.issuerId ?? '',
-    keyId: key.keyId,
-  })
-  const team = await app.call('keys:save', { checkId: report.checkId, name: 'Northwind' })
-  return { app, team }
-}
+const apps = useSandboxApps()
+const admin = () => apps.sandbox().findKey({ team: 'northwind', role: 'ADMIN', type: 'team' })
+const individual = () => apps.sandbox().findKey({ team: 'northwind', type: 'individual' })
+const appWithTeam = (key: SandboxKey = admin()) => apps.appWithTeam(key)
 
 /** Apple's answer to a token signed with `pem` for `key`: what CI would get with the export. */
 async function sandboxAccepts(pem: string, key: SandboxKey): Promise<number> {
@@ -60,7 +31,7 @@ async function sandboxAccepts(pem: string, key: SandboxKey): Promise<number> {
   if (key.issuerId) jwt.setIssuer(key.issuerId)
   else jwt.setSubject('user')
   const token = await jwt.sign(createPrivateKey(pem))
-  const response = await fetch(`${sandbox.url}/v1/apps?limit=1`, {
+  const response = await fetch(`${apps.sandbox().url}/v1/apps?limit=1`, {
     headers: { Authorization: `Bearer ${token}` },
   })
   return response.status
@@ -264,12 +235,7 @@ describe('teams:export to a file', () => {
     expect(first.clipboard.written).toEqual([])
 
     // Known gone since start-up (needs re-import): refused before any dialog or prompt.
-    const next = await startApp({
-      apiBase: sandbox.url,
-      secrets: first.secrets,
-      dataDir: first.dataDir,
-    })
-    apps.push(next)
+    const next = await apps.app({ secrets: first.secrets, dataDir: first.dataDir })
     expect((await next.call('teams:list', undefined)).teams[0]?.status).toBe('needs_reimport')
     for (const destination of ['file', 'clipboard'] as const) {
       const result = await next.invoke('teams:export', {

@@ -247,7 +247,7 @@ describe('drafts through the keys module', () => {
 
   it('wipes every draft on dispose', async () => {
     const draft = await paste(key.pem)
-    keys.dispose()
+    await keys.dispose()
     expect(
       await errorCodeOf(() =>
         keys.draftIdentity(draft.draftId, { keyType: 'individual', keyId: KEY_ID, issuerId: null }),

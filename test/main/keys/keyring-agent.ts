@@ -130,9 +130,6 @@ lines.on('line', (line) => {
   })
 })
 lines.on('close', () => {
-  void queue.then(() => {
-    keys.dispose()
-    process.exit(0)
-  })
+  void queue.then(() => keys.dispose()).then(() => process.exit(0))
 })
 process.stdout.write(`${JSON.stringify({ ok: true, value: 'ready' })}\n`)

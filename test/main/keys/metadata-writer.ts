@@ -42,6 +42,6 @@ try {
 } catch (error) {
   process.stdout.write(`${JSON.stringify({ ok: false, saved, error: String(error) })}\n`)
 } finally {
-  keys.dispose()
+  await keys.dispose()
   await rm(scratch, { recursive: true, force: true })
 }

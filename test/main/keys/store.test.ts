@@ -751,7 +751,7 @@ describe('history, last use and what the details show', () => {
     const fresh = open()
     expect((await fresh.savedTeams()).teams.map((team) => team.id)).toEqual([KEY_ID])
     expect(secrets.calls.accounts).toBe(listings)
-    fresh.dispose()
+    await fresh.dispose()
   })
 
   it('hands out the secret checked against the saved fingerprint, then zeroes it', async () => {
