@@ -272,7 +272,7 @@ describe('the Electron entry', () => {
       name: 'Northwind Labs',
       role: 'ADMIN',
     })
-    keys.dispose()
+    await keys.dispose()
 
     const { mock, window } = await launchReady({}, secrets)
     await expect(mock.invokeFrom('app:info', undefined, 'app://ascent/')).resolves.toMatchObject({
