@@ -69,7 +69,16 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
       macMinimum,
     ].filter(Boolean)
     return (
-      <section className="inspector" aria-label="Build details">
+      <section
+        className="inspector"
+        aria-label="Build details"
+        onKeyDown={(event) => {
+          // Esc closes the details, and focus goes back to the table.
+          if (event.key !== 'Escape') return
+          event.preventDefault()
+          props.onClose()
+        }}
+      >
         <header className="inspector-header">
           <h2 ref={headingRef} tabIndex={-1}>
             Build {build.buildNumber}

@@ -28,6 +28,7 @@ import {
   isFiltered,
   loadingText,
   type BuildFilter,
+  type BuildItem,
   type ExpiryFilter,
   type StateFilter,
 } from './model'
@@ -84,7 +85,12 @@ export const BuildsPane = forwardRef<BuildsPaneHandle, BuildsPaneProps>(
     const builds = ready ? list.builds : null
     const { complete, paging, problem } = list
     const buildsView = useMemo(() => buildView(builds ?? [], filter, now), [builds, filter, now])
-    const selected = builds?.find((build) => build.id === selectedBuildId) ?? null
+    // The inspector shows the selected build only while the filters show it too.
+    const selected =
+      buildsView.items.find(
+        (item): item is Extract<BuildItem, { kind: 'build' }> =>
+          item.kind === 'build' && item.build.id === selectedBuildId,
+      )?.build ?? null
     const set = (change: Partial<BuildFilter>) => update({ buildFilter: { ...filter, ...change } })
     const selectBuild = useCallback((buildId: string | null) => update({ buildId }), [update])
     const count = list.total ?? builds?.length ?? 0

@@ -78,6 +78,17 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
       getItemKey: (index) => items[index]?.key ?? FOOTER_KEY,
     })
     const virtualItems = virtualizer.getVirtualItems()
+    // The version whose builds are at the top of the view: its header stays there while they scroll.
+    const scrollTop = virtualizer.scrollOffset ?? 0
+    const topIndex = virtualItems.find((virtual) => virtual.end > scrollTop)?.index ?? -1
+    let stickyGroup: Extract<BuildItem, { kind: 'group' }> | null = null
+    for (let index = topIndex; scrollTop > 0 && index >= 0; index -= 1) {
+      const item = items[index]
+      if (item?.kind === 'group') {
+        stickyGroup = item
+        break
+      }
+    }
     const screenRows = Math.ceil((virtualizer.scrollRect?.height ?? 0) / ROW_HEIGHT)
     const nearEnd =
       footer !== null && (virtualItems.at(-1)?.index ?? 0) >= items.length - 2 * screenRows
@@ -99,6 +110,27 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
     useEffect(() => {
       if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
     }, [selectedIndex, virtualizer])
+
+    // The inspector opening below the table (End, a click) makes it shorter after the row was
+    // scrolled to: once the new height is known, the selected row is brought above it again.
+    const selectedNow = useRef(selectedIndex)
+    useEffect(() => {
+      selectedNow.current = selectedIndex
+    })
+    useEffect(() => {
+      const element = scrollRef.current
+      if (!element) return
+      let height = element.clientHeight
+      const observer = new ResizeObserver(() => {
+        const shorter = element.clientHeight < height
+        height = element.clientHeight
+        if (shorter && selectedNow.current >= 0) {
+          virtualizer.scrollToIndex(selectedNow.current, { align: 'auto' })
+        }
+      })
+      observer.observe(element)
+      return () => observer.disconnect()
+    }, [virtualizer])
 
     const select = (index: number) => {
       const item = items[index]
@@ -221,7 +253,14 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
             <span role="columnheader">Expires</span>
           </div>
         </div>
-        <div ref={scrollRef} className="builds-scroll">
+        {/* Scrolled by the grid's keys: not a Tab stop of its own (Chromium makes scrollers one). */}
+        <div ref={scrollRef} className="builds-scroll" tabIndex={-1}>
+          {stickyGroup ? (
+            // A copy for the eye: the group's own row is what assistive technology reads.
+            <div className="build-row build-group build-group-sticky" aria-hidden="true">
+              <GroupCell group={stickyGroup} />
+            </div>
+          ) : null}
           <div
             role="rowgroup"
             className="builds-body"
@@ -272,19 +311,7 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
                     className="build-row build-group"
                     style={style}
                   >
-                    <span role="gridcell" className="build-group-cell">
-                      <strong>Version {item.version}</strong>
-                      <span className="build-group-count">
-                        {item.count} build{item.count === 1 ? '' : 's'}
-                      </span>
-                      {item.attention > 0 ? (
-                        <span className="attention-count">
-                          <TriangleAlert size={11} aria-hidden="true" />
-                          {item.attention}
-                          <span className="visually-hidden"> need attention</span>
-                        </span>
-                      ) : null}
-                    </span>
+                    <GroupCell group={item} />
                   </div>
                 )
               }
@@ -313,6 +340,25 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
     )
   },
 )
+
+function GroupCell(props: { group: Extract<BuildItem, { kind: 'group' }> }) {
+  const { group } = props
+  return (
+    <span role="gridcell" className="build-group-cell">
+      <strong>Version {group.version}</strong>
+      <span className="build-group-count">
+        {group.count} build{group.count === 1 ? '' : 's'}
+      </span>
+      {group.attention > 0 ? (
+        <span className="attention-count">
+          <TriangleAlert size={11} aria-hidden="true" />
+          {group.attention}
+          <span className="visually-hidden"> need attention</span>
+        </span>
+      ) : null}
+    </span>
+  )
+}
 
 function BuildRowView(props: {
   build: BuildRow

@@ -51,6 +51,26 @@ export function TeamSidebar(props: TeamSidebarProps) {
     if (team && request.kind === 'recheck') setSheet({ kind: 'check', team })
   })
 
+  const activeShown = props.teams.some((team) => team.id === props.activeTeamId)
+  const moveBetweenTeams = (event: KeyboardEvent<HTMLUListElement>) => {
+    const rows = [...event.currentTarget.querySelectorAll<HTMLButtonElement>('[data-team-row]')]
+    const index = rows.indexOf(document.activeElement as HTMLButtonElement)
+    if (index === -1) return
+    const target =
+      event.key === 'ArrowDown'
+        ? rows[Math.min(rows.length - 1, index + 1)]
+        : event.key === 'ArrowUp'
+          ? rows[Math.max(0, index - 1)]
+          : event.key === 'Home'
+            ? rows[0]
+            : event.key === 'End'
+              ? rows.at(-1)
+              : undefined
+    if (!target) return
+    event.preventDefault()
+    target.focus()
+  }
+
   const orphans = props.orphans ?? []
   const notices = props.notices ?? []
 
@@ -63,11 +83,13 @@ export function TeamSidebar(props: TeamSidebarProps) {
       {props.teams.length === 0 ? (
         <p className="sidebar-empty">No keys yet</p>
       ) : (
-        <ul className="team-list" aria-labelledby="teams-heading">
+        // One Tab stop (the team on screen); ↑/↓, Home and End move between the teams.
+        <ul className="team-list" aria-labelledby="teams-heading" onKeyDown={moveBetweenTeams}>
           {props.teams.map((team, index) => (
             <li key={team.id}>
               <TeamRow
                 team={team}
+                tabStop={team.id === props.activeTeamId || (!activeShown && index === 0)}
                 shortcut={index < 9 ? index + 1 : null}
                 active={team.id === props.activeTeamId}
                 renaming={renaming === team.id}
@@ -149,6 +171,8 @@ export function TeamSidebar(props: TeamSidebarProps) {
 
 function TeamRow(props: {
   team: TeamSummary
+  /** The sidebar's one Tab stop. */
+  tabStop: boolean
   shortcut: number | null
   active: boolean
   renaming: boolean
@@ -189,7 +213,11 @@ function TeamRow(props: {
           className="team-row"
           aria-current={props.active ? 'page' : undefined}
           aria-keyshortcuts={props.shortcut ? `Meta+${props.shortcut}` : undefined}
-          aria-description={`${teamBadge(team)}${roleNote(team) ? ` (${roleNote(team)})` : ''}, ${status}${attention ? `, ${attention} builds need attention` : ''}`}
+          data-team-row=""
+          tabIndex={props.tabStop ? 0 : -1}
+          // Read as "Northwind Labs, Admin, 117 need attention", not the row's texts run together.
+          aria-label={`${team.name}, ${teamBadge(team)}${attention ? `, ${attention} need attention` : ''}`}
+          aria-description={`${status}${roleNote(team) ? `. ${roleNote(team)}` : ''}`}
           onClick={props.onSelect}
           onKeyDown={onKeyDown}
           title={team.statusDetail ?? status}
@@ -228,6 +256,8 @@ function TeamRow(props: {
       <button
         type="button"
         className="team-more"
+        // Out of the Tab order: ⇧F10 or the menu key on the team opens the same menu.
+        tabIndex={-1}
         aria-label="Team actions"
         aria-describedby={`team-name-${team.id}`}
         aria-haspopup="menu"
