@@ -6,6 +6,7 @@ import type { AscClientOptions } from './asc'
 import { createAscClient } from './asc'
 import { createBrowse } from './browse'
 import { createBrowseCache } from './cache'
+import { createContextMenus } from './context-menus'
 import { createKeyChecks } from './diagnosis'
 import { createKeyExport } from './export'
 import { appHandlers } from './handlers/app'
@@ -13,6 +14,7 @@ import { browseHandlers, teamBrowseHandlers } from './handlers/browse'
 import { keyCheckHandlers, teamCheckHandlers } from './handlers/check'
 import { rotationHandlers, teamLifeHandlers } from './handlers/key-life'
 import { keyIntakeHandlers } from './handlers/keys'
+import { menuHandlers } from './handlers/menus'
 import { settingsHandlers } from './handlers/settings'
 import { savedKeyHandlers } from './handlers/teams'
 import type { Handlers } from './ipc'
@@ -102,6 +104,16 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
   })
 
   const savedKeys = savedKeyHandlers(keys)
+  const menus = createContextMenus({
+    host: platform.contextMenu,
+    clipboard: platform.clipboard,
+    openExternal: (url) => platform.shell.openExternal(url),
+    sendCommand: (command) => platform.notify('app:command', command),
+    apps: async (teamId) => (await browse.read({ teamId, resource: 'apps', params: {} })).value,
+    build: async (teamId, buildId) =>
+      (await browse.read({ teamId, resource: 'build', params: { buildId } })).value,
+    teams: async () => (await keys.state()).teams,
+  })
   const handlers: Handlers = {
     ...appHandlers(platform),
     ...keyIntakeHandlers(platform, keys),
@@ -113,6 +125,7 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     ...browseHandlers(browse),
     ...teamBrowseHandlers(browse, savedKeys),
     ...settingsHandlers(settings),
+    ...menuHandlers(menus),
   }
   return {
     handlers,

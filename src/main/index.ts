@@ -96,6 +96,11 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
     label: 'Check for Updates…',
     click: () => actions.checkForUpdates(),
   }
+  const settings: MenuItemConstructorOptions = {
+    label: isMac ? 'Settings…' : 'Preferences…',
+    accelerator: 'CmdOrCtrl+,',
+    click: () => sendCommand({ type: 'settings' }),
+  }
   const template: MenuItemConstructorOptions[] = [
     ...(isMac
       ? [
@@ -104,6 +109,8 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
             submenu: [
               { role: 'about' },
               checkForUpdates,
+              { type: 'separator' },
+              settings,
               { type: 'separator' },
               { role: 'services' },
               { type: 'separator' },
@@ -125,6 +132,7 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
           click: () => sendCommand({ type: 'addKey' }),
         },
         { type: 'separator' },
+        ...(isMac ? [] : [settings, { type: 'separator' as const }]),
         { role: 'close' },
       ],
     },
@@ -139,6 +147,13 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
           click: () => sendCommand({ type: 'refresh' }),
         },
         { type: 'separator' },
+        {
+          // One item both ways: the page decides whether the sidebar shows (it hides itself in
+          // a narrow window), so main cannot know which of Hide and Show to say.
+          label: 'Toggle Sidebar',
+          accelerator: isMac ? 'Control+Command+S' : 'Control+Super+S',
+          click: () => sendCommand({ type: 'toggleSidebar' }),
+        },
         { role: 'togglefullscreen' },
       ],
     },
@@ -279,6 +294,24 @@ async function start(): Promise<void> {
       },
     },
     shell: { openExternal: (url) => shell.openExternal(url) },
+    contextMenu: {
+      popup: (lines) =>
+        new Promise((resolve) => {
+          const menu = Menu.buildFromTemplate(
+            lines.map((line, index) =>
+              'separator' in line
+                ? { type: 'separator' }
+                : { label: line.label, click: () => resolve(index) },
+            ),
+          )
+          // Electron may report the menu closed before the chosen item's click: a choice made
+          // in the same turn wins (a resolved promise ignores the later null).
+          menu.popup({
+            ...(mainWindow ? { window: mainWindow } : {}),
+            callback: () => setImmediate(() => resolve(null)),
+          })
+        }),
+    },
     fetch: globalThis.fetch,
     now: () => Date.now(),
     dataDir,

@@ -24,3 +24,9 @@ export function usageKey(teamId: string) {
 }
 
 export const teamsKey = [TEAMS] as const
+
+/** What main says about the app itself (`app:info`): it does not change while the app runs. */
+export const appInfoKey = ['appInfo'] as const
+
+/** The user's settings and any start-up notice about them (`settings:get`). */
+export const settingsKey = ['settings'] as const
