@@ -5,6 +5,7 @@
 import type { AscClientOptions } from './asc'
 import { createAscClient } from './asc'
 import { createBrowse, createTeamGuard } from './browse'
+import { createContextMenus } from './context-menus'
 import { createKeyChecks } from './diagnosis'
 import { createDiskCache, type CacheFs, type DiskCache } from './disk-cache'
 import { createKeyExport } from './export'
@@ -14,6 +15,7 @@ import { keyCheckHandlers, teamCheckHandlers } from './handlers/check'
 import { rotationHandlers, teamLifeHandlers } from './handlers/key-life'
 import { keyIntakeHandlers } from './handlers/keys'
 import { radarHandlers } from './handlers/radar'
+import { menuHandlers } from './handlers/menus'
 import { settingsHandlers } from './handlers/settings'
 import { savedKeyHandlers } from './handlers/teams'
 import type { Handlers } from './ipc'
@@ -190,6 +192,16 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     })
 
   const savedKeys = savedKeyHandlers(keys)
+  const menus = createContextMenus({
+    host: platform.contextMenu,
+    clipboard: platform.clipboard,
+    openExternal: (url) => platform.shell.openExternal(url),
+    sendCommand: (command) => platform.notify('app:command', command),
+    apps: async (teamId) => (await browse.read({ teamId, resource: 'apps', params: {} })).value,
+    build: async (teamId, buildId) =>
+      (await browse.read({ teamId, resource: 'build', params: { buildId } })).value,
+    teams: async () => (await keys.state()).teams,
+  })
   const handlers: Handlers = {
     ...appHandlers(platform),
     ...keyIntakeHandlers(platform, keys),
@@ -202,6 +214,7 @@ export function createAscent(platform: Platform, options: AscentOptions = {}): A
     ...teamBrowseHandlers(browse, savedKeys),
     ...radarHandlers(backgroundRadar, clearCache),
     ...settingsHandlers(settings),
+    ...menuHandlers(menus),
   }
   const listTeams = handlers['teams:list']
   const removeTeam = handlers['teams:remove']

@@ -173,6 +173,11 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
     label: 'Check for Updates…',
     click: () => actions.checkForUpdates(),
   }
+  const settings: MenuItemConstructorOptions = {
+    label: isMac ? 'Settings…' : 'Preferences…',
+    accelerator: 'CmdOrCtrl+,',
+    click: () => sendCommand({ type: 'settings' }),
+  }
   const template: MenuItemConstructorOptions[] = [
     ...(isMac
       ? [
@@ -181,6 +186,8 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
             submenu: [
               { role: 'about' },
               checkForUpdates,
+              { type: 'separator' },
+              settings,
               { type: 'separator' },
               { role: 'services' },
               { type: 'separator' },
@@ -202,6 +209,7 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
           click: () => sendCommand({ type: 'addKey' }),
         },
         { type: 'separator' },
+        ...(isMac ? [] : [settings, { type: 'separator' as const }]),
         { role: 'close' },
       ],
     },
@@ -217,6 +225,13 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
         },
         { label: 'Clear Cached Data', click: () => clearCachedData() },
         { type: 'separator' },
+        {
+          // One item both ways: the page decides whether the sidebar shows (it hides itself in
+          // a narrow window), so main cannot know which of Hide and Show to say.
+          label: 'Toggle Sidebar',
+          accelerator: isMac ? 'Control+Command+S' : 'Control+Super+S',
+          click: () => sendCommand({ type: 'toggleSidebar' }),
+        },
         { role: 'togglefullscreen' },
       ],
     },
@@ -357,6 +372,24 @@ async function start(): Promise<void> {
       },
     },
     shell: { openExternal: (url) => shell.openExternal(url) },
+    contextMenu: {
+      popup: (lines) =>
+        new Promise((resolve) => {
+          const menu = Menu.buildFromTemplate(
+            lines.map((line, index) =>
+              'separator' in line
+                ? { type: 'separator' }
+                : { label: line.label, click: () => resolve(index) },
+            ),
+          )
+          // Electron may report the menu closed before the chosen item's click: a choice made
+          // in the same turn wins (a resolved promise ignores the later null).
+          menu.popup({
+            ...(mainWindow ? { window: mainWindow } : {}),
+            callback: () => setImmediate(() => resolve(null)),
+          })
+        }),
+    },
     fetch: globalThis.fetch,
     now: () => Date.now(),
     dataDir,

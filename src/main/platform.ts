@@ -25,6 +25,8 @@ export interface Platform {
   shell: {
     openExternal(url: string): Promise<void>
   }
+  /** Native context menus; absent in the browser harness (the page draws its own there). */
+  contextMenu?: ContextMenuHost
   fetch: typeof globalThis.fetch
   /** Milliseconds since the epoch; tests pass a skewed or fixed clock. */
   now(): number
@@ -82,6 +84,17 @@ export interface DesktopNotifications {
    * been brought to the front.
    */
   show(notification: DesktopNotification, onClick: () => void): void
+}
+
+/** One line of a native context menu: an item to choose, or a separator. */
+export type NativeMenuLine = { label: string } | { separator: true }
+
+export interface ContextMenuHost {
+  /**
+   * Shows a menu at the pointer in the app's window; resolves with the index of the line chosen,
+   * or null when the menu closed without a choice.
+   */
+  popup(lines: NativeMenuLine[]): Promise<number | null>
 }
 
 export interface SaveDialogRequest {

@@ -1,8 +1,10 @@
 import { useCallback, useState } from 'react'
 import type { AppCommand, TeamSummary } from '../shared/contract'
 import { useTeams } from './data/teams'
+import { SettingsSheet } from './settings/SettingsSheet'
 import { Sheet } from './shell/Sheet'
 import { useCommands } from './shell/useCommands'
+import { useSidebar } from './shell/useSidebar'
 import { Welcome } from './shell/Welcome'
 import { TeamBrowser } from './teams/TeamBrowser'
 import { TeamSidebar } from './teams/TeamSidebar'
@@ -30,8 +32,13 @@ export function App() {
     teams.activate(teamId)
   }
 
+  const sidebar = useSidebar()
+  const [settingsOpen, setSettingsOpen] = useState(false)
+
   useCommands((command: AppCommand) => {
     if (command.type === 'addKey') openWizard()
+    if (command.type === 'toggleSidebar') sidebar.toggle()
+    if (command.type === 'settings') setSettingsOpen(true)
     if (command.type === 'selectTeam') {
       const team = list[command.index]
       if (team) selectTeam(team.id)
@@ -55,7 +62,7 @@ export function App() {
   })
 
   return (
-    <div className="window">
+    <div className={sidebar.visible ? 'window' : 'window window-no-sidebar'}>
       <TeamSidebar
         teams={list}
         activeTeamId={teams.activeTeamId}
@@ -80,6 +87,8 @@ export function App() {
             onTeamStatusChanged={teams.reload}
             focusApps={focusAppsOf === activeTeam.id}
             onAppsFocused={appsFocused}
+            sidebarHidden={!sidebar.visible}
+            onShowSidebar={sidebar.toggle}
           />
         ) : null}
       </main>
@@ -101,6 +110,7 @@ export function App() {
           />
         </Sheet>
       ) : null}
+      {settingsOpen ? <SettingsSheet onClose={() => setSettingsOpen(false)} /> : null}
     </div>
   )
 }

@@ -11,6 +11,7 @@ import './diagnosis/diagnosis.css'
 import './teams/teams.css'
 import './apps/apps.css'
 import './builds/builds.css'
+import './settings/settings.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')

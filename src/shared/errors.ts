@@ -115,6 +115,10 @@ export const ERROR_CODES = [
   // Links opened in the browser (src/main/links.ts)
   'link.not_allowed',
 
+  // Context menus (src/main/context-menus.ts): no native menus here, or the item is gone
+  'menu.unavailable',
+  'menu.not_found',
+
   // The command line (src/main/cli.ts)
   'cli.no_key',
 

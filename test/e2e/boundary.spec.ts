@@ -84,6 +84,6 @@ test('the first run shows the empty state', async ({ app }) => {
     app.getByRole('heading', { name: 'Add your first App Store Connect API key' }),
   ).toBeVisible()
   await expect(app.getByText('No key is added yet')).toBeVisible()
-  // The README's first screenshot.
+  // A README screenshot: the window before any key.
   await screenshot(app, 'first-run')
 })

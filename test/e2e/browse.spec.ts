@@ -752,7 +752,7 @@ test.describe('problems and team actions', () => {
     await teamButton(app, 'Fabrikam QA').focus()
     await app.keyboard.press('Shift+F10')
     await expect(app.getByRole('menu', { name: 'Fabrikam QA actions' })).toBeVisible()
-    await expect(app.getByRole('menuitem', { name: 'Rename' })).toBeFocused()
+    await expect(app.getByRole('menuitem', { name: 'Details…' })).toBeFocused()
     await app.keyboard.press('Escape')
     await expect(app.getByRole('menu')).toHaveCount(0)
 

@@ -451,7 +451,7 @@ test.describe('check and save', () => {
     expect(requestsOn(harness, 'keys:discardDraft')).toEqual([])
   })
 
-  test('a rejected key shows the diagnosis; Try Again runs a fresh check', async ({
+  test('a rejected key shows the diagnosis; Back to IDs leads, Try Again runs a fresh check', async ({
     app,
     harness,
     sandbox,
@@ -475,7 +475,9 @@ test.describe('check and save', () => {
     await expect(checklist.getByRole('listitem').nth(2)).toContainText('Apple accepted the token')
     await expect(checklist.getByRole('listitem').nth(2)).toContainText('Failed')
     await expect(wizard.getByRole('button', { name: 'Continue' })).toHaveCount(0)
-    await expect(wizard.getByRole('button', { name: 'Try Again' })).toBeFocused()
+    // Apple refused a key just read from its file: the IDs beside it are the likely fault.
+    await expect(wizard.getByRole('button', { name: 'Back to IDs' })).toBeFocused()
+    await expect(wizard.getByRole('button', { name: 'Back', exact: true })).toHaveCount(0)
     // The heading stays in view above the diagnosis, and the callout sits clear of the footer.
     await expect(wizard.getByRole('heading', { name: 'Check with Apple' })).toBeInViewport({
       ratio: 1,
@@ -493,7 +495,9 @@ test.describe('check and save', () => {
     const [first, second] = requestsOn(harness, 'keys:check') as { checkId: string }[]
     expect(first?.checkId).not.toBe(second?.checkId)
     await expect(alert).toBeVisible()
-    await expect(wizard.getByRole('button', { name: 'Try Again' })).toBeFocused()
+    await expect(wizard.getByRole('button', { name: 'Back to IDs' })).toBeFocused()
+    await app.keyboard.press('Enter')
+    await expect(wizard.getByLabel('Issuer ID')).toHaveValue(ISSUER)
   })
 
   test('Stop Check stops a running check', async ({ app, harness, sandbox }) => {

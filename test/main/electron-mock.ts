@@ -72,10 +72,18 @@ export interface MockMenuItem {
 
 export interface MockMenu {
   items: MockMenuItem[]
+  /** A context menu shown (`menu.popup`): `popups` hears it, with the options it was shown with. */
+  popup(options?: Electron.PopupOptions): void
 }
 
+/** Context menus main pops up, for tests to choose from (`nextPopup`). */
+const popups = new EventEmitter()
+
 function buildMenu(template: Electron.MenuItemConstructorOptions[]): MockMenu {
-  return {
+  const menu: MockMenu = {
+    popup: (options) => {
+      popups.emit('popup', { menu, options: options ?? {} })
+    },
     items: template.map((item) => {
       if (!item.label && !item.role && item.type !== 'separator') {
         throw new TypeError(
@@ -100,6 +108,7 @@ function buildMenu(template: Electron.MenuItemConstructorOptions[]): MockMenu {
       }
     }),
   }
+  return menu
 }
 
 export interface SentMessage {
@@ -414,6 +423,10 @@ export function createElectronMock(options: ElectronMockOptions) {
     /** The handlers main registered, by channel, and every `ipcMain.handle` call in order. */
     ipc: { handlers, handleCalls },
     applicationMenu: () => applicationMenu,
+    /** Resolves with the next context menu main pops up, and the options it gave `popup`. */
+    nextPopup(): Promise<{ menu: MockMenu; options: Electron.PopupOptions }> {
+      return new Promise((resolve) => popups.once('popup', resolve))
+    },
     /** Makes the app ready, as Electron does once it has started. */
     emitReady(): void {
       ready = true

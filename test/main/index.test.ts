@@ -22,7 +22,9 @@ import {
   type MockMenu,
   type MockMenuItem,
 } from './electron-mock'
-import { createMemorySecretStore, generateAppleKey } from './fakes'
+import { createKeys } from '../../src/main/keys'
+import { silentLogger } from '../../src/main/log'
+import { createMemoryClipboard, createMemorySecretStore, generateAppleKey } from './fakes'
 
 type SecretsModule = typeof Secrets
 
@@ -56,9 +58,11 @@ afterEach(async () => {
 })
 
 /** Loads the entry as Electron would: the module runs, then the app becomes ready. */
-async function launch(options: Partial<ElectronMockOptions> = {}) {
+async function launch(
+  options: Partial<ElectronMockOptions> = {},
+  secrets = createMemorySecretStore('macOS Keychain'),
+) {
   mock = createElectronMock({ userData, home: join(userData, 'home'), ...options })
-  const secrets = createMemorySecretStore('macOS Keychain')
   services = []
   vi.doMock('electron', () => mock.electron)
   vi.doMock('../../src/main/secrets', async (importOriginal) => ({
@@ -72,8 +76,11 @@ async function launch(options: Partial<ElectronMockOptions> = {}) {
   return mock
 }
 
-async function launchReady(options: Partial<ElectronMockOptions> = {}) {
-  const launched = await launch(options)
+async function launchReady(
+  options: Partial<ElectronMockOptions> = {},
+  secrets?: ReturnType<typeof createMemorySecretStore>,
+) {
+  const launched = await launch(options, secrets)
   const created = launched.nextWindow()
   launched.emitReady()
   const window = await created.catch((error: Error) => {
@@ -198,11 +205,17 @@ describe('the Electron entry', () => {
     menuItem(menu, 'View', 'Find').click?.()
     menuItem(menu, 'View', 'Refresh').click?.()
     menuItem(menu, 'Teams', 'Add Key…').click?.()
+    expect(menuItem(menu, 'Ascent', 'Settings…').accelerator).toBe('CmdOrCtrl+,')
+    expect(menuItem(menu, 'View', 'Toggle Sidebar').accelerator).toBe('Control+Command+S')
+    menuItem(menu, 'Ascent', 'Settings…').click?.()
+    menuItem(menu, 'View', 'Toggle Sidebar').click?.()
     expect(window.webContents.sent).toEqual([
       { channel: 'app:command', payload: { type: 'addKey' } },
       { channel: 'app:command', payload: { type: 'find' } },
       { channel: 'app:command', payload: { type: 'refresh' } },
       { channel: 'app:command', payload: { type: 'addKey' } },
+      { channel: 'app:command', payload: { type: 'settings' } },
+      { channel: 'app:command', payload: { type: 'toggleSidebar' } },
     ])
 
     menuItem(menu, 'help', 'Reveal Logs').click?.()
@@ -240,6 +253,58 @@ describe('the Electron entry', () => {
     })
   })
 
+  it('shows a saved team’s context menu natively, and sends the action chosen to the window', async () => {
+    const secrets = createMemorySecretStore('macOS Keychain')
+    const { pem } = generateAppleKey()
+    const keys = createKeys({
+      secrets,
+      clipboard: createMemoryClipboard(pem),
+      now: Date.now,
+      dataDir: userData,
+      log: silentLogger,
+    })
+    const imported = await keys.importFromClipboard()
+    if (imported.status !== 'imported') throw new Error('the generated key was refused')
+    const team = await keys.save({
+      draftId: imported.draft.draftId,
+      keyType: 'team',
+      issuerId: '57246542-96fe-1a63-e053-0824d011072a',
+      keyId: 'ABCDE12345',
+      name: 'Northwind Labs',
+      role: 'ADMIN',
+    })
+    await keys.dispose()
+
+    const { mock, window } = await launchReady({}, secrets)
+    await expect(mock.invokeFrom('app:info', undefined, 'app://ascent/')).resolves.toMatchObject({
+      ok: true,
+      value: { nativeMenus: true, dataDir: userData },
+    })
+    const popped = mock.nextPopup()
+    const answer = mock.invokeFrom('menu:team', { teamId: team.id }, 'app://ascent/')
+    const { menu, options } = await popped
+    expect(options.window).toBe(window)
+    const items = menu.items.filter((item) => item.type !== 'separator')
+    expect(items.map((item) => item.label)).toContain('Check Now')
+    // As on macOS: the menu reports itself closed, then the item chosen is clicked.
+    options.callback?.()
+    items.find((item) => item.label === 'Check Now')?.click?.()
+    await expect(answer).resolves.toEqual({ ok: true, value: null })
+    expect(window.webContents.sent).toContainEqual({
+      channel: 'app:command',
+      payload: { type: 'teamAction', action: 'checkNow', teamId: team.id },
+    })
+
+    // Closed without a choice: nothing is sent.
+    const again = mock.nextPopup()
+    const closed = mock.invokeFrom('menu:team', { teamId: team.id }, 'app://ascent/')
+    ;(await again).options.callback?.()
+    await expect(closed).resolves.toEqual({ ok: true, value: null })
+    expect(
+      window.webContents.sent.filter((message) => message.channel === 'app:command'),
+    ).toHaveLength(1)
+  })
+
   it('answers the real preload’s window.ascent, events included, and applies the appearance', async () => {
     const { mock } = await launchReady()
     const ascent = await loadPreload()
@@ -248,6 +313,7 @@ describe('the Electron entry', () => {
       'browse',
       'cache',
       'keys',
+      'menu',
       'radar',
       'settings',
       'teams',

@@ -12,6 +12,8 @@ export function appHandlers(platform: Platform): HandlersOf<'app'> {
       apiBase: platform.apiBase,
       usesSandbox: platform.apiBase !== APPLE_API_BASE,
       secretStore: platform.secrets.backend,
+      nativeMenus: platform.contextMenu !== undefined,
+      dataDir: platform.dataDir,
     }),
     'app:openExternal': async ({ url }) => {
       const checked = allowedExternalUrl(url)

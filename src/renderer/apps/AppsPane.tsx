@@ -15,7 +15,9 @@ import {
   platformLabel,
   versionAndBuild,
 } from '../builds/format'
+import { appMenu } from '../../shared/menus'
 import { useResource } from '../data/browse'
+import { useContextMenu } from '../shell/useContextMenu'
 import { useMinute } from '../shell/time'
 import { useFocusWhenShown } from '../shell/useFocusWhenShown'
 import { useTeamView } from '../teams/TeamView'
@@ -107,6 +109,7 @@ export const AppsPane = forwardRef<AppsPaneHandle, AppsPaneProps>(function AppsP
     document.getElementById(optionId(selectedAppId))?.scrollIntoView({ block: 'nearest' })
   }, [selectedAppId, apps])
 
+  const contextMenu = useContextMenu()
   const footer = (
     <footer className="apps-footer">
       {appsResource.fetchedAt ? `Updated ${formatAgo(appsResource.fetchedAt, now)}` : ' '}
@@ -151,7 +154,24 @@ export const AppsPane = forwardRef<AppsPaneHandle, AppsPaneProps>(function AppsP
     )
   }
 
+  const openMenu = (app: AppRow, at: { x: number; y: number }) =>
+    contextMenu.open(
+      { kind: 'app', teamId: team.id, appId: app.id },
+      `${app.name} actions`,
+      () => appMenu(app),
+      at,
+    )
+
   const move = (event: KeyboardEvent<HTMLDivElement>) => {
+    if ((event.shiftKey && event.key === 'F10') || event.key === 'ContextMenu') {
+      const app = apps.find((candidate) => candidate.id === selectedAppId)
+      const box = document.getElementById(optionId(selectedAppId ?? ''))?.getBoundingClientRect()
+      if (app && box) {
+        event.preventDefault()
+        openMenu(app, { x: box.left + 24, y: box.bottom - 4 })
+      }
+      return
+    }
     const index = apps.findIndex((app) => app.id === selectedAppId)
     const target =
       event.key === 'ArrowDown'
@@ -183,6 +203,13 @@ export const AppsPane = forwardRef<AppsPaneHandle, AppsPaneProps>(function AppsP
         tabIndex={0}
         aria-activedescendant={selectedAppId ? optionId(selectedAppId) : undefined}
         onKeyDown={move}
+        onCopy={(event) => {
+          // ⌘C with nothing selected as text copies the selected app's name.
+          const app = apps.find((candidate) => candidate.id === selectedAppId)
+          if (!app || !window.getSelection()?.isCollapsed) return
+          event.preventDefault()
+          event.clipboardData.setData('text/plain', app.name)
+        }}
         onFocus={(event) => {
           // Tabbing in selects the first app; a click selects the app clicked.
           const first = apps[0]
@@ -212,9 +239,11 @@ export const AppsPane = forwardRef<AppsPaneHandle, AppsPaneProps>(function AppsP
               onSelect(app.id, false)
             }}
             onOpen={props.onOpen}
+            onMenu={(at) => openMenu(app, at)}
           />
         ))}
       </div>
+      {contextMenu.menu}
       {footer}
     </>
   )
@@ -229,6 +258,7 @@ function AppOption(props: {
   now: number
   onSelect: () => void
   onOpen: () => void
+  onMenu: (at: { x: number; y: number }) => void
 }) {
   const { app, activity } = props
   const latest = activity?.latestBuild ?? null
@@ -246,6 +276,10 @@ function AppOption(props: {
         props.onSelect()
       }}
       onDoubleClick={props.onOpen}
+      onContextMenu={(event) => {
+        event.preventDefault()
+        props.onMenu({ x: event.clientX, y: event.clientY })
+      }}
     >
       <AppIcon
         name={app.name}

@@ -69,7 +69,16 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
       macMinimum,
     ].filter(Boolean)
     return (
-      <section className="inspector" aria-label="Build details">
+      <section
+        className="inspector"
+        aria-label="Build details"
+        onKeyDown={(event) => {
+          // Esc closes the details, and focus goes back to the table.
+          if (event.key !== 'Escape') return
+          event.preventDefault()
+          props.onClose()
+        }}
+      >
         <header className="inspector-header">
           <h2 ref={headingRef} tabIndex={-1}>
             Build {build.buildNumber}
@@ -82,8 +91,10 @@ export const BuildInspector = forwardRef<HTMLHeadingElement, BuildInspectorProps
             type="button"
             className="button-secondary"
             onClick={props.onOpenInAppStoreConnect}
+            title="Open in App Store Connect"
           >
-            <ExternalLink size={13} aria-hidden="true" /> Open in App Store Connect
+            <ExternalLink size={13} aria-hidden="true" />
+            <span className="builds-header-label">Open in App Store Connect</span>
           </button>
           <button
             type="button"

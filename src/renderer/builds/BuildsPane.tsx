@@ -9,23 +9,26 @@ import {
   useState,
 } from 'react'
 import type { AppRow, TeamSummary } from '../../shared/contract'
+import { appPageUrl, buildMenu, buildPageUrl } from '../../shared/menus'
 import { AppStoreSummary } from '../apps/AppStoreState'
 import { openExternal } from '../data/app'
 import { useBuilds, useResource } from '../data/browse'
 import { ChoiceSelect } from '../shell/ChoiceSelect'
+import { useContextMenu } from '../shell/useContextMenu'
 import { useMinute } from '../shell/time'
 import { ProblemNotice, type ProblemActions } from '../teams/ProblemNotice'
 import { useTeamView } from '../teams/TeamView'
 import { AttentionToggle } from './AttentionToggle'
 import { BuildInspector } from './BuildInspector'
 import { BuildsTable, type BuildsTableHandle, type TableFooter } from './BuildsTable'
-import { PLATFORM_PATHS, platformLabel } from './format'
+import { platformLabel } from './format'
 import {
   buildsSummary,
   buildView,
   isFiltered,
   loadingText,
   type BuildFilter,
+  type BuildItem,
   type ExpiryFilter,
   type StateFilter,
 } from './model'
@@ -43,8 +46,6 @@ export interface BuildsPaneProps {
   /** What a problem's actions do beyond Retry: check the team's key, import it again. */
   teamActions: Omit<ProblemActions, 'onRetry'>
 }
-
-const ASC_BASE = 'https://appstoreconnect.apple.com/'
 
 const STATE_OPTIONS: [StateFilter, string][] = [
   ['all', 'Any Status'],
@@ -79,11 +80,17 @@ export const BuildsPane = forwardRef<BuildsPaneHandle, BuildsPaneProps>(
     useImperativeHandle(ref, () => ({ focusTable: () => setFocusTable(true) }), [])
 
     const list = useBuilds(team.id, app.id, ready)
+    const contextMenu = useContextMenu()
     const activity = useResource(team.id, 'activity', {}, { afterPaint: true })
     const builds = ready ? list.builds : null
     const { complete, paging, problem } = list
     const buildsView = useMemo(() => buildView(builds ?? [], filter, now), [builds, filter, now])
-    const selected = builds?.find((build) => build.id === selectedBuildId) ?? null
+    // The inspector shows the selected build only while the filters show it too.
+    const selected =
+      buildsView.items.find(
+        (item): item is Extract<BuildItem, { kind: 'build' }> =>
+          item.kind === 'build' && item.build.id === selectedBuildId,
+      )?.build ?? null
     const set = (change: Partial<BuildFilter>) => update({ buildFilter: { ...filter, ...change } })
     const selectBuild = useCallback((buildId: string | null) => update({ buildId }), [update])
     const count = list.total ?? builds?.length ?? 0
@@ -152,7 +159,7 @@ export const BuildsPane = forwardRef<BuildsPaneHandle, BuildsPaneProps>(
             type="button"
             className="button-secondary"
             title="Open the app’s page in App Store Connect"
-            onClick={() => openExternal(`${ASC_BASE}apps/${app.id}`)}
+            onClick={() => openExternal(appPageUrl(app.id))}
           >
             <ExternalLink size={13} aria-hidden="true" />
             <span className="builds-header-label">Open in App Store Connect</span>
@@ -245,6 +252,15 @@ export const BuildsPane = forwardRef<BuildsPaneHandle, BuildsPaneProps>(
               onLoadAll={all}
               onSelect={selectBuild}
               onOpen={() => inspectorHeading.current?.focus()}
+              onMenu={(build, at) => {
+                selectBuild(build.id)
+                contextMenu.open(
+                  { kind: 'build', teamId: team.id, appId: app.id, buildId: build.id },
+                  `Build ${build.buildNumber} actions`,
+                  () => buildMenu(app.id, build),
+                  at,
+                )
+              }}
             />
           )}
           {builds !== null && bannerProblem ? (
@@ -258,25 +274,18 @@ export const BuildsPane = forwardRef<BuildsPaneHandle, BuildsPaneProps>(
             team={team}
             build={selected}
             now={now}
-            onOpenInAppStoreConnect={() =>
-              openExternal(
-                `${ASC_BASE}apps/${app.id}/testflight/${platformPath(selected.platform)}/${selected.id}`,
-              )
-            }
+            onOpenInAppStoreConnect={() => openExternal(buildPageUrl(app.id, selected))}
             onClose={() => {
               selectBuild(null)
               tableRef.current?.focus()
             }}
           />
         ) : null}
+        {contextMenu.menu}
       </div>
     )
   },
 )
-
-function platformPath(platform: string | null): string {
-  return (platform && PLATFORM_PATHS[platform]) ?? 'ios'
-}
 
 function BuildsSkeleton() {
   return (

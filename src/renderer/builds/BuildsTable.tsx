@@ -3,6 +3,7 @@ import { LoaderCircle, TriangleAlert } from 'lucide-react'
 import { forwardRef, useEffect, useImperativeHandle, useRef, type KeyboardEvent } from 'react'
 import type { BuildRow } from '../../shared/contract'
 import { attentionReasons, ATTENTION_LABELS } from '../../shared/attention'
+import { versionAndBuildText } from '../../shared/menus'
 import {
   betaStateLabel,
   buildState,
@@ -43,6 +44,8 @@ export interface BuildsTableProps {
   onSelect: (buildId: string) => void
   /** Return: open the selected build's details. */
   onOpen: () => void
+  /** A context menu for a build (right click, ⇧F10 or the menu key), at a point in the window. */
+  onMenu: (build: BuildRow, at: { x: number; y: number }) => void
   /** Take focus when this turns true, also on mount; then `onAutoFocused` says it happened. */
   autoFocus: boolean
   onAutoFocused: () => void
@@ -75,6 +78,17 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
       getItemKey: (index) => items[index]?.key ?? FOOTER_KEY,
     })
     const virtualItems = virtualizer.getVirtualItems()
+    // The version whose builds are at the top of the view: its header stays there while they scroll.
+    const scrollTop = virtualizer.scrollOffset ?? 0
+    const topIndex = virtualItems.find((virtual) => virtual.end > scrollTop)?.index ?? -1
+    let stickyGroup: Extract<BuildItem, { kind: 'group' }> | null = null
+    for (let index = topIndex; scrollTop > 0 && index >= 0; index -= 1) {
+      const item = items[index]
+      if (item?.kind === 'group') {
+        stickyGroup = item
+        break
+      }
+    }
     const screenRows = Math.ceil((virtualizer.scrollRect?.height ?? 0) / ROW_HEIGHT)
     const nearEnd =
       footer !== null && (virtualItems.at(-1)?.index ?? 0) >= items.length - 2 * screenRows
@@ -96,6 +110,27 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
     useEffect(() => {
       if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
     }, [selectedIndex, virtualizer])
+
+    // The inspector opening below the table (End, a click) makes it shorter after the row was
+    // scrolled to: once the new height is known, the selected row is brought above it again.
+    const selectedNow = useRef(selectedIndex)
+    useEffect(() => {
+      selectedNow.current = selectedIndex
+    })
+    useEffect(() => {
+      const element = scrollRef.current
+      if (!element) return
+      let height = element.clientHeight
+      const observer = new ResizeObserver(() => {
+        const shorter = element.clientHeight < height
+        height = element.clientHeight
+        if (shorter && selectedNow.current >= 0) {
+          virtualizer.scrollToIndex(selectedNow.current, { align: 'auto' })
+        }
+      })
+      observer.observe(element)
+      return () => observer.disconnect()
+    }, [virtualizer])
 
     const select = (index: number) => {
       const item = items[index]
@@ -152,6 +187,16 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
           target = lastBuild
           if (!complete) props.onLoadAll()
           break
+        case 'F10':
+        case 'ContextMenu': {
+          const item = items[selectedIndex]
+          const box = document.getElementById(rowId(item?.key ?? ''))?.getBoundingClientRect()
+          if ((key === 'ContextMenu' || event.shiftKey) && item?.kind === 'build' && box) {
+            event.preventDefault()
+            props.onMenu(item.build, { x: box.left + 24, y: box.bottom - 4 })
+          }
+          return
+        }
         case 'Enter':
           if (selectedIndex >= 0) {
             event.preventDefault()
@@ -177,6 +222,13 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
         aria-activedescendant={selectedIndex >= 0 ? rowId(items[selectedIndex]!.key) : undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onCopy={(event) => {
+          // ⌘C copies the selected build as App Store Connect names it: "5.9 (4998)".
+          const item = items[selectedIndex]
+          if (item?.kind !== 'build' || !window.getSelection()?.isCollapsed) return
+          event.preventDefault()
+          event.clipboardData.setData('text/plain', versionAndBuildText(item.build))
+        }}
         onFocus={(event) => {
           // Tabbing in selects the first build; a click selects the build clicked.
           if (selectedIndex < 0 && event.target === event.currentTarget && !clicking.current) {
@@ -201,7 +253,14 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
             <span role="columnheader">Expires</span>
           </div>
         </div>
-        <div ref={scrollRef} className="builds-scroll">
+        {/* Scrolled by the grid's keys: not a Tab stop of its own (Chromium makes scrollers one). */}
+        <div ref={scrollRef} className="builds-scroll" tabIndex={-1}>
+          {stickyGroup ? (
+            // A copy for the eye: the group's own row is what assistive technology reads.
+            <div className="build-row build-group build-group-sticky" aria-hidden="true">
+              <GroupCell group={stickyGroup} />
+            </div>
+          ) : null}
           <div
             role="rowgroup"
             className="builds-body"
@@ -252,19 +311,7 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
                     className="build-row build-group"
                     style={style}
                   >
-                    <span role="gridcell" className="build-group-cell">
-                      <strong>Version {item.version}</strong>
-                      <span className="build-group-count">
-                        {item.count} build{item.count === 1 ? '' : 's'}
-                      </span>
-                      {item.attention > 0 ? (
-                        <span className="attention-count">
-                          <TriangleAlert size={11} aria-hidden="true" />
-                          {item.attention}
-                          <span className="visually-hidden"> need attention</span>
-                        </span>
-                      ) : null}
-                    </span>
+                    <GroupCell group={item} />
                   </div>
                 )
               }
@@ -283,6 +330,7 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
                     props.onSelect(item.build.id)
                   }}
                   onOpen={props.onOpen}
+                  onMenu={(at) => props.onMenu(item.build, at)}
                 />
               )
             })}
@@ -293,6 +341,25 @@ export const BuildsTable = forwardRef<BuildsTableHandle, BuildsTableProps>(
   },
 )
 
+function GroupCell(props: { group: Extract<BuildItem, { kind: 'group' }> }) {
+  const { group } = props
+  return (
+    <span role="gridcell" className="build-group-cell">
+      <strong>Version {group.version}</strong>
+      <span className="build-group-count">
+        {group.count} build{group.count === 1 ? '' : 's'}
+      </span>
+      {group.attention > 0 ? (
+        <span className="attention-count">
+          <TriangleAlert size={11} aria-hidden="true" />
+          {group.attention}
+          <span className="visually-hidden"> need attention</span>
+        </span>
+      ) : null}
+    </span>
+  )
+}
+
 function BuildRowView(props: {
   build: BuildRow
   index: number
@@ -301,6 +368,7 @@ function BuildRowView(props: {
   style: React.CSSProperties
   onSelect: () => void
   onOpen: () => void
+  onMenu: (at: { x: number; y: number }) => void
 }) {
   const { build, now } = props
   const state = buildState(build, now)
@@ -327,6 +395,10 @@ function BuildRowView(props: {
         props.onSelect()
       }}
       onDoubleClick={props.onOpen}
+      onContextMenu={(event) => {
+        event.preventDefault()
+        props.onMenu({ x: event.clientX, y: event.clientY })
+      }}
     >
       <span role="gridcell" className="mono build-version">
         {versionAndBuild(build)}

@@ -13,14 +13,6 @@ const PLATFORM_LABELS: Record<string, string> = {
   VISION_OS: 'visionOS',
 }
 
-/** App Store Connect's path segment for a platform's TestFlight pages. */
-export const PLATFORM_PATHS: Record<string, string> = {
-  IOS: 'ios',
-  MAC_OS: 'macos',
-  TV_OS: 'appletvos',
-  VISION_OS: 'visionos',
-}
-
 export function platformLabel(platform: string | null): string {
   if (!platform) return '—'
   return PLATFORM_LABELS[platform] ?? platform

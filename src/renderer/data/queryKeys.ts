@@ -28,3 +28,9 @@ export const teamsKey = [TEAMS] as const
 
 /** How every team stands in the background: one query, set by `radar:changed`. */
 export const radarKey = [RADAR] as const
+
+/** What main says about the app itself (`app:info`): it does not change while the app runs. */
+export const appInfoKey = ['appInfo'] as const
+
+/** The user's settings and any start-up notice about them (`settings:get`). */
+export const settingsKey = ['settings'] as const

@@ -8,6 +8,10 @@ export function hasCommandKey(event: KeyboardEvent): boolean {
 }
 
 function commandFor(event: KeyboardEvent): AppCommand | null {
+  // ⌃⌘S, as Finder and Mail hide their sidebars.
+  if (event.ctrlKey && event.metaKey && !event.altKey && event.key.toLowerCase() === 's') {
+    return { type: 'toggleSidebar' }
+  }
   if (!hasCommandKey(event) || event.altKey || event.shiftKey) return null
   if (/^[1-9]$/.test(event.key)) return { type: 'selectTeam', index: Number(event.key) - 1 }
   switch (event.key.toLowerCase()) {
@@ -17,9 +21,18 @@ function commandFor(event: KeyboardEvent): AppCommand | null {
       return { type: 'refresh' }
     case 'f':
       return { type: 'find' }
+    case ',':
+      return { type: 'settings' }
     default:
       return null
   }
+}
+
+const pageCommands = new Set<(command: AppCommand) => void>()
+
+/** A command the page itself gives (a menu the harness draws), into the same stream. */
+export function runCommand(command: AppCommand): void {
+  for (const listener of pageCommands) listener(command)
 }
 
 /**
@@ -46,9 +59,11 @@ export function useCommands(onCommand: (command: AppCommand) => void): void {
     }
     window.addEventListener('keydown', onKeyDown)
     const unsubscribe = onAppCommand(run)
+    pageCommands.add(run)
     return () => {
       window.removeEventListener('keydown', onKeyDown)
       unsubscribe()
+      pageCommands.delete(run)
     }
   }, [])
 }

@@ -1,4 +1,4 @@
-import { RefreshCw, Search, TriangleAlert } from 'lucide-react'
+import { Ellipsis, PanelLeft, RefreshCw, Search, TriangleAlert } from 'lucide-react'
 import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react'
 import type { AppCommand, TeamSummary } from '../../shared/contract'
 import { AppsPane, type AppsPaneHandle } from '../apps/AppsPane'
@@ -19,6 +19,8 @@ import { PaneSplitter, usePaneWidth, type PaneBounds } from '../shell/PaneSplitt
 import { useCommands } from '../shell/useCommands'
 import { ExplainedAboveProvider, ProblemNotice } from './ProblemNotice'
 import { RateMeter } from './RateMeter'
+import { rateWords } from './rateWords'
+import { TeamMenu, type MenuItem } from './TeamMenu'
 import { TeamViewProvider, useTeamView } from './TeamView'
 
 export interface TeamBrowserProps {
@@ -30,6 +32,9 @@ export interface TeamBrowserProps {
   /** Focus the apps list as soon as it is on screen (the team was just added). */
   focusApps: boolean
   onAppsFocused: () => void
+  /** The sidebar is hidden: the toolbar offers to show it again. */
+  sidebarHidden?: boolean
+  onShowSidebar?: () => void
 }
 
 /** Keyboard moves through apps this long before the selected app's builds load. */
@@ -136,6 +141,26 @@ function TeamPanes(props: TeamBrowserProps) {
     onReplaceKey: () => props.onReplaceKey(team),
   }
 
+  const [overflowAt, setOverflowAt] = useState<{ x: number; y: number } | null>(null)
+  const closeOverflow = useCallback(() => setOverflowAt(null), [])
+  /** What a narrow toolbar leaves out, in its "More" menu: the sort and the requests left. */
+  const overflowItems: MenuItem[] = [
+    ...SORT_CHOICES.map(([sort, label]) => ({
+      label,
+      checked: view.sort === sort,
+      onSelect: () => update({ sort }),
+    })),
+    ...(usage?.rateLimit
+      ? [
+          {
+            label: rateWords(usage.rateLimit, usage.backgroundRefresh).full,
+            disabled: true,
+            onSelect: () => undefined,
+          },
+        ]
+      : []),
+  ]
+
   const hasData = appList !== null
   // Apps still shown from the cache: the failure to refresh them (or their newest builds and
   // icons) stands above them, with what to do about it.
@@ -148,8 +173,20 @@ function TeamPanes(props: TeamBrowserProps) {
   return (
     <div className="browser">
       <div className="toolbar" role="toolbar" aria-label={`${team.name} toolbar`}>
+        {props.sidebarHidden ? (
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Show Sidebar"
+            aria-keyshortcuts="Control+Meta+S"
+            title="Show Sidebar (⌃⌘S)"
+            onClick={props.onShowSidebar}
+          >
+            <PanelLeft size={14} aria-hidden="true" />
+          </button>
+        ) : null}
         <div className="toolbar-title">
-          <h1>{team.name}</h1>
+          <h1 title={team.name}>{team.name}</h1>
           <span className="toolbar-subtitle">
             {appList ? `${appList.length} app${appList.length === 1 ? '' : 's'}` : ' '}
           </span>
@@ -178,12 +215,14 @@ function TeamPanes(props: TeamBrowserProps) {
                 }}
               />
             </label>
-            <ChoiceSelect
-              label="Sort apps"
-              value={view.sort}
-              choices={SORT_CHOICES}
-              onChange={(sort) => update({ sort })}
-            />
+            <span className="toolbar-collapsible">
+              <ChoiceSelect
+                label="Sort apps"
+                value={view.sort}
+                choices={SORT_CHOICES}
+                onChange={(sort) => update({ sort })}
+              />
+            </span>
             <AttentionToggle
               pressed={view.attentionOnly}
               count={teamAttention}
@@ -202,7 +241,24 @@ function TeamPanes(props: TeamBrowserProps) {
             <span className="status-failed">Couldn’t refresh</span>
           ) : null}
         </p>
-        <RateMeter usage={usage} />
+        <span className="toolbar-collapsible">
+          <RateMeter usage={usage} />
+        </span>
+        {appList !== null ? (
+          <button
+            type="button"
+            className="icon-button toolbar-overflow"
+            aria-label="More"
+            aria-haspopup="menu"
+            title="More"
+            onClick={(event) => {
+              const box = event.currentTarget.getBoundingClientRect()
+              setOverflowAt({ x: box.right, y: box.bottom + 4 })
+            }}
+          >
+            <Ellipsis size={14} aria-hidden="true" />
+          </button>
+        ) : null}
         <button
           type="button"
           className="icon-button"
@@ -215,6 +271,10 @@ function TeamPanes(props: TeamBrowserProps) {
           <RefreshCw size={14} aria-hidden="true" className={status.busy ? 'spin' : undefined} />
         </button>
       </div>
+
+      {overflowAt ? (
+        <TeamMenu label="More" at={overflowAt} onClose={closeOverflow} items={overflowItems} />
+      ) : null}
 
       {appList === null && apps.problem ? (
         <div className="browser-problem">

@@ -1,9 +1,13 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react'
 
 export interface MenuItem {
   label: string
   onSelect: () => void
   destructive?: boolean
+  /** Shown with a check mark (the sort in use). */
+  checked?: boolean
+  /** Shown, and not chosen (a line of information). */
+  disabled?: boolean
 }
 
 /**
@@ -18,10 +22,22 @@ export function TeamMenu(props: {
 }) {
   const menuRef = useRef<HTMLDivElement>(null)
   const { onClose } = props
+  const [at, setAt] = useState(props.at)
+
+  // A menu opened near the window's right or bottom edge opens to the left of or above the point.
+  useLayoutEffect(() => {
+    const box = menuRef.current?.getBoundingClientRect()
+    if (!box) return
+    const margin = 4
+    setAt({
+      x: Math.max(margin, Math.min(props.at.x, window.innerWidth - box.width - margin)),
+      y: Math.max(margin, Math.min(props.at.y, window.innerHeight - box.height - margin)),
+    })
+  }, [props.at])
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null
-    menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus()
+    menuRef.current?.querySelector<HTMLElement>('[role^="menuitem"]')?.focus()
     const onPointer = (event: MouseEvent) => {
       if (!menuRef.current?.contains(event.target as Node)) onClose()
     }
@@ -33,7 +49,7 @@ export function TeamMenu(props: {
   }, [onClose])
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const items = [...(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])]
+    const items = [...(menuRef.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? [])]
     const index = items.indexOf(document.activeElement as HTMLElement)
     if (event.key === 'Escape' || event.key === 'Tab') {
       event.preventDefault()
@@ -49,27 +65,36 @@ export function TeamMenu(props: {
     }
   }
 
+  const hasChecks = props.items.some((item) => item.checked !== undefined)
   return (
     <div
       ref={menuRef}
       className="menu"
       role="menu"
       aria-label={props.label}
-      style={{ left: props.at.x, top: props.at.y }}
+      style={{ left: at.x, top: at.y }}
       onKeyDown={onKeyDown}
     >
       {props.items.map((item) => (
         <button
           key={item.label}
           type="button"
-          role="menuitem"
           tabIndex={-1}
+          role={item.checked === undefined ? 'menuitem' : 'menuitemradio'}
+          aria-checked={item.checked}
+          aria-disabled={item.disabled}
           className={item.destructive ? 'menu-item menu-item-destructive' : 'menu-item'}
           onClick={() => {
+            if (item.disabled) return
             onClose()
             item.onSelect()
           }}
         >
+          {hasChecks ? (
+            <span className="menu-check" aria-hidden="true">
+              {item.checked ? '✓' : ''}
+            </span>
+          ) : null}
           {item.label}
         </button>
       ))}

@@ -1,11 +1,13 @@
 import { Ellipsis, Info, KeyRound, Plus, TriangleAlert } from 'lucide-react'
-import { useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
+import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import type { Notice, OrphanKey, TeamSummary } from '../../shared/contract'
 import { useTeamAttention } from '../data/browse'
 import { useTeamActionRequests } from '../data/teamActions'
 import { errorOf, useRenameTeam } from '../data/teams'
 import { roleNote, STATUS_LABELS, statusNote, teamBadge, teamHue, teamMonogram } from './identity'
-import { TeamMenu } from './TeamMenu'
+import { TEAM_MENU } from '../../shared/menus'
+import { useCommands } from '../shell/useCommands'
+import { useContextMenu } from '../shell/useContextMenu'
 import { TeamSheets, type TeamSheet } from './TeamSheets'
 import { TeamStatusLine, useTeamStatus } from './TeamStatusLine'
 import { forgetView } from './viewState'
@@ -27,14 +29,48 @@ const noop = () => undefined
 
 export function TeamSidebar(props: TeamSidebarProps) {
   const [sheet, setSheet] = useState<TeamSheet | null>(null)
-  const [menu, setMenu] = useState<{ team: TeamSummary; at: { x: number; y: number } } | null>(null)
   const [renaming, setRenaming] = useState<string | null>(null)
-  const closeMenu = useCallback(() => setMenu(null), [])
+  const teamMenu = useContextMenu()
+  const openMenu = (team: TeamSummary, at: { x: number; y: number }) =>
+    teamMenu.open({ kind: 'team', teamId: team.id }, `${team.name} actions`, () => TEAM_MENU, at)
+
+  // A team action from its menu (the system's or the page's) or the menu bar (teamId null: the
+  // team on screen). Rename, Check Now and Remove are carried out here.
+  useCommands((command) => {
+    if (command.type !== 'teamAction') return
+    const team = props.teams.find(
+      (candidate) => candidate.id === (command.teamId ?? props.activeTeamId),
+    )
+    if (!team) return
+    if (command.action === 'rename') setRenaming(team.id)
+    if (command.action === 'checkNow') setSheet({ kind: 'check', team })
+    if (command.action === 'remove') setSheet({ kind: 'remove', team })
+  })
 
   useTeamActionRequests((request) => {
     const team = props.teams.find((candidate) => candidate.id === request.teamId)
     if (team && request.kind === 'recheck') setSheet({ kind: 'check', team })
   })
+
+  const activeShown = props.teams.some((team) => team.id === props.activeTeamId)
+  const moveBetweenTeams = (event: KeyboardEvent<HTMLUListElement>) => {
+    const rows = [...event.currentTarget.querySelectorAll<HTMLButtonElement>('[data-team-row]')]
+    const index = rows.indexOf(document.activeElement as HTMLButtonElement)
+    if (index === -1) return
+    const target =
+      event.key === 'ArrowDown'
+        ? rows[Math.min(rows.length - 1, index + 1)]
+        : event.key === 'ArrowUp'
+          ? rows[Math.max(0, index - 1)]
+          : event.key === 'Home'
+            ? rows[0]
+            : event.key === 'End'
+              ? rows.at(-1)
+              : undefined
+    if (!target) return
+    event.preventDefault()
+    target.focus()
+  }
 
   const orphans = props.orphans ?? []
   const notices = props.notices ?? []
@@ -48,16 +84,18 @@ export function TeamSidebar(props: TeamSidebarProps) {
       {props.teams.length === 0 ? (
         <p className="sidebar-empty">No keys yet</p>
       ) : (
-        <ul className="team-list" aria-labelledby="teams-heading">
+        // One Tab stop (the team on screen); ↑/↓, Home and End move between the teams.
+        <ul className="team-list" aria-labelledby="teams-heading" onKeyDown={moveBetweenTeams}>
           {props.teams.map((team, index) => (
             <li key={team.id}>
               <TeamRow
                 team={team}
+                tabStop={team.id === props.activeTeamId || (!activeShown && index === 0)}
                 shortcut={index < 9 ? index + 1 : null}
                 active={team.id === props.activeTeamId}
                 renaming={renaming === team.id}
                 onSelect={() => props.onSelect(team.id)}
-                onMenu={(at) => setMenu({ team, at })}
+                onMenu={(at) => openMenu(team, at)}
                 onRenamed={() => setRenaming(null)}
                 onCancelRename={() => setRenaming(null)}
               />
@@ -119,22 +157,7 @@ export function TeamSidebar(props: TeamSidebarProps) {
         </button>
       </div>
 
-      {menu ? (
-        <TeamMenu
-          label={`${menu.team.name} actions`}
-          at={menu.at}
-          onClose={closeMenu}
-          items={[
-            { label: 'Rename', onSelect: () => setRenaming(menu.team.id) },
-            { label: 'Check Now', onSelect: () => setSheet({ kind: 'check', team: menu.team }) },
-            {
-              label: 'Remove…',
-              destructive: true,
-              onSelect: () => setSheet({ kind: 'remove', team: menu.team }),
-            },
-          ]}
-        />
-      ) : null}
+      {teamMenu.menu}
       {sheet ? (
         <TeamSheets
           sheet={sheet}
@@ -149,6 +172,8 @@ export function TeamSidebar(props: TeamSidebarProps) {
 
 function TeamRow(props: {
   team: TeamSummary
+  /** The sidebar's one Tab stop. */
+  tabStop: boolean
   shortcut: number | null
   active: boolean
   renaming: boolean
@@ -190,7 +215,11 @@ function TeamRow(props: {
           className="team-row"
           aria-current={props.active ? 'page' : undefined}
           aria-keyshortcuts={props.shortcut ? `Meta+${props.shortcut}` : undefined}
-          aria-description={`${teamBadge(team)}${roleNote(team) ? ` (${roleNote(team)})` : ''}, ${status}${attention ? `, ${attention} builds need attention` : ''}${refresh ? `, ${refresh.text}` : ''}`}
+          data-team-row=""
+          tabIndex={props.tabStop ? 0 : -1}
+          // Read as "Northwind Labs, Admin, 117 need attention", not the row's texts run together.
+          aria-label={`${team.name}, ${teamBadge(team)}${attention ? `, ${attention} need attention` : ''}`}
+          aria-description={`${status}${roleNote(team) ? `. ${roleNote(team)}` : ''}${refresh ? `. ${refresh.text}` : ''}`}
           onClick={props.onSelect}
           onKeyDown={onKeyDown}
           title={team.statusDetail ?? status}
@@ -230,6 +259,8 @@ function TeamRow(props: {
       <button
         type="button"
         className="team-more"
+        // Out of the Tab order: ⇧F10 or the menu key on the team opens the same menu.
+        tabIndex={-1}
         aria-label="Team actions"
         aria-describedby={`team-name-${team.id}`}
         aria-haspopup="menu"

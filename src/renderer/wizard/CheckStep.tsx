@@ -33,6 +33,10 @@ export function CheckStep(props: {
   const primaryRef = useRef<HTMLButtonElement>(null)
   const passed = run.phase === 'finished' && run.report.canSave
   const settled = run.phase !== 'running' && run.phase !== 'idle'
+  // Apple refused a key just read from its file: the IDs typed beside it are the likely fault, so
+  // going back to them is the way forward, and trying the same again the other choice.
+  const idsLikely =
+    run.phase === 'finished' && !passed && run.report.diagnosis.code === 'auth.rejected'
 
   useEffect(() => {
     // The Stop Check button the focus may be on is gone: put focus on what comes next.
@@ -43,16 +47,20 @@ export function CheckStep(props: {
     <StepFrame
       title="Check with Apple"
       lead="Ascent signs a token with the key and asks App Store Connect what the key may do."
-      onSubmit={passed ? props.onContinue : props.onRetry}
-      primaryLabel={settled && !passed ? 'Try Again' : 'Continue'}
+      onSubmit={passed ? props.onContinue : idsLikely ? props.onBack : props.onRetry}
+      primaryLabel={idsLikely ? 'Back to IDs' : settled && !passed ? 'Try Again' : 'Continue'}
       primaryDisabled={!settled}
       primaryRef={primaryRef}
-      onBack={run.phase === 'running' ? undefined : props.onBack}
+      onBack={run.phase === 'running' || idsLikely ? undefined : props.onBack}
       onCancel={props.onCancel}
       extraActions={
         run.phase === 'running' ? (
           <button type="button" className="button-secondary" onClick={props.onStopCheck}>
             Stop Check
+          </button>
+        ) : idsLikely ? (
+          <button type="button" className="button-secondary" onClick={props.onRetry}>
+            Try Again
           </button>
         ) : null
       }

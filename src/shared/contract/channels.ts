@@ -9,6 +9,9 @@ import type { Channel, EventName } from './index'
 export const CHANNELS = [
   'app:info',
   'app:openExternal',
+  'menu:app',
+  'menu:build',
+  'menu:team',
   'browse:read',
   'browse:refresh',
   'keys:chooseFile',
