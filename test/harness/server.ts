@@ -373,6 +373,20 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     }
   }
 
+  let closing: Promise<void> | null = null
+  async function closeOnce(): Promise<void> {
+    for (const stream of eventStreams) stream.end()
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await ascent.dispose()
+    try {
+      await keychain.deleteOwnItems()
+    } finally {
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+      await rm(homeDir, { recursive: true, force: true })
+    }
+  }
+
   return {
     url: `${origin}/?token=${token}`,
     origin,
@@ -400,18 +414,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     ascent,
     sendCommand: (command) => notify('app:command', command),
-    close: async () => {
-      for (const stream of eventStreams) stream.end()
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      await ascent.dispose()
-      try {
-        await keychain.deleteOwnItems()
-      } finally {
-        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
-        await rm(homeDir, { recursive: true, force: true })
-      }
-    },
+    // Once: a test that relaunches closes the harness itself before its fixture does.
+    close: () => (closing ??= closeOnce()),
   }
 }
 
