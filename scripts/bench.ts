@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url'
 import { clientSection } from './bench/client'
+import { scaleSection } from './bench/scale'
 import { uiSection } from './bench/ui'
 
 export interface BenchTarget {
@@ -35,7 +36,7 @@ export interface BenchResult {
   figures: BenchFigureResult[]
 }
 
-export const SECTIONS: BenchSection[] = [clientSection, uiSection]
+export const SECTIONS: BenchSection[] = [clientSection, uiSection, scaleSection]
 
 function met(figure: BenchFigure): boolean | null {
   if (!figure.target) return null

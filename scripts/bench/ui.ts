@@ -41,7 +41,7 @@ interface Painted {
  * Runs `act` in the page and resolves in the first frame where `ready` holds, just before it paints. Both are source
  * text run in the page: the bench runs under tsx, whose helpers a function would carry along.
  */
-function paintAfter(page: Page, act: string, ready: string): Promise<Painted> {
+export function paintAfter(page: Page, act: string, ready: string): Promise<Painted> {
   return page.evaluate<Painted>(`new Promise((resolve) => {
     const isReady = () => (${ready})
     const start = performance.now()
@@ -65,22 +65,30 @@ function paintAfter(page: Page, act: string, ready: string): Promise<Painted> {
   })`)
 }
 
-const pressTeam = (index: number) =>
+export const pressTeam = (index: number) =>
   `window.dispatchEvent(new KeyboardEvent('keydown', { key: '${index}', ctrlKey: true, metaKey: navigator.platform.startsWith('Mac'), bubbles: true }))`
 
-const appsShownFor = (team: string) =>
+export const appsShownFor = (team: string) =>
   `document.querySelector('[role=toolbar] h1')?.textContent === ${JSON.stringify(team)} && document.querySelectorAll('[role=listbox] [role=option]').length > 0`
 
-/** Requests that reached the sandbox before the frame at `at`; only lists of builds if asked. */
-function requestsBefore(sandbox: Sandbox, at: number, buildLists = false): number {
+/**
+ * Requests that reached the sandbox before the frame at `at`; only lists of builds if asked, or
+ * only those whose path starts with `pathPrefix`.
+ */
+export function requestsBefore(
+  sandbox: Sandbox,
+  at: number,
+  buildLists = false,
+  pathPrefix = '',
+): number {
   return sandbox.admin
     .requestLog()
     .filter((entry) => Date.parse(entry.at) <= at)
     .filter((entry) => !buildLists || /^\/v1\/(builds\?|preReleaseVersions)/.test(entry.path))
-    .length
+    .filter((entry) => entry.path.startsWith(pathPrefix)).length
 }
 
-async function waitFor(page: Page, condition: string, timeout = 30_000): Promise<void> {
+export async function waitFor(page: Page, condition: string, timeout = 30_000): Promise<void> {
   await page.waitForFunction(condition, undefined, { timeout, polling: 'raf' })
 }
 
@@ -92,7 +100,7 @@ const loadedAtLeast = (count: number) =>
   `Number((document.querySelector('.builds-summary')?.textContent?.match(/loaded ([\\d,]+)/)?.[1] ?? '0').replace(/,/g, '')) >= ${count}`
 
 /** Selects an app with a mouse press and resolves when its first builds have painted. */
-function openBuilds(page: Page, app: { id: string; name: string }): Promise<Painted> {
+export function openBuilds(page: Page, app: { id: string; name: string }): Promise<Painted> {
   return paintAfter(
     page,
     `document.getElementById('app-option-${app.id}').dispatchEvent(new MouseEvent('mousedown', { bubbles: true, cancelable: true }))`,
@@ -168,7 +176,7 @@ async function wheelPages(page: Page, sandbox: Sandbox, pages: number) {
  * This process's heap after a full garbage collection: what main's modules keep (the cache), not
  * when V8 last collected. Its RSS would mix in the sandbox, the harness and Playwright's client.
  */
-function settledMemory(): { heapMb: number } {
+export function settledMemory(): { heapMb: number } {
   setFlagsFromString('--expose-gc')
   const gc = runInNewContext('gc') as () => void
   gc()
@@ -178,7 +186,7 @@ function settledMemory(): { heapMb: number } {
   return { heapMb: mb(usage.heapUsed + usage.arrayBuffers) }
 }
 
-async function rendererHeapMb(page: Page): Promise<number> {
+export async function rendererHeapMb(page: Page): Promise<number> {
   const session = await page.context().newCDPSession(page)
   await session.send('Performance.enable')
   await session.send('HeapProfiler.collectGarbage')
@@ -195,7 +203,7 @@ async function rendererGzipKb(): Promise<number> {
   return bytes / 1024
 }
 
-const round = (value: number) => Math.round(value * 10) / 10
+export const round = (value: number) => Math.round(value * 10) / 10
 
 export const uiSection: BenchSection = {
   name: `ui (Chromium, ${LATENCY_MS} ms latency)`,

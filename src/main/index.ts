@@ -14,6 +14,9 @@ import {
   dialog,
   ipcMain,
   Menu,
+  net,
+  Notification,
+  powerMonitor,
   type MenuItemConstructorOptions,
   nativeTheme,
   protocol,
@@ -29,7 +32,13 @@ import { dataDirOverride } from './data-dir'
 import { createDispatcher, senderOfFrame } from './ipc'
 import { KEY_FILE_EXTENSIONS } from './keys'
 import { createLogFile, createLogger, type Logger } from './log'
-import { nodeTimer, type Platform } from './platform'
+import {
+  nodeTimer,
+  type DesktopNotifications,
+  type Platform,
+  type SystemConditions,
+  type SystemState,
+} from './platform'
 import { createKeyringSecretStore, resolveKeychainService } from './secrets'
 import { createUpdates, type UpdateEngine, type UpdatePrompts } from './updates'
 import { createMainWindow, lockDownContents } from './window'
@@ -74,12 +83,80 @@ function sendCommand(command: AppCommand): void {
   mainWindow?.webContents.send('app:command', command)
 }
 
-/** A second launch (the Dock, Finder, `open -a Ascent`) brings this window forward instead. */
+/** Clear Cached Data from the menu: set once main's modules exist. */
+let clearCachedData: () => void = () => undefined
+
+/** A second launch (the Dock, Finder, `open -a Ascent`) or a clicked notification brings this window forward. */
 function focusMainWindow(): void {
   if (!mainWindow) return
   if (mainWindow.isMinimized()) mainWindow.restore()
   mainWindow.show()
   mainWindow.focus()
+}
+
+/** How often main asks whether the Mac is online (Electron's net has no event for it). */
+const ONLINE_CHECK_MS = 30_000
+/** How often main asks the battery's level while the Mac runs on battery. */
+const BATTERY_CHECK_MS = 5 * 60_000
+/** At or below this charge, on battery, the radar rests. */
+const LOW_BATTERY_LEVEL = 0.2
+
+/**
+ * Sleep and power from powerMonitor, the network from net (asked now and then). Electron tells
+ * main whether the Mac runs on battery, not how full it is: the window's Battery Status API says
+ * (a read of `navigator.getBattery()`; without it the battery counts as fine).
+ */
+function electronSystem(): SystemState {
+  let conditions: SystemConditions = { online: net.isOnline(), asleep: false, lowBattery: false }
+  const listeners = new Set<() => void>()
+  const update = (change: Partial<SystemConditions>) => {
+    const next = { ...conditions, ...change }
+    if (JSON.stringify(next) === JSON.stringify(conditions)) return
+    conditions = next
+    for (const listener of [...listeners]) listener()
+  }
+  const checkBattery = async () => {
+    if (!powerMonitor.isOnBatteryPower() || !mainWindow) {
+      update({ lowBattery: false })
+      return
+    }
+    const level = (await mainWindow.webContents
+      .executeJavaScript('navigator.getBattery ? navigator.getBattery().then((b) => b.level) : 1')
+      .catch(() => 1)) as unknown
+    update({ lowBattery: typeof level === 'number' && level <= LOW_BATTERY_LEVEL })
+  }
+  powerMonitor.on('suspend', () => update({ asleep: true }))
+  powerMonitor.on('resume', () => update({ asleep: false, online: net.isOnline() }))
+  powerMonitor.on('on-ac', () => update({ lowBattery: false }))
+  powerMonitor.on('on-battery', () => void checkBattery())
+  setInterval(() => update({ online: net.isOnline() }), ONLINE_CHECK_MS).unref()
+  setInterval(() => void checkBattery(), BATTERY_CHECK_MS).unref()
+  return {
+    current: () => ({ ...conditions }),
+    onChange(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
+
+/** Notification Center; each notification is kept until clicked or closed, so its click arrives. */
+function electronNotifications(): DesktopNotifications {
+  const live = new Set<Notification>()
+  return {
+    show({ title, body }, onClick) {
+      if (!Notification.isSupported()) return
+      const notification = new Notification({ title, body })
+      live.add(notification)
+      notification.on('click', () => {
+        live.delete(notification)
+        focusMainWindow()
+        onClick()
+      })
+      notification.on('close', () => live.delete(notification))
+      notification.show()
+    },
+  }
 }
 
 /** The Teams menu names the saved teams, so ⌘1…⌘9 read as they work. */
@@ -146,6 +223,7 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
           accelerator: 'CmdOrCtrl+R',
           click: () => sendCommand({ type: 'refresh' }),
         },
+        { label: 'Clear Cached Data', click: () => clearCachedData() },
         { type: 'separator' },
         {
           // One item both ways: the page decides whether the sidebar shows (it hides itself in
@@ -338,9 +416,17 @@ async function start(): Promise<void> {
     },
     timer: nodeTimer,
     homeDir: app.getPath('home'),
+    system: electronSystem(),
+    notifications: electronNotifications(),
+    badge: { set: (count) => app.setBadgeCount(count) },
   }
 
   const ascent = createAscent(platform)
+  clearCachedData = () =>
+    void Promise.resolve(ascent.handlers['cache:clear']({ teamId: null })).catch((error: unknown) =>
+      log.warn('could not clear cached data', { error: String(error) }),
+    )
+
   nativeTheme.themeSource = (await ascent.settings.get()).appearance
   const stopFollowingAppearance = ascent.settings.onChange((settings) => {
     nativeTheme.themeSource = settings.appearance

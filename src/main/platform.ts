@@ -44,6 +44,46 @@ export interface Platform {
   timer: Timer
   /** The user's home folder, where export dialogs open (`~/.appstoreconnect/private_keys`). */
   homeDir: string
+  /** Whether background work may run now: the network, sleep, the battery. */
+  system: SystemState
+  /** Desktop notifications (macOS Notification Center). */
+  notifications: DesktopNotifications
+  /** The number on the app's Dock icon; 0 removes it. */
+  badge: { set(count: number): void }
+}
+
+/** What the machine says about running background work now. */
+export interface SystemConditions {
+  online: boolean
+  /** The Mac is going to sleep or asleep: nothing may be sent. */
+  asleep: boolean
+  /** Running on a battery that is low: nothing is sent that the user did not ask for. */
+  lowBattery: boolean
+}
+
+export interface SystemState {
+  current(): SystemConditions
+  /** Called after every change of the conditions; returns the unsubscribe. */
+  onChange(listener: () => void): () => void
+}
+
+/** The machine as always fine, for tools that run no background work (the command line). */
+export const steadySystem: SystemState = {
+  current: () => ({ online: true, asleep: false, lowBattery: false }),
+  onChange: () => () => undefined,
+}
+
+export interface DesktopNotification {
+  title: string
+  body: string
+}
+
+export interface DesktopNotifications {
+  /**
+   * Shows a notification; `onClick` runs when the user clicks it, after the app's window has
+   * been brought to the front.
+   */
+  show(notification: DesktopNotification, onClick: () => void): void
 }
 
 /** One line of a native context menu: an item to choose, or a separator. */

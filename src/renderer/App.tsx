@@ -8,6 +8,8 @@ import { useSidebar } from './shell/useSidebar'
 import { Welcome } from './shell/Welcome'
 import { TeamBrowser } from './teams/TeamBrowser'
 import { TeamSidebar } from './teams/TeamSidebar'
+import { saveView, viewOf } from './teams/viewState'
+import { DEFAULT_BUILD_FILTER } from './builds/model'
 import { Wizard } from './wizard/Wizard'
 
 export function App() {
@@ -21,6 +23,8 @@ export function App() {
   /** The team the wizard just saved: its apps list takes focus once it is on screen. */
   const [focusAppsOf, setFocusAppsOf] = useState<string | null>(null)
   const appsFocused = useCallback(() => setFocusAppsOf(null), [])
+  /** Counts the notifications opened: the team's panes open afresh on what one names. */
+  const [opened, setOpened] = useState(0)
 
   /** The user picks a team: a saved team's pending focus is no longer wanted. */
   const selectTeam = (teamId: string) => {
@@ -38,6 +42,22 @@ export function App() {
     if (command.type === 'selectTeam') {
       const team = list[command.index]
       if (team) selectTeam(team.id)
+    }
+    if (command.type === 'open') {
+      const team = list.find((candidate) => candidate.id === command.teamId)
+      if (!team) return
+      const view = viewOf(team.id)
+      // What the notification names is shown whatever the search and filters were.
+      saveView(team.id, {
+        ...view,
+        appId: command.appId ?? view.appId,
+        buildId: command.appId ? command.buildId : view.buildId,
+        query: '',
+        attentionOnly: false,
+        buildFilter: DEFAULT_BUILD_FILTER,
+      })
+      setOpened((count) => count + 1)
+      selectTeam(team.id)
     }
   })
 
@@ -61,7 +81,7 @@ export function App() {
           <Welcome onAddKey={() => openWizard()} />
         ) : activeTeam ? (
           <TeamBrowser
-            key={activeTeam.id}
+            key={`${activeTeam.id}:${opened}`}
             team={activeTeam}
             onReplaceKey={openWizard}
             onTeamStatusChanged={teams.reload}

@@ -93,6 +93,11 @@ export const ERROR_CODES = [
   // Browsing (src/main/browse)
   'browse.canceled',
 
+  // The cache on disk (src/main/disk-cache.ts): why it cannot be saved now
+  'cache.disk_full',
+  'cache.unwritable',
+  'cache.write_failed',
+
   // Exporting a saved key for CI (src/main/export)
   'export.not_confirmed',
   'export.file_exists',

@@ -31,6 +31,8 @@ export const test = base.extend<{ saved: SavedTeams }, { sandbox: Sandbox }>({
       apiBase: sandbox.url,
       dataDir: saved.dataDir,
       secrets: saved.secrets,
+      // These tests count the requests of what the user does; the radar has tests of its own.
+      startRadar: false,
     })
     await use(harness)
     await harness.close()

@@ -2,7 +2,7 @@
  * Settings (⌘,): every setting main keeps, saved to settings.json as it changes and shown again
  * from there; where keys and data live; a damaged settings file reset with a message.
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { COMMAND, expect, test, toolbarTitle } from './browse-fixtures'
 import { screenshot } from './screenshots'
@@ -62,4 +62,31 @@ test('a damaged settings file: the defaults, and Settings says what happened', a
   )
   await expect(sheet.getByRole('radio', { name: 'System' })).toBeChecked()
   await screenshot(page, 'settings-reset')
+})
+
+test('Clear Cached Data empties the cache folder, keeps the keys, and the apps come back from Apple', async ({
+  app,
+  harness,
+  saved,
+  sandbox,
+}) => {
+  await expect(app.getByRole('listbox', { name: 'Apps' }).getByRole('option')).toHaveCount(30)
+  await harness.ascent.cache.flush()
+  const cacheDir = join(saved.dataDir, 'cache')
+  expect((await readdir(cacheDir)).filter((name) => name.endsWith('.json'))).not.toEqual([])
+  const keysBefore = await readFile(join(saved.dataDir, 'keys.json'), 'utf8')
+
+  await app.keyboard.press(`${COMMAND}+,`)
+  const sheet = app.getByRole('dialog', { name: 'Settings' })
+  sandbox.admin.resetRequestLog()
+  await sheet.getByRole('button', { name: 'Clear Cached Data' }).click()
+  await expect(sheet.getByRole('status').last()).toContainText('Cleared')
+  expect((await readdir(cacheDir)).filter((name) => name.endsWith('.json'))).toEqual([])
+  expect(await readFile(join(saved.dataDir, 'keys.json'), 'utf8')).toBe(keysBefore)
+
+  // The screen on view reads its apps from Apple again.
+  await sandbox.admin.waitForRequest((entry) => entry.path.startsWith('/v1/apps?'))
+  await sheet.getByRole('button', { name: 'Done' }).click()
+  await expect(toolbarTitle(app)).toHaveText('Northwind Labs')
+  await expect(app.getByRole('listbox', { name: 'Apps' }).getByRole('option')).toHaveCount(30)
 })

@@ -18,13 +18,18 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { AppCommand, EventName, EventPayload } from '../../src/shared/contract'
 import { appResponseHeaders, resolveAppAsset } from '../../src/main/app-protocol'
-import { createAscent } from '../../src/main/ascent'
+import { createAscent, type Ascent } from '../../src/main/ascent'
+import type { CacheFs } from '../../src/main/disk-cache'
+import type { LedgerFs } from '../../src/main/notifications'
+import type { SettingsSource } from '../../src/main/radar'
 import { createDispatcher } from '../../src/main/ipc'
 import { silentLogger, type Logger } from '../../src/main/log'
 import {
   nodeTimer,
+  type DesktopNotification,
   type Platform,
   type SaveDialogRequest,
+  type SystemConditions,
   type Timer,
 } from '../../src/main/platform'
 import { createKeyringSecretStore, type SecretStore } from '../../src/main/secrets'
@@ -50,8 +55,21 @@ export interface HarnessOptions {
    * printed links (desktop.ts). Without it, tests drive the doubles below.
    */
   desktop?: DesktopOptions
-  /** Timers for clearing the clipboard; default Node's. Tests may pass one they drive. */
+  /** Timers main sets (the clipboard, the radar, cache writes); default Node's. */
   timer?: Timer
+  /** Background refresh and notification settings; the defaults unless given. */
+  settings?: SettingsSource
+  /** File operations of the cache; tests pass failing ones. */
+  cacheFs?: CacheFs & LedgerFs
+  /** How long after launch the radar's first passes start. */
+  radarLaunchDelayMs?: number
+  /** False: the radar waits for `ascent.radar.runNow()` (tests whose request counts it would blur). */
+  startRadar?: boolean
+}
+
+export interface HarnessNotification extends DesktopNotification {
+  /** Runs what a click on it does (main brings the window up and opens what it names). */
+  click(): void
 }
 
 export interface IpcExchange {
@@ -88,6 +106,14 @@ export interface Harness {
   eventLog: { event: string; payload: unknown }[]
   /** The keychain service the harness filed its items under; null when given `secrets`. */
   keychainService: string | null
+  /** Every desktop notification main showed, in order. */
+  notifications: HarnessNotification[]
+  /** The Dock badge as main last set it; null before it did. */
+  badge: { count: number | null }
+  /** The machine's network, sleep and battery as main sees them; tests change them. */
+  system: { set(change: Partial<SystemConditions>): void }
+  /** Main's modules: tests run the radar's passes and flush the cache when they need to. */
+  ascent: Pick<Ascent, 'radar' | 'cache'>
   sendCommand(command: AppCommand): void
   /** Stops serving and deletes what the harness made: its data folder, its keychain items. */
   close(): Promise<void>
@@ -125,6 +151,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const openedUrls: string[] = []
   const ipcLog: IpcExchange[] = []
   const eventLog: Harness['eventLog'] = []
+  const notifications: HarnessNotification[] = []
+  const badge: Harness['badge'] = { count: null }
+  let conditions: SystemConditions = { online: true, asleep: false, lowBattery: false }
+  const systemListeners = new Set<() => void>()
 
   const sendToPages = (event: string, payload: unknown): number => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
@@ -196,8 +226,28 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     timer: options.timer ?? nodeTimer,
     homeDir,
+    system: {
+      current: () => ({ ...conditions }),
+      onChange(listener) {
+        systemListeners.add(listener)
+        return () => systemListeners.delete(listener)
+      },
+    },
+    notifications: {
+      show: (notification, onClick) => notifications.push({ ...notification, click: onClick }),
+    },
+    badge: {
+      set: (count) => {
+        badge.count = count
+      },
+    },
   }
-  const ascent = createAscent(platform)
+  const ascent = createAscent(platform, {
+    settings: options.settings,
+    cacheFs: options.cacheFs,
+    radarLaunchDelayMs: options.radarLaunchDelayMs,
+    startRadar: options.startRadar,
+  })
   const dispatch = createDispatcher({ trustedOrigin: origin, handlers: ascent.handlers, log })
 
   const hasToken = (request: IncomingMessage) =>
@@ -323,6 +373,20 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     }
   }
 
+  let closing: Promise<void> | null = null
+  async function closeOnce(): Promise<void> {
+    for (const stream of eventStreams) stream.end()
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await ascent.dispose()
+    try {
+      await keychain.deleteOwnItems()
+    } finally {
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+      await rm(homeDir, { recursive: true, force: true })
+    }
+  }
+
   return {
     url: `${origin}/?token=${token}`,
     origin,
@@ -340,19 +404,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ipcLog,
     eventLog,
     keychainService: keychain.service,
-    sendCommand: (command) => notify('app:command', command),
-    close: async () => {
-      for (const stream of eventStreams) stream.end()
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      await ascent.dispose()
-      try {
-        await keychain.deleteOwnItems()
-      } finally {
-        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
-        await rm(homeDir, { recursive: true, force: true })
-      }
+    notifications,
+    badge,
+    system: {
+      set(change) {
+        conditions = { ...conditions, ...change }
+        for (const listener of [...systemListeners]) listener()
+      },
     },
+    ascent,
+    sendCommand: (command) => notify('app:command', command),
+    // Once: a test that relaunches closes the harness itself before its fixture does.
+    close: () => (closing ??= closeOnce()),
   }
 }
 

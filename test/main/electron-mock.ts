@@ -165,6 +165,8 @@ export function createElectronMock(options: ElectronMockOptions) {
     touchIdPrompts: [] as string[],
     messageBoxes: [] as Electron.MessageBoxOptions[],
     clipboardClears: 0,
+    badgeCounts: [] as number[],
+    notifications: [] as { title: string; body: string }[],
   }
 
   const app = Object.assign(new EventEmitter(), {
@@ -193,6 +195,10 @@ export function createElectronMock(options: ElectronMockOptions) {
     exit: (code = 0) => {
       calls.exit.push(code)
       windowCreated.emit('exit', code)
+    },
+    setBadgeCount: (count: number) => {
+      calls.badgeCounts.push(count)
+      return true
     },
     setAboutPanelOptions: (panel: Electron.AboutPanelOptionsOptions) => {
       calls.aboutPanel = panel
@@ -305,6 +311,20 @@ export function createElectronMock(options: ElectronMockOptions) {
   }
 
   const clipboardState = { text: options.clipboardText ?? '' }
+  const network = { online: true }
+  const powerMonitor = Object.assign(new EventEmitter(), { isOnBatteryPower: () => false })
+  const shownNotifications: NotificationMock[] = []
+
+  class NotificationMock extends EventEmitter {
+    static isSupported = () => true
+    constructor(readonly options: { title: string; body: string }) {
+      super()
+    }
+    show() {
+      calls.notifications.push({ title: this.options.title, body: this.options.body })
+      shownNotifications.push(this)
+    }
+  }
   const electron = {
     app,
     protocol,
@@ -312,6 +332,9 @@ export function createElectronMock(options: ElectronMockOptions) {
     BrowserWindow: BrowserWindowMock,
     ipcMain,
     Menu,
+    net: { isOnline: () => network.online },
+    powerMonitor,
+    Notification: NotificationMock,
     nativeTheme: { themeSource: 'system' as 'system' | 'light' | 'dark' },
     clipboard: {
       // Asynchronous since Electron 44, as navigator.clipboard is.
@@ -391,6 +414,12 @@ export function createElectronMock(options: ElectronMockOptions) {
     windows,
     permissionHandlers,
     clipboard: clipboardState,
+    /** What `net.isOnline()` answers. */
+    network,
+    /** Emits sleep and power events (`suspend`, `resume`, `on-battery`, `on-ac`). */
+    powerMonitor,
+    /** Every notification main showed; `emit('click')` on one is the user clicking it. */
+    shownNotifications,
     /** The handlers main registered, by channel, and every `ipcMain.handle` call in order. */
     ipc: { handlers, handleCalls },
     applicationMenu: () => applicationMenu,

@@ -2,7 +2,16 @@ import { generateKeyPairSync } from 'node:crypto'
 import { isAppError } from '../../src/main/errors'
 import { createKeys, type Keys } from '../../src/main/keys'
 import { silentLogger } from '../../src/main/log'
-import type { Platform, SaveDialogRequest, Timer, UserPresence } from '../../src/main/platform'
+import type {
+  DesktopNotification,
+  DesktopNotifications,
+  Platform,
+  SaveDialogRequest,
+  SystemConditions,
+  SystemState,
+  Timer,
+  UserPresence,
+} from '../../src/main/platform'
 import type { KeychainErrorCode, SecretStore } from '../../src/main/secrets'
 import { KeychainError } from '../../src/main/secrets'
 
@@ -254,4 +263,58 @@ export function pemArmor(label: string): { begin: string; end: string } {
 export function wrapPem(label: string, body: string): string {
   const { begin, end } = pemArmor(label)
   return `${begin}\n${body}\n${end}\n`
+}
+
+export interface FakeSystem extends SystemState {
+  /** Changes the conditions and tells the listeners, as the OS would. */
+  set(change: Partial<SystemConditions>): void
+}
+
+/** The machine's network, sleep and battery, set by the test. Online, awake, plugged in. */
+export function createFakeSystem(): FakeSystem {
+  let conditions: SystemConditions = { online: true, asleep: false, lowBattery: false }
+  const listeners = new Set<() => void>()
+  return {
+    current: () => ({ ...conditions }),
+    onChange(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    set(change) {
+      conditions = { ...conditions, ...change }
+      for (const listener of [...listeners]) listener()
+    },
+  }
+}
+
+export interface RecordedNotification extends DesktopNotification {
+  click(): void
+}
+
+/** Desktop notifications that are recorded, and clicked by the test. */
+export function createRecordingNotifications(): DesktopNotifications & {
+  shown: RecordedNotification[]
+} {
+  const shown: RecordedNotification[] = []
+  return {
+    shown,
+    show(notification, onClick) {
+      shown.push({ ...notification, click: onClick })
+    },
+  }
+}
+
+/** The Dock badge: every number main set, in order. */
+export function createRecordingBadge(): Platform['badge'] & { counts: number[] } {
+  const counts: number[] = []
+  return { counts, set: (count) => counts.push(count) }
+}
+
+/** The background parts of a test platform: a steady machine, recorded notifications and badge. */
+export function backgroundPlatform(): Pick<Platform, 'system' | 'notifications' | 'badge'> {
+  return {
+    system: createFakeSystem(),
+    notifications: createRecordingNotifications(),
+    badge: createRecordingBadge(),
+  }
 }

@@ -15,6 +15,7 @@ import type { Platform } from '../../src/main/platform'
 import { channels, operations, type Channel } from '../../src/shared/contract'
 import { IpcErrorCode, type Result } from '../../src/shared/result'
 import {
+  backgroundPlatform,
   createFakeClock,
   createFakeTimer,
   createMemoryClipboard,
@@ -140,6 +141,7 @@ beforeAll(async () => {
     userPresence: { confirm: () => Promise.resolve('unavailable') },
     timer: createFakeTimer(),
     homeDir: dataDir,
+    ...backgroundPlatform(),
   }
   ascent = createAscent(platform, {
     asc: { timeoutMs: 1_000, retry: { baseDelayMs: 1, maxDelayMs: 2 } },

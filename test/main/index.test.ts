@@ -13,6 +13,7 @@ import { CONTENT_SECURITY_POLICY } from '../../src/main/app-protocol'
 import type * as Secrets from '../../src/main/secrets'
 import { channels, type AscentApi } from '../../src/shared/contract'
 import type { Result } from '../../src/shared/result'
+import type { RadarOverview } from '../../src/shared/contract'
 import {
   createElectronMock,
   isValidAccelerator,
@@ -310,8 +311,10 @@ describe('the Electron entry', () => {
     expect(Object.keys(ascent).sort()).toEqual([
       'app',
       'browse',
+      'cache',
       'keys',
       'menu',
+      'radar',
       'settings',
       'teams',
     ])
@@ -332,6 +335,23 @@ describe('the Electron entry', () => {
     // A link leaves through the shell, checked and normalised.
     value(await ascent.app.openExternal({ url: 'https://appstoreconnect.apple.com\\@x.example/' }))
     expect(mock.calls.openedExternally).toEqual(['https://appstoreconnect.apple.com/@x.example/'])
+  })
+
+  it('tells the radar when the Mac sleeps, wakes and goes offline', async () => {
+    const { mock } = await launchReady()
+    const paused = async () => {
+      const answer = (await mock.invokeFrom('radar:overview', undefined, 'app://ascent/')) as {
+        ok: true
+        value: RadarOverview
+      }
+      return answer.value.paused
+    }
+    expect(await paused()).toBeNull()
+    mock.powerMonitor.emit('suspend')
+    expect(await paused()).toBe('asleep')
+    mock.network.online = false
+    mock.powerMonitor.emit('resume')
+    expect(await paused()).toBe('offline')
   })
 
   it('hands a second launch to the first window: restored, shown and focused', async () => {

@@ -5,7 +5,8 @@
  * JSON object (run `npm run -s sandbox -- --json` or `tsx test/sandbox/cli.ts --json`: without -s,
  * npm prints its "> script" banner first): { url, seed, keyDir, teams: [{ name, issuerId,
  * agreementsSigned, appIds, keys: [{ keyId, name, role, type, revoked, p8Path }] }],
- * fixtures: { bigApp: { id, name, bundleId, buildCount }, individualAppIds, attentionCounts } }.
+ * fixtures: { bigApp: { id, name, bundleId, buildCount }, scale: { teamName, appCount, hugeApp }
+ * | null, individualAppIds, attentionCounts } }.
  */
 import { parseArgs } from 'node:util'
 import { parseFaultSpec } from './faults'
@@ -22,6 +23,7 @@ const usage = `Usage: npm run sandbox -- [options]
                     kinds: latency:MS, error[:500|503], html[:502|503], truncate, reset, hang[:headers]
   --json            print one JSON line with the URL and credentials first
                     (npm run -s sandbox -- --json: -s keeps npm's banner out)
+  --scale           add Tailspin Toys: 500 apps, one with 100,000 builds (slow to seed)
   --help            show this text`
 
 function integer(name: string, value: string | undefined): number | undefined {
@@ -46,6 +48,12 @@ function printHuman(sandbox: Sandbox): void {
   }
   const { bigApp } = sandbox.fixtures
   console.log(`\nBig app: ${bigApp.name} (${bigApp.id}), ${bigApp.buildCount} builds`)
+  const { scale } = sandbox.fixtures
+  if (scale) {
+    console.log(
+      `Scale team: ${scale.teamName}, ${scale.appCount} apps; ${scale.hugeApp.name} (${scale.hugeApp.id}), ${scale.hugeApp.buildCount} builds`,
+    )
+  }
   console.log('Admin endpoints: GET /__sandbox, /__sandbox/faults, /__sandbox/requests …')
   console.log('Press Ctrl+C to stop.')
 }
@@ -60,6 +68,7 @@ async function main(): Promise<void> {
       'no-retry-after': { type: 'boolean' },
       fault: { type: 'string', multiple: true },
       json: { type: 'boolean' },
+      scale: { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -76,6 +85,7 @@ async function main(): Promise<void> {
     retryAfter: !values['no-retry-after'],
     faults: (values.fault ?? []).map(parseFaultSpec),
     keyFiles: true,
+    scale: values.scale,
   })
   // A reader may take the first line and close the pipe; the sandbox keeps serving.
   process.stdout.on('error', () => undefined)

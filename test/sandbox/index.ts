@@ -16,6 +16,8 @@
  *                                     setHourlyLimit(n) · setRetryAfter(send) · resetRateLimits()
  *                                     requestLog() · resetRequestLog()
  *                                     waitForRequest(test) · waitUntilSettled()   (events, not pauses)
+ *                                     updateBuild(buildId, { processingState?, usesNonExemptEncryption?,
+ *                                       expired? })   (processing finishes, compliance answered)
  *   sandbox.describe()                the public summary (no private keys, attention cases as counts),
  *                                     as `GET /__sandbox` and `npm run -s sandbox -- --json` print it
  *   await sandbox.close()             stops serving, drops hanging connections, deletes key files
@@ -38,10 +40,10 @@ import { loadSpec } from './openapi'
 import { seedData } from './seed'
 import type { AttentionBuilds, SeedFixtures } from './seed'
 import { SandboxServer } from './server'
-import type { KeyState, RequestLogEntry } from './server'
+import type { BuildChange, KeyState, RequestLogEntry } from './server'
 
 export type { FaultRule } from './faults'
-export type { RequestLogEntry, RequestState } from './server'
+export type { BuildChange, RequestLogEntry, RequestState } from './server'
 export type { AttentionBuilds } from './seed'
 
 export interface SandboxOptions {
@@ -59,6 +61,11 @@ export interface SandboxOptions {
   now?: () => number
   /** Write each private key to `AuthKey_<KEYID>.p8` in a temp dir deleted on close. */
   keyFiles?: boolean
+  /**
+   * Add a fourth team, Tailspin Toys, with 500 apps, one with 100,000 builds (the bench's scale
+   * rows; seconds to seed and a few hundred MB, so the tests leave it off).
+   */
+  scale?: boolean
 }
 
 export interface SandboxKey {
@@ -123,6 +130,11 @@ export interface SandboxAdmin {
   ): Promise<RequestLogEntry>
   /** The log, once none of its requests is held any more (each answered or dropped). */
   waitUntilSettled(timeoutMs?: number): Promise<RequestLogEntry[]>
+  /**
+   * Changes a build as App Store Connect would (processing finishes, export compliance is
+   * answered, the build is expired by hand): its attributes and its TestFlight states.
+   */
+  updateBuild(buildId: string, change: BuildChange): void
 }
 
 export interface SandboxSummary {
@@ -141,6 +153,7 @@ export interface SandboxSummary {
     bigApp: SandboxFixtures['bigApp']
     individualAppIds: string[]
     attentionCounts: Record<keyof AttentionBuilds, number>
+    scale: SandboxFixtures['scale']
   }
 }
 
@@ -160,7 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? Date.now
   const seed = options.seed ?? 1
   loadSpec()
-  const seeded = seedData(seed, now())
+  const seeded = seedData(seed, now(), { scale: options.scale })
   const keyDir = options.keyFiles ? mkdtempSync(join(tmpdir(), 'ascent-sandbox-keys-')) : null
   const keyStates = new Map<string, KeyState>()
   const teams: SandboxTeam[] = seeded.teams.map((team) => ({
@@ -231,6 +244,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     })),
     fixtures: {
       bigApp: fixtures.bigApp,
+      scale: fixtures.scale,
       individualAppIds: fixtures.individualAppIds,
       attentionCounts: Object.fromEntries(
         Object.entries(fixtures.builds).map(([name, ids]: [string, string[]]) => [
@@ -305,6 +319,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       resetRequestLog: () => server.resetRequestLog(),
       waitForRequest: (test, timeoutMs) => server.waitForRequest(test, timeoutMs),
       waitUntilSettled: (timeoutMs) => server.waitUntilSettled(timeoutMs),
+      updateBuild: (buildId, change) => server.updateBuild(buildId, change),
     },
     describe,
     async close() {

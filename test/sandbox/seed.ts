@@ -50,6 +50,22 @@ export interface SeedFixtures {
   /** The app with thousands of builds, for paging. */
   bigApp: { id: string; name: string; bundleId: string; buildCount: number }
   builds: AttentionBuilds
+  /** The team with 500 apps and the 100,000-build app, when the sandbox was asked for it. */
+  scale: ScaleFixture | null
+}
+
+export interface ScaleFixture {
+  teamName: string
+  appCount: number
+  hugeApp: { id: string; name: string; bundleId: string; buildCount: number }
+}
+
+export interface SeedOptions {
+  /**
+   * Adds a fourth team with 500 apps, one of them with 100,000 builds (for the bench). Drawn from
+   * a sequence of its own after the three teams, which stay exactly as without it.
+   */
+  scale?: boolean
 }
 
 export interface Seeded {
@@ -204,6 +220,36 @@ const TEAM_PLANS: TeamPlan[] = [
 
 const BIG_APP_BUILDS = 5000
 const BIG_APP_VERSIONS = 50
+const SCALE_APPS = 500
+const HUGE_APP_BUILDS = 100_000
+const HUGE_APP_VERSIONS = 250
+const HUGE_APP_HISTORY_DAYS = 1_500
+// prettier-ignore
+const SCALE_ADJECTIVES = [
+  'Brave', 'Bright', 'Calm', 'Clever', 'Cosmic', 'Daring', 'Eager', 'Fancy', 'Gentle', 'Happy',
+  'Jolly', 'Keen', 'Lively', 'Lucky', 'Mighty', 'Noble', 'Proud', 'Quick', 'Rapid', 'Shiny',
+  'Silent', 'Swift', 'Tiny', 'Vivid', 'Witty',
+]
+// prettier-ignore
+const SCALE_NOUNS = [
+  'Badger', 'Comet', 'Dragon', 'Falcon', 'Garden', 'Harbor', 'Island', 'Jungle', 'Kite', 'Lantern',
+  'Meadow', 'Nebula', 'Orchard', 'Pirate', 'Quest', 'Rocket', 'Safari', 'Tundra', 'Voyage', 'Wizard',
+]
+
+/** The scale team: 500 apps, the first (first by name too) with 100,000 builds. */
+const SCALE_PLAN: TeamPlan = {
+  name: 'Tailspin Toys',
+  domain: 'tailspin',
+  agreementsSigned: true,
+  appNames: [
+    'Tailspin Atlas',
+    ...SCALE_NOUNS.flatMap((noun) =>
+      SCALE_ADJECTIVES.map((adjective) => `Tailspin ${adjective} ${noun}`),
+    ).slice(0, SCALE_APPS - 1),
+  ],
+  keys: [{ name: 'Tailspin CI', role: 'ADMIN' }],
+  users: [{ first: 'Tomás', last: 'Reyes', roles: ['ACCOUNT_HOLDER', 'ADMIN'] }],
+}
 /** Marketing version index from which the big app ships on each platform. */
 const BIG_APP_PLATFORM_SINCE: Record<Platform, number> = {
   IOS: 0,
@@ -313,7 +359,7 @@ function testerCount(group: string, plan: AppPlan, random: Random): number {
     case 'QA':
       return random.int(2, 6)
     case 'Public Beta':
-      return plan.big ? 640 : random.int(25, 180)
+      return plan.light ? random.int(1, 4) : plan.big ? 640 : random.int(25, 180)
     default:
       return random.int(3, 12)
   }
@@ -328,6 +374,13 @@ interface AppPlan {
   historyDays: number
   attention: boolean
   big: boolean
+  /** The scale team's 100,000-build app. */
+  huge: boolean
+  /**
+   * The scale team's apps: few testers, no What to Test notes, icons only as build attributes, so
+   * 500 apps and 100,000 builds stay a few hundred MB in the sandbox.
+   */
+  light: boolean
 }
 
 interface PlannedBuild {
@@ -337,35 +390,65 @@ interface PlannedBuild {
 
 class Seeder {
   readonly store = new Store()
-  private readonly random: Random
+  private random: Random
   /** Testers and test notes draw from their own sequence: the rest of the seed stays as it was. */
-  private readonly testing: Random
+  private testing: Random
   private readonly now: number
 
+  private readonly seedNumber: number
+
   constructor(seed: number, now: number) {
+    this.seedNumber = seed
     this.random = new Random(seed)
     this.testing = new Random(seed ^ 0x7e57f117)
     this.now = Math.floor(now / 1000) * 1000
   }
 
-  seed(): Seeded {
+  seed(options: SeedOptions = {}): Seeded {
+    const seeded = this.seedTeams(TEAM_PLANS)
+    const attention = this.attention()
+    let scale: ScaleFixture | null = null
+    if (options.scale) {
+      // A sequence of its own: the three teams above are the same with or without it.
+      this.random = new Random(this.seedNumber ^ 0x5ca1e)
+      this.testing = new Random(this.seedNumber ^ 0x5ca1e7e5)
+      const added = this.seedTeams([SCALE_PLAN])
+      seeded.teams.push(...added.teams)
+      const huge = added.huge
+      if (!huge) throw new Error('the scale team has no huge app')
+      scale = { teamName: SCALE_PLAN.name, appCount: SCALE_APPS, hugeApp: huge }
+    }
+    if (!seeded.big) throw new Error('the seed has no big app')
+    return {
+      teams: seeded.teams,
+      store: this.store,
+      fixtures: { bigApp: seeded.big, builds: attention, scale },
+    }
+  }
+
+  private seedTeams(plans: TeamPlan[]): {
+    teams: SeedTeam[]
+    big: SeedFixtures['bigApp'] | null
+    huge: ScaleFixture['hugeApp'] | null
+  } {
     const teams: SeedTeam[] = []
     let bigApp: SeedFixtures['bigApp'] | null = null
-    for (const plan of TEAM_PLANS) {
+    let hugeApp: ScaleFixture['hugeApp'] | null = null
+    for (const plan of plans) {
       const issuerId = this.random.uuid()
       const appIds: string[] = []
       const appPlans = this.appPlans(plan)
       for (const appPlan of appPlans) {
         const app = this.addApp(issuerId, plan, appPlan)
         appIds.push(app.id)
-        if (appPlan.big) {
-          bigApp = {
-            id: app.id,
-            name: appPlan.name,
-            bundleId: appPlan.bundleId,
-            buildCount: appPlan.buildCount,
-          }
+        const fixture = {
+          id: app.id,
+          name: appPlan.name,
+          bundleId: appPlan.bundleId,
+          buildCount: appPlan.buildCount,
         }
+        if (appPlan.big) bigApp = fixture
+        if (appPlan.huge) hugeApp = fixture
       }
       const keys: SeedKey[] = plan.keys.map((key) => ({
         keyId: this.random.chars(UPPER_ALNUM, 10),
@@ -402,24 +485,39 @@ class Seeder {
         appIds,
       })
     }
-    if (!bigApp) throw new Error('the seed has no big app')
-    return { teams, store: this.store, fixtures: { bigApp, builds: this.attention() } }
+    return { teams, big: bigApp, huge: hugeApp }
   }
 
   private appPlans(plan: TeamPlan): AppPlan[] {
+    const light = plan === SCALE_PLAN
     return plan.appNames.map((name, index) => {
       const big = plan.domain === 'northwind' && index === 0
+      const huge = light && index === 0
       const slug = name.split(' ').slice(1).join('').toLowerCase()
       const attention = big || index === 0 || this.random.chance(0.25)
       return {
         name,
         bundleId: `com.${plan.domain}.${slug}`,
         sku: `${plan.domain.slice(0, 3).toUpperCase()}-${slug.toUpperCase()}-${this.random.int(100, 999)}`,
-        platforms: big ? ['IOS', 'MAC_OS', 'TV_OS', 'VISION_OS'] : this.random.pick(PLATFORM_SETS),
-        buildCount: big ? BIG_APP_BUILDS : this.random.int(8, 60),
-        historyDays: big ? 1000 : this.random.int(attention ? 150 : 30, 400),
+        platforms: big
+          ? ['IOS', 'MAC_OS', 'TV_OS', 'VISION_OS']
+          : huge
+            ? ['IOS', 'MAC_OS']
+            : this.random.pick(PLATFORM_SETS),
+        buildCount: big
+          ? BIG_APP_BUILDS
+          : huge
+            ? HUGE_APP_BUILDS
+            : this.random.int(light ? 4 : 8, light ? 30 : 60),
+        historyDays: big
+          ? 1000
+          : huge
+            ? HUGE_APP_HISTORY_DAYS
+            : this.random.int(attention ? 150 : 30, 400),
         attention,
         big,
+        huge,
+        light,
       }
     })
   }
@@ -482,9 +580,9 @@ class Seeder {
   }
 
   private versionStrings(plan: AppPlan): string[] {
-    if (plan.big) {
+    if (plan.big || plan.huge) {
       return Array.from(
-        { length: BIG_APP_VERSIONS },
+        { length: plan.huge ? HUGE_APP_VERSIONS : BIG_APP_VERSIONS },
         (_, index) => `${1 + Math.floor(index / 10)}.${index % 10}`,
       )
     }
@@ -517,7 +615,7 @@ class Seeder {
       `https://is1-ssl.mzstatic.com/image/thumb/Purple${this.random.int(100, 221)}/v4/` +
       `${this.random.chars('0123456789abcdef', 2)}/${this.random.chars('0123456789abcdef', 2)}/` +
       `${this.random.uuid()}/AppIcon-0-0-1x_U007emarketing-0-7-0-85-220.png/{w}x{h}bb.{f}`
-    const firstBuildNumber = plan.big ? 1 : this.random.pick([1, 1, 100, 2000])
+    const firstBuildNumber = plan.big || plan.huge ? 1 : this.random.pick([1, 1, 100, 2000])
     const builds: Row[] = []
     planned.forEach((build, rank) => {
       const versionIndex = Math.floor((rank * versions.length) / planned.length)
@@ -538,7 +636,7 @@ class Seeder {
         this.store.add(preReleaseVersion)
         ;(app.relationships.preReleaseVersions as string[]).push(preReleaseVersion.id)
       }
-      const row = this.buildRow(app, build, platform, templateUrl, firstBuildNumber + rank)
+      const row = this.buildRow(app, plan, build, platform, templateUrl, firstBuildNumber + rank)
       row.relationships.preReleaseVersion = preReleaseVersion.id
       ;(preReleaseVersion.relationships.builds as string[]).push(row.id)
       ;(app.relationships.builds as string[]).push(row.id)
@@ -549,6 +647,7 @@ class Seeder {
 
   private buildRow(
     app: Row,
+    plan: AppPlan,
     build: PlannedBuild,
     platform: Platform,
     templateUrl: string,
@@ -602,7 +701,7 @@ class Seeder {
       },
     }
     this.store.add(row)
-    if (icon) {
+    if (icon && !plan.light) {
       const iconRow: Row = {
         type: 'buildIcons',
         id: this.random.uuid(),
@@ -725,7 +824,7 @@ class Seeder {
       this.addTesters(app, row, testerCount(group.name, plan, this.testing), domain)
     }
     for (const build of builds) this.addBetaDetail(build, externalState, internallyTested)
-    this.addTestNotes(app, plan, newestFirst)
+    if (!plan.light) this.addTestNotes(app, plan, newestFirst)
   }
 
   /** A group's testers: people invited by email, or (public link) who joined through it. */
@@ -960,6 +1059,6 @@ class Seeder {
   }
 }
 
-export function seedData(seed: number, now: number): Seeded {
-  return new Seeder(seed, now).seed()
+export function seedData(seed: number, now: number, options: SeedOptions = {}): Seeded {
+  return new Seeder(seed, now).seed(options)
 }

@@ -91,6 +91,13 @@ interface LogWaiter {
   settle: () => boolean
 }
 
+/** What `updateBuild` may change of a build. */
+export interface BuildChange {
+  processingState?: 'PROCESSING' | 'VALID' | 'FAILED' | 'INVALID'
+  usesNonExemptEncryption?: boolean | null
+  expired?: boolean
+}
+
 export interface ServerOptions {
   store: Store
   keys: Map<string, KeyState>
@@ -242,6 +249,35 @@ export class SandboxServer {
 
   resetRateLimits(): void {
     this.usage.clear()
+  }
+
+  /**
+   * A build changes as App Store Connect changes it: processing ends, export compliance is
+   * answered, it is expired by hand. Its TestFlight states follow, and answers read it afresh.
+   */
+  updateBuild(buildId: string, change: BuildChange): void {
+    const build = this.options.store.get('builds', buildId)
+    if (!build) throw new Error(`Unknown build ${buildId}`)
+    Object.assign(build.attributes, change)
+    const detail = this.options.store.get('buildBetaDetails', buildId)
+    if (detail) {
+      const { processingState, usesNonExemptEncryption, expired } = build.attributes
+      const state =
+        processingState === 'PROCESSING'
+          ? 'PROCESSING'
+          : processingState !== 'VALID'
+            ? 'PROCESSING_EXCEPTION'
+            : expired === true
+              ? 'EXPIRED'
+              : usesNonExemptEncryption === null
+                ? 'MISSING_EXPORT_COMPLIANCE'
+                : 'READY_FOR_BETA_TESTING'
+      detail.attributes.internalBuildState = state
+      detail.attributes.externalBuildState =
+        state === 'READY_FOR_BETA_TESTING' ? 'READY_FOR_BETA_SUBMISSION' : state
+    }
+    // Lists filtered or sorted by these attributes are built again.
+    this.cache.clear()
   }
 
   setRevoked(keyId: string, revoked: boolean): void {

@@ -96,6 +96,16 @@ export interface AscKeyClient {
     map: (item: z.infer<S>, included: Included) => R,
     options?: CallOptions,
   ): Promise<Collection<R>>
+  /**
+   * One page of a collection request, or of the `next` an earlier page gave: one request, for a
+   * caller that wants the newest few and not the whole collection.
+   */
+  page<S extends z.ZodType, R>(
+    request: AscRequest | URL,
+    schema: S,
+    map: (item: z.infer<S>, included: Included) => R,
+    options?: CallOptions,
+  ): Promise<Collection<R> & { next: URL | null }>
   /** One resource (`GET /v1/{type}/{id}`), read with `schema` and mapped. */
   instance<S extends z.ZodType, R>(
     request: AscRequest,
@@ -105,6 +115,14 @@ export interface AscKeyClient {
   ): Promise<R>
   /** Every app of the team (one request up to 200 apps), sorted by name. */
   listApps(options?: CallOptions): Promise<AppSummary[]>
+  /**
+   * One page of the team's apps, sorted by name: the first (`next` null), or the one at a
+   * `next` an earlier page gave. One request.
+   */
+  appsPage(
+    next: URL | null,
+    options?: CallOptions,
+  ): Promise<{ apps: AppSummary[]; next: URL | null }>
   getApp(appId: string, options?: CallOptions): Promise<AppSummary>
   /** The newest builds of an app (the first screen): one request. */
   listBuilds(appId: string, options?: CallOptions & { limit?: number }): Promise<BuildPage>
@@ -292,11 +310,18 @@ function keyClient(
       const { items, total } = await fetchPages(urlOf(request), schema, map, call)
       return { items, total }
     },
+    page: (request, schema, map, call = {}) =>
+      fetchPages(request instanceof URL ? request : urlOf(request), schema, map, call, 1),
     async instance(request, schema, map, call = {}) {
       const { data, included } = await fetchInstance(request, schema, call)
       return map(data, included)
     },
     listApps: (call = {}) => fetchAll(requests.apps(pageLimit), appSchema, toAppSummary, call),
+    async appsPage(next, call = {}) {
+      const first = next ? new URL(next) : urlOf(requests.apps(pageLimit))
+      const page = await fetchPages(first, appSchema, toAppSummary, call, 1)
+      return { apps: page.items, next: page.next }
+    },
     async getApp(appId, call = {}) {
       const { data, included } = await fetchInstance(requests.app(appId), appSchema, call)
       return toAppSummary(data, included)

@@ -45,6 +45,7 @@ export {
   APP_VERSION_STATES,
   appStoreVersionSchema,
   betaGroupSchema,
+  buildSchema,
   dateTime,
   knownOr,
   PLATFORMS,

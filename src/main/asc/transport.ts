@@ -44,6 +44,13 @@ export interface CallOptions {
    * is whether a token is accepted turns this off: its 401 is the answer.
    */
   refreshAfter401?: boolean
+  /**
+   * Retry 429s and transient server failures (default true). Background work that has a budget
+   * turns this off: it slows itself down instead of spending the key's allowance on retries.
+   */
+  retryTransient?: boolean
+  /** Called as each try is sent (retries too): a caller with a request budget counts here. */
+  onSent?: () => void
 }
 
 export interface JsonResponse {
@@ -160,6 +167,7 @@ export function createTransport(options: TransportOptions): Transport {
     }
     try {
       state.counts.requests += 1
+      call.onSent?.()
       let response: Response
       try {
         response = await options.fetch(url, {
@@ -270,7 +278,10 @@ export function createTransport(options: TransportOptions): Transport {
         options.tokens.invalidate(identity, outcome.token)
         continue
       }
-      const delay = retryDelayMs(failure, retry, options.retry, options.random)
+      const delay =
+        call.retryTransient === false
+          ? null
+          : retryDelayMs(failure, retry, options.retry, options.random)
       if (delay === null) throw new AscError(failure)
       options.log.info('App Store Connect request retried', {
         request,

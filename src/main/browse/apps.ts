@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import type {
   AppActivity,
+  AppRow,
   AppStoreState,
   StorePlatform,
   StoreVersion,
@@ -124,18 +125,72 @@ async function activityOf(context: LoadContext<unknown>, appId: string): Promise
   return toActivity(appId, newest.builds, context.now())
 }
 
+/**
+ * A team's apps as main keeps them: the first page alone at first (it paints after one request),
+ * then all of them (Apple gives 200 a page).
+ */
+export interface StoredApps {
+  rows: AppRow[]
+  complete: boolean
+  /** Where Apple's next page starts; stays in main, and never goes to disk (it may not last). */
+  next: string | null
+}
+
+type AppsContext = LoadContext<StoredApps>
+
+async function firstApps(context: AppsContext): Promise<StoredApps> {
+  const page = await context.client.appsPage(null, context.call(requests.apps()))
+  return {
+    rows: page.apps.map(toAppRow),
+    complete: page.next === null,
+    next: page.next?.href ?? null,
+  }
+}
+
+async function allApps(context: AppsContext): Promise<StoredApps> {
+  const apps = await context.client.listApps(context.call(requests.apps()))
+  return { rows: apps.map(toAppRow), complete: true, next: null }
+}
+
+/** The pages after the first, from its cursor; without one, every page again. */
+async function restOfApps(context: AppsContext): Promise<StoredApps> {
+  const loaded = context.stored()
+  if (!loaded?.next) return allApps(context)
+  const call = context.call(requests.apps())
+  const rows = [...loaded.rows]
+  let next: URL | null = new URL(loaded.next)
+  while (next) {
+    const page = await context.client.appsPage(next, call)
+    rows.push(...page.apps.map(toAppRow))
+    next = page.next
+  }
+  const latest = context.stored() ?? loaded
+  // A refresh stored meanwhile: it is as new as this, or newer.
+  if (latest.complete || latest.next !== loaded.next) return latest
+  const unique = new Map(rows.map((row) => [row.id, row]))
+  return { rows: [...unique.values()], complete: true, next: null }
+}
+
 export const appsResources = {
   apps: defineResource('apps', {
     key: () => 'apps',
-    cost: () => 1,
-    load: async (context) => {
-      const apps = await context.client.listApps(context.call(requests.apps()))
-      return apps.map(toAppRow)
+    pinned: true,
+    cost: (_params, stored: StoredApps | undefined) =>
+      Math.max(1, Math.ceil((stored?.rows.length ?? 0) / PAGE_LIMIT)),
+    /** A refresh reads every page; a first load only the first, and the rest behind it. */
+    load: (context, _params, stored) => (stored?.complete ? allApps(context) : firstApps(context)),
+    extend: {
+      background: true,
+      needs: (stored) => (stored.complete ? null : 'rest'),
+      load: (context) => restOfApps(context),
     },
+    persist: (stored) => ({ ...stored, next: null }),
+    view: (stored) => stored.rows,
   }),
 
   activity: defineResource('activity', {
     key: () => 'activity',
+    pinned: true,
     cost: (_params, stored) => (stored?.length ?? 0) + 1,
     /**
      * Every app's activity, in the background lane (it leaves the user's requests free slots); an
@@ -161,6 +216,7 @@ export const appsResources = {
 
   appStore: defineResource('appStore', {
     key: () => 'appStore',
+    pinned: true,
     cost: (_params, stored) => Math.max(1, stored?.length ?? 0),
     /** Every app's, in the background lane; an app that fails keeps what was known of it. */
     load: async (context, _params, stored) => {

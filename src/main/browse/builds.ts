@@ -15,6 +15,14 @@ import { appendPage, mergeNewest, toBuildDetail, toBuildRow } from './rows'
 
 /** Rows per page of an answer: Apple's page, so a page asked for is one request. */
 export const PAGE_ROWS = 200
+/**
+ * Builds of an app the cache on disk keeps: its first five pages, what a relaunch shows without
+ * asking Apple. A list goes to disk without its cursor (Apple's cursors are opaque and need not
+ * outlive the session: the page after those kept is found again from the newest builds), and a
+ * list loaded past five pages (End, a filter) is cut there. An app with 100,000 builds costs
+ * ~400 KB on disk, not 40 MB.
+ */
+export const PERSISTED_BUILD_ROWS = 5 * PAGE_ROWS
 
 /** An app's builds as main keeps them: every screen's pages are views of this one list. */
 export interface StoredBuilds {
@@ -199,6 +207,15 @@ export const buildsResources = {
         label === 'all' ? allBuilds(context, appId) : nextPage(context, appId),
     },
     view: (stored, { from, rest }) => pageOf(stored, from, rest),
+    persist: (stored) =>
+      stored.complete && stored.rows.length <= PERSISTED_BUILD_ROWS
+        ? stored
+        : {
+            rows: stored.rows.slice(0, PERSISTED_BUILD_ROWS),
+            total: stored.total,
+            complete: false,
+            next: null,
+          },
   }),
 
   build: defineResource('build', {

@@ -24,13 +24,16 @@ import type { AscClient } from '../asc'
 import type { BrowseCache } from '../cache'
 import type { Keys } from '../keys'
 import type { Logger } from '../log'
+import type { Timer } from '../platform'
 import { appsResources } from './apps'
 import { buildsResources } from './builds'
+import { createTeamGuard, type TeamGuard } from './guard'
 import { refreshState } from './policy'
 import type { ServedResources } from './resource'
 import { createServe, type ResourceStatus } from './serve'
 
 export * from './policy'
+export { createTeamGuard, type TeamGuard } from './guard'
 export type { ResourceStatus } from './serve'
 export type { StoredBuilds } from './builds'
 
@@ -42,12 +45,16 @@ export const servedResources = {
 
 export interface BrowseOptions {
   asc: Pick<AscClient, 'forKey' | 'usage'>
-  keys: Pick<Keys, 'identityOf' | 'state' | 'markRejected' | 'markValidated'>
+  keys: Pick<Keys, 'identityOf' | 'state' | 'markRejected' | 'markValidated' | 'onKeyRetired'>
   cache: BrowseCache
   now: () => number
   log: Logger
   /** A refresh landed or failed (main sends `browse:changed`). */
   onChanged?: (change: ResourceChange) => void
+  /** Shared with whatever else stores under a team (the radar); one of its own by default. */
+  guard?: TeamGuard
+  /** Data restored from disk is refreshed this long after launch, not before the first paint. */
+  launch?: { timer: Timer; graceMs: number }
 }
 
 export interface Browse {
@@ -64,6 +71,8 @@ export interface Browse {
   activate(teamId: string): void
   /** The team is gone: its requests are canceled and its cache cleared. */
   forget(teamId: string): void
+  /** Clear Cached Data: what is cached of the team goes; its screens read from Apple again. */
+  clear(teamId: string): void
   dispose(): void
 }
 
@@ -75,8 +84,11 @@ function parsed<R extends ResourceName>(request: ResourceRequest<R>): ParsedReso
 
 export function createBrowse(options: BrowseOptions): Browse {
   const { asc, keys } = options
+  const guard = options.guard ?? createTeamGuard()
+  const stopGuarding = keys.onKeyRetired((fingerprint) => guard.keyRetired(fingerprint))
   const serve = createServe({
     ...options,
+    guard,
     resources: servedResources,
     onChanged: options.onChanged ?? (() => undefined),
   })
@@ -97,6 +109,10 @@ export function createBrowse(options: BrowseOptions): Browse {
     },
     activate: (teamId) => serve.activate(teamId),
     forget: (teamId) => serve.forget(teamId),
-    dispose: () => serve.dispose(),
+    clear: (teamId) => serve.clear(teamId),
+    dispose: () => {
+      stopGuarding()
+      serve.dispose()
+    },
   }
 }

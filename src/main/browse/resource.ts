@@ -35,6 +35,11 @@ export interface LoadContext<Stored> {
 /** Loading more than what is stored, for a request that asks past it (the next page of builds). */
 export interface Extension<R extends ResourceName, Stored> {
   /**
+   * Loaded behind the answer instead of before it: the read answers with what is stored and
+   * `browse:changed` follows (the rest of a team's apps after the first page).
+   */
+  background?: boolean
+  /**
    * What to load so that `stored` answers `params`: a label (loads with the same label join), or
    * null when it already does.
    */
@@ -61,6 +66,10 @@ interface Definition<R extends ResourceName, Stored> {
   extend?: Extension<R, Stored>
   /** Loads run under the app's own signal: reading another app's builds cancels them. */
   app?(params: ParamsOf<R>): string
+  /** What of the stored value the cache on disk keeps (a long list: its first pages). */
+  persist?: (stored: Stored) => Stored
+  /** Kept on disk and in memory whatever else is evicted: what the sidebar paints at launch. */
+  pinned?: boolean
 }
 
 /** A resource whose answer shows all that is stored. */
@@ -83,6 +92,8 @@ export interface Served<R extends ResourceName> {
   load(context: LoadContext<unknown>, params: ParamsOf<R>, stored: unknown): Promise<unknown>
   extend?: Extension<R, unknown>
   app?(params: ParamsOf<R>): string
+  persist?: (stored: unknown) => unknown
+  pinned?: boolean
   view(stored: unknown, params: ParamsOf<R>): ValueOf<R> | null
 }
 

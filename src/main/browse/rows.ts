@@ -49,7 +49,21 @@ export function toBuildDetail(build: AscBuildDetail): BuildDetail {
   }
 }
 
-function toLatest(build: AscBuildRow): LatestBuild {
+/** What an app's activity reads of a build: the client's rows, or the radar's. */
+export interface ActivityBuild {
+  id: string
+  buildNumber: string
+  marketingVersion: string | null
+  platform: string | null
+  processingState: string
+  uploadedAt: number
+  expiresAt: number | null
+  expired: boolean
+  usesNonExemptEncryption: boolean | null
+  iconTemplateUrl: string | null
+}
+
+function toLatest(build: ActivityBuild): LatestBuild {
   return {
     id: build.id,
     buildNumber: build.buildNumber,
@@ -68,7 +82,7 @@ function toLatest(build: AscBuildRow): LatestBuild {
  */
 export function toActivity(
   appId: string,
-  builds: readonly AscBuildRow[],
+  builds: readonly ActivityBuild[],
   now: number,
 ): AppActivity {
   const newest = builds[0]

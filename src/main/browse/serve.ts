@@ -24,12 +24,14 @@ import type { Diagnosis } from '../../shared/diagnosis'
 import type { IpcError } from '../../shared/result'
 import type { AscClient, AscKeyClient, AscRequest } from '../asc'
 import { isAscError, requestScope, requestTarget, scopeChunks } from '../asc'
-import type { BrowseCache, CacheEntry } from '../cache'
+import type { BrowseCache, CacheEntry, EntryOptions } from '../cache'
 import { diagnoseFailure } from '../diagnosis'
 import { AppError, isAppError } from '../errors'
 import type { Keys } from '../keys'
 import type { Logger } from '../log'
+import type { Timer } from '../platform'
 import type { SigningIdentity } from '../tokens'
+import type { TeamGuard } from './guard'
 import { isRefreshDue } from './policy'
 import type { LoadContext, Served, ServedResources } from './resource'
 import { createSessions, type Loads, type TeamSession } from './sessions'
@@ -43,6 +45,13 @@ export interface ServeOptions {
   log: Logger
   /** A refresh landed or failed: the screens showing that data read it again. */
   onChanged: (change: ResourceChange) => void
+  /** Tells loads whose team was removed, cleared or given another key not to store. */
+  guard: TeamGuard
+  /**
+   * Data read from disk at launch is shown at once and refreshed only after this grace period,
+   * so the window paints before anything is asked of Apple. Timers through `timer`.
+   */
+  launch?: { timer: Timer; graceMs: number }
 }
 
 /** What a scheduler needs to know of one resource's data before spending requests on it. */
@@ -65,6 +74,8 @@ export interface Serve {
   activate(teamId: string): void
   /** The team is gone: its loads are canceled and everything of it forgotten. */
   forget(teamId: string): void
+  /** Forgets what is cached of the team (Clear Cached Data); its screens read from Apple again. */
+  clear(teamId: string): void
   dispose(): void
 }
 
@@ -76,6 +87,8 @@ interface Target {
   loads: Loads
   identity: SigningIdentity
   client: AscKeyClient
+  /** What the load may store under (see ./guard.ts). */
+  ticket: number
 }
 
 /** Why the last refresh of a piece of data failed: at Apple, or inside Ascent. */
@@ -83,9 +96,14 @@ type Failure = { problem: Diagnosis; error: null } | { problem: null; error: Ipc
 
 const TEAM_CANCELED = 'Another team was opened; this request was canceled.'
 const APP_CANCELED = 'Another app was opened; this request was canceled.'
+const STALE =
+  'The team was removed, its cached data cleared or its key replaced meanwhile; this request was canceled.'
 
 export function createServe(options: ServeOptions): Serve {
-  const { resources, asc, keys, cache, log } = options
+  const { resources, asc, keys, cache, log, guard } = options
+  const launchedAt = options.now()
+  /** Restored data whose refresh waits for the end of the launch grace period. */
+  const deferred = new Set<string>()
   const sessions = createSessions()
   /** Teams whose status this session has already confirmed after a success. */
   const confirmed = new Set<string>()
@@ -107,7 +125,14 @@ export function createServe(options: ServeOptions): Serve {
     // Before any wait, so reads answered out of order never cancel the app asked for last.
     const loads = definition.app ? session.focus(definition.app(request.params)) : session
     const identity = await keys.identityOf(teamId)
-    return { teamId, session, loads, identity, client: asc.forKey(identity) }
+    const ticket = guard.ticket(teamId, identity.fingerprint)
+    await cache.ready(teamId)
+    return { teamId, session, loads, identity, client: asc.forKey(identity), ticket }
+  }
+
+  function entryOptions(resource: ResourceName): EntryOptions {
+    const { persist, pinned } = definitionOf(resource)
+    return { persist, pinned }
   }
 
   function scopeFor(teamId: string, request: AscRequest): string[] {
@@ -125,6 +150,7 @@ export function createServe(options: ServeOptions): Serve {
   }
 
   function canceled(target: Target): AppError {
+    if (!guard.valid(target.teamId, target.ticket)) return new AppError('browse.canceled', STALE)
     const appCanceled = target.loads !== target.session && !target.session.signal.aborted
     return new AppError('browse.canceled', appCanceled ? APP_CANCELED : TEAM_CANCELED)
   }
@@ -189,13 +215,16 @@ export function createServe(options: ServeOptions): Serve {
     target: Target,
     key: string,
     load: (context: LoadContext<unknown>) => Promise<unknown>,
+    stored: EntryOptions,
   ): Promise<void> {
     const parts: { error: unknown; appId: string | null }[] = []
     const value = await load(
       contextFor(target, key, (error, appId) => parts.push({ error, appId })),
     )
-    if (target.loads.signal.aborted) throw canceled(target)
-    cache.set(target.teamId, key, value, options.now())
+    if (target.loads.signal.aborted || !guard.valid(target.teamId, target.ticket)) {
+      throw canceled(target)
+    }
+    cache.set(target.teamId, key, value, options.now(), stored)
     const part = parts[0]
     if (part) failuresOf(target.teamId).set(key, await failureOf(target, part.error, part.appId))
     else {
@@ -229,13 +258,26 @@ export function createServe(options: ServeOptions): Serve {
       need: async (resource, params) => {
         const definition = definitionOf(resource)
         const needKey = definition.key(params)
+        const sessionTarget = { ...target, loads: target.session }
         if (!cache.get(target.teamId, needKey)) {
           await target.session.join(needKey, () =>
-            loadInto({ ...target, loads: target.session }, needKey, (context) =>
-              definition.load(context, params, undefined),
+            loadInto(
+              sessionTarget,
+              needKey,
+              (context) => definition.load(context, params, undefined),
+              entryOptions(resource),
             ),
           )
         }
+        // What needs it needs all of it: the rest of a list that pages in the background.
+        const first = cache.get(target.teamId, needKey)
+        const label =
+          first &&
+          definition.extend?.background &&
+          definition.extend.needs(first.value, params, (name) =>
+            target.session.isLoading(`${needKey}|${name}`),
+          )
+        if (label) await extendInto(sessionTarget, resource, params, needKey, label)
         const stored = cache.get(target.teamId, needKey)
         return definition.view(stored?.value, params) as never
       },
@@ -263,8 +305,11 @@ export function createServe(options: ServeOptions): Serve {
   function startRefresh(target: Target, request: ParsedResourceRequest, key: string) {
     const definition = definitionOf(request.resource)
     const load = () =>
-      loadInto(target, key, (context) =>
-        definition.load(context, request.params, cache.get(target.teamId, key)?.value),
+      loadInto(
+        target,
+        key,
+        (context) => definition.load(context, request.params, cache.get(target.teamId, key)?.value),
+        entryOptions(request.resource),
       )
     if (target.loads.isLoading(key)) return target.loads.join(key, load).catch(() => undefined)
     return target.loads
@@ -285,6 +330,67 @@ export function createServe(options: ServeOptions): Serve {
 
   function changeOf(request: ParsedResourceRequest): ResourceChange {
     return { teamId: request.teamId, resource: request.resource, params: { ...request.params } }
+  }
+
+  /** Loads more than is stored (the extension labelled `label`), joining one already running. */
+  function extendInto(
+    target: Target,
+    resource: ResourceName,
+    params: ParsedResourceRequest['params'],
+    key: string,
+    label: string,
+  ): Promise<void> {
+    const extension = definitionOf(resource).extend!
+    return target.loads.join(`${key}|${label}`, () =>
+      loadInto(
+        target,
+        key,
+        (context) => extension.load(context, params, context.stored(), label),
+        entryOptions(resource),
+      ),
+    )
+  }
+
+  /**
+   * The rest of a list that pages in the background (the apps of a team with more than a page):
+   * the answer shows what is stored, and `onChanged` tells when the rest is in.
+   */
+  function extendInBackground(
+    target: Target,
+    request: ParsedResourceRequest,
+    key: string,
+    label: string,
+  ): void {
+    if (target.loads.isLoading(`${key}|${label}`)) return
+    extendInto(target, request.resource, request.params, key, label)
+      .catch(async (error: unknown) => {
+        failuresOf(target.teamId).set(key, await failureOf(target, error, null))
+      })
+      .then(
+        () => options.onChanged(changeOf(request)),
+        (error: unknown) => {
+          if (!isAppError(error) || error.code !== 'browse.canceled') {
+            log.warn('loading the rest of a list failed', { error: String(error) })
+          }
+        },
+      )
+  }
+
+  /** Refreshes restored data once the launch grace period is over, if its screen is still up. */
+  function refreshAfterLaunch(target: Target, request: ParsedResourceRequest, key: string) {
+    const launch = options.launch
+    const wait = launch ? launchedAt + launch.graceMs - options.now() : 0
+    if (!launch || wait <= 0) {
+      void startRefresh(target, request, key)
+      return
+    }
+    const id = `${target.teamId}|${key}`
+    if (deferred.has(id)) return
+    deferred.add(id)
+    launch.timer.after(wait, () => {
+      deferred.delete(id)
+      if (!target.loads.signal.aborted) void startRefresh(target, request, key)
+    })
   }
 
   function answer(
@@ -317,7 +423,12 @@ export function createServe(options: ServeOptions): Serve {
       if (!cached) {
         try {
           await target.loads.join(key, () =>
-            loadInto(target, key, (context) => definition.load(context, request.params, undefined)),
+            loadInto(
+              target,
+              key,
+              (context) => definition.load(context, request.params, undefined),
+              entryOptions(request.resource),
+            ),
           )
         } catch (error) {
           failuresOf(target.teamId).set(key, {
@@ -332,18 +443,17 @@ export function createServe(options: ServeOptions): Serve {
       const label = definition.extend?.needs(entry.value, request.params, (name) =>
         target.loads.isLoading(`${key}|${name}`),
       )
-      if (!label) {
+      if (!label || definition.extend?.background) {
         const due = isDue(target.identity, entry, definition.cost(request.params, entry.value))
-        if (cached && due) void startRefresh(target, request, key)
+        if (cached && due) {
+          if (entry.restored) refreshAfterLaunch(target, request, key)
+          else void startRefresh(target, request, key)
+        }
+        if (label) extendInBackground(target, request, key, label)
         return answer(target, request, key, cached !== undefined)
       }
-      const extension = definition.extend
       try {
-        await target.loads.join(`${key}|${label}`, () =>
-          loadInto(target, key, (context) =>
-            extension!.load(context, request.params, context.stored() ?? entry.value, label),
-          ),
-        )
+        await extendInto(target, request.resource, request.params, key, label)
         return answer(target, request, key, false)
       } catch (error) {
         // Only this answer carries it: what is stored is as good as before.
@@ -364,6 +474,7 @@ export function createServe(options: ServeOptions): Serve {
       const { teamId, params } = request
       const definition = definitionOf(request.resource)
       const key = definition.key(params)
+      await cache.ready(teamId)
       const entry = cache.get(teamId, key)
       const cost = definition.cost(params, entry?.value)
       const identity = await keys.identityOf(teamId)
@@ -388,9 +499,16 @@ export function createServe(options: ServeOptions): Serve {
 
     forget(teamId) {
       sessions.end(teamId)
+      guard.invalidate(teamId)
       cache.clearTeam(teamId)
       confirmed.delete(teamId)
       scopeBooks.delete(teamId)
+      failures.delete(teamId)
+    },
+
+    clear(teamId) {
+      guard.invalidate(teamId)
+      cache.clearTeam(teamId)
       failures.delete(teamId)
     },
 

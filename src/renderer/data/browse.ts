@@ -23,6 +23,7 @@ import type {
 import { problemOfDiagnosis, problemOfError, type Problem } from '../diagnosis/problem'
 import { ascent } from './bridge'
 import { browseKey, teamBrowseKey, usageKey } from './queryKeys'
+import { useTeamRadar } from './radar'
 
 /** A read that gave nothing to show: main's error, or Apple's diagnosis with no data at hand. */
 export class ReadFailure extends Error {
@@ -322,12 +323,17 @@ function useTeamCache<T>(teamId: string, derive: (client: QueryClient) => T): T 
   return useSyncExternalStore(subscribe, () => derive(client))
 }
 
-/** The team's needs-attention total, when its app activity has been read this session. */
+/**
+ * The team's needs-attention total: from its app activity when a screen has read it, else as
+ * main's radar last counted it (from disk at launch, before anything is asked of Apple).
+ */
 export function useTeamAttention(teamId: string): number | null {
-  return useTeamCache(teamId, (client) => {
+  const onScreen = useTeamCache(teamId, (client) => {
     const answer = client.getQueryData<ResourceAnswer<'activity'>>(browseKey(teamId, 'activity'))
     return answer?.value?.reduce((sum, item) => sum + item.attention.total, 0) ?? null
   })
+  const radar = useTeamRadar(teamId)
+  return onScreen ?? radar?.attention ?? null
 }
 
 export interface TeamActivity {

@@ -5,9 +5,9 @@
  * re-read that lets main start a due refresh (`useTeamPoll`) pauses while the window is hidden.
  */
 import { QueryClient, type Query } from '@tanstack/react-query'
-import type { ResourceChange } from '../../shared/contract'
+import type { RadarOverview, ResourceChange } from '../../shared/contract'
 import { ascent } from './bridge'
-import { BROWSE, USAGE } from './queryKeys'
+import { BROWSE, radarKey, TEAMS, USAGE } from './queryKeys'
 
 /** Main's refresh policy never refreshes a list sooner than this: reading it sooner changes nothing. */
 export const STALE_MS = 30_000
@@ -35,11 +35,30 @@ function showsChange(query: Query, change: ResourceChange): boolean {
 
 /**
  * Follows main: a resource that changed is read again by the screens showing it, and the key's
- * rate-limit figures with it. Returns the unsubscribe.
+ * rate-limit figures with it; how the teams stand in the background is taken as main sends it;
+ * cached data main cleared is read again from the start. Returns the unsubscribe.
  */
 export function followMain(client: QueryClient): () => void {
-  return ascent.browse.onChanged((change) => {
-    void client.invalidateQueries({ predicate: (query) => showsChange(query, change) })
-    void client.invalidateQueries({ queryKey: [USAGE, change.teamId] })
-  })
+  const stops = [
+    ascent.browse.onChanged((change) => {
+      void client.invalidateQueries({ predicate: (query) => showsChange(query, change) })
+      void client.invalidateQueries({ queryKey: [USAGE, change.teamId] })
+    }),
+    ascent.radar.onChanged((overview) => {
+      const before = client.getQueryData<RadarOverview>(radarKey)
+      client.setQueryData(radarKey, overview)
+      // A background refresh that failed anew may have marked a team's key rejected.
+      const problems = (value: RadarOverview | undefined) =>
+        JSON.stringify(value?.teams.map((team) => team.problem?.code ?? null) ?? [])
+      if (before && problems(before) !== problems(overview)) {
+        void client.invalidateQueries({ queryKey: [TEAMS] })
+      }
+    }),
+    ascent.cache.onCleared(({ teamId }) => {
+      void client.resetQueries({ queryKey: teamId ? [BROWSE, teamId] : [BROWSE] })
+    }),
+  ]
+  return () => {
+    for (const stop of stops) stop()
+  }
 }

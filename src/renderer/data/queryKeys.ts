@@ -4,6 +4,7 @@ import type { ParamsInputOf, ResourceName } from '../../shared/contract'
 export const BROWSE = 'browse'
 export const USAGE = 'usage'
 export const TEAMS = 'teams'
+export const RADAR = 'radar'
 
 /** `['browse', teamId, resource, params]`: one entry per piece of data main serves. */
 export function browseKey<R extends ResourceName>(
@@ -24,6 +25,9 @@ export function usageKey(teamId: string) {
 }
 
 export const teamsKey = [TEAMS] as const
+
+/** How every team stands in the background: one query, set by `radar:changed`. */
+export const radarKey = [RADAR] as const
 
 /** What main says about the app itself (`app:info`): it does not change while the app runs. */
 export const appInfoKey = ['appInfo'] as const

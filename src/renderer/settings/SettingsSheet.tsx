@@ -1,6 +1,7 @@
 import { Info } from 'lucide-react'
 import type { Appearance, BACKGROUND_REFRESH_BUDGET, Settings } from '../../shared/contract'
 import { useAppInfo } from '../data/menus'
+import { useClearCachedData } from '../data/radar'
 import { useSettings } from '../data/settings'
 import { Sheet } from '../shell/Sheet'
 
@@ -24,6 +25,7 @@ const NOTIFICATIONS: [keyof Settings['notifications'], string][] = [
 export function SettingsSheet(props: { onClose: () => void }) {
   const { state, update, error } = useSettings()
   const info = useAppInfo()
+  const clearCache = useClearCachedData()
   const settings = state?.settings
   return (
     <Sheet title="Settings" className="settings-sheet" onClose={props.onClose}>
@@ -127,6 +129,23 @@ export function SettingsSheet(props: { onClose: () => void }) {
                   <dt>Teams, settings and cache</dt>
                   <dd className="mono">{info.dataDir}</dd>
                 </dl>
+                <div className="settings-cache">
+                  <button
+                    type="button"
+                    className="button-plain"
+                    disabled={clearCache.isPending}
+                    onClick={() => clearCache.mutate(null)}
+                  >
+                    Clear Cached Data
+                  </button>
+                  <span className="settings-hint" role="status">
+                    {clearCache.isSuccess
+                      ? 'Cleared: every team reads from App Store Connect again.'
+                      : clearCache.isError
+                        ? clearCache.error.message
+                        : 'Keys are not touched.'}
+                  </span>
+                </div>
               </fieldset>
             ) : null}
           </>

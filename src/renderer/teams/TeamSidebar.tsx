@@ -9,6 +9,7 @@ import { TEAM_MENU } from '../../shared/menus'
 import { useCommands } from '../shell/useCommands'
 import { useContextMenu } from '../shell/useContextMenu'
 import { TeamSheets, type TeamSheet } from './TeamSheets'
+import { TeamStatusLine, useTeamStatus } from './TeamStatusLine'
 import { forgetView } from './viewState'
 
 export interface TeamSidebarProps {
@@ -183,6 +184,7 @@ function TeamRow(props: {
 }) {
   const { team } = props
   const attention = useTeamAttention(team.id)
+  const refresh = useTeamStatus(team.id)
   const status = STATUS_LABELS[team.status]
   const note = statusNote(team.status)
   const menuAt = (element: HTMLElement) => {
@@ -217,7 +219,7 @@ function TeamRow(props: {
           tabIndex={props.tabStop ? 0 : -1}
           // Read as "Northwind Labs, Admin, 117 need attention", not the row's texts run together.
           aria-label={`${team.name}, ${teamBadge(team)}${attention ? `, ${attention} need attention` : ''}`}
-          aria-description={`${status}${roleNote(team) ? `. ${roleNote(team)}` : ''}`}
+          aria-description={`${status}${roleNote(team) ? `. ${roleNote(team)}` : ''}${refresh ? `. ${refresh.text}` : ''}`}
           onClick={props.onSelect}
           onKeyDown={onKeyDown}
           title={team.statusDetail ?? status}
@@ -250,6 +252,7 @@ function TeamRow(props: {
                 {note}
               </span>
             ) : null}
+            <TeamStatusLine teamId={team.id} />
           </span>
         </button>
       )}

@@ -32,6 +32,8 @@ export type AppCommand =
   /** Ascent → Settings… (⌘,). */
   | { type: 'settings' }
   | { type: 'selectTeam'; index: number }
+  /** A clicked notification: the team, and the app and build it names. */
+  | { type: 'open'; teamId: string; appId: string | null; buildId: string | null }
   /** `teamId` null: the team on screen (⌘I from the menu bar). */
   | { type: 'teamAction'; action: TeamAction; teamId: string | null }
 

@@ -35,6 +35,8 @@ export const CHANNELS = [
   'teams:exportOptions',
   'teams:export',
   'teams:copyToken',
+  'radar:overview',
+  'cache:clear',
   'settings:get',
   'settings:update',
 ] as const satisfies readonly Channel[]
@@ -43,6 +45,8 @@ export const EVENTS = [
   'app:command',
   'browse:changed',
   'keys:checkProgress',
+  'radar:changed',
+  'cache:cleared',
   'settings:changed',
 ] as const satisfies readonly EventName[]
 

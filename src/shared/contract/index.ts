@@ -14,6 +14,7 @@ import {
 } from './browse'
 import { keyLifeOperations } from './key-life'
 import { keysEvents, keysOperations } from './keys'
+import { radarEvents, radarOperations } from './radar'
 import { settingsEvents, settingsOperations } from './settings'
 import { teamsOperations } from './teams'
 
@@ -23,6 +24,7 @@ export type * from './browse'
 export type * from './builds'
 export type * from './key-life'
 export type * from './keys'
+export type * from './radar'
 export type * from './settings'
 export type * from './teams'
 export { resources } from './browse'
@@ -35,12 +37,14 @@ export const operations = {
   ...settingsOperations,
   ...teamsOperations,
   ...keyLifeOperations,
+  ...radarOperations,
 }
 
 export const events = {
   ...appEvents,
   ...browseEvents,
   ...keysEvents,
+  ...radarEvents,
   ...settingsEvents,
 }
 

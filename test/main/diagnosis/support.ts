@@ -39,6 +39,7 @@ import type {
   MemorySecretStore,
 } from '../fakes'
 import {
+  backgroundPlatform,
   createFakeSaveDialog,
   createFakeTimer,
   createFakeUserPresence,
@@ -118,8 +119,10 @@ export async function startApp(options: TestAppOptions): Promise<TestApp> {
     userPresence,
     timer,
     homeDir,
+    ...backgroundPlatform(),
   }
   const ascent = createAscent(platform, {
+    startRadar: false,
     asc: {
       timeoutMs: options.timeoutMs ?? 5_000,
       retry: { baseDelayMs: 1, maxDelayMs: 4 },

@@ -5,6 +5,8 @@
  * it before anything from src/renderer (src/renderer/data/bridge.ts reads the global once).
  */
 import type {
+  CacheCleared,
+  RadarOverview,
   ResourceAnswer,
   ResourceChange,
   ResourceName,
@@ -28,7 +30,17 @@ export interface FakeMain {
   usage: TeamUsage | null
   /** Sends `browse:changed` to the page. */
   changed: (change: ResourceChange) => void
+  /** What `radar:overview` answers. */
+  radar: RadarOverview
+  /** Sends `radar:changed` to the page. */
+  radarChanged: (overview: RadarOverview) => void
+  /** Sends `cache:cleared` to the page. */
+  cacheCleared: (cleared: CacheCleared) => void
   reset: () => void
+}
+
+export function emptyRadar(): RadarOverview {
+  return { paused: null, budget: { percent: 5, requestsPerKeyPerHour: 180 }, teams: [] }
 }
 
 export function answer<R extends ResourceName>(
@@ -57,6 +69,8 @@ export function failure(code: IpcError['code'], message = 'It failed.'): Result<
 }
 
 const listeners = new Set<(change: ResourceChange) => void>()
+const radarListeners = new Set<(overview: RadarOverview) => void>()
+const clearedListeners = new Set<(cleared: CacheCleared) => void>()
 
 function ok<T>(value: T): Promise<Result<T>> {
   return Promise.resolve({ ok: true, value })
@@ -72,7 +86,16 @@ export const fakeMain: FakeMain = {
   changed: (change) => {
     for (const listener of listeners) listener(change)
   },
+  radar: emptyRadar(),
+  radarChanged: (overview) => {
+    fakeMain.radar = overview
+    for (const listener of radarListeners) listener(overview)
+  },
+  cacheCleared: (cleared) => {
+    for (const listener of clearedListeners) listener(cleared)
+  },
   reset: () => {
+    fakeMain.radar = emptyRadar()
     fakeMain.reads = []
     fakeMain.refreshes = []
     fakeMain.calls = []
@@ -129,6 +152,23 @@ const api = {
     recheck: record('teams:recheck'),
     adoptOrphan: record('teams:adoptOrphan'),
     forgetOrphan: record('teams:forgetOrphan'),
+  },
+  radar: {
+    overview: () => {
+      fakeMain.calls.push({ channel: 'radar:overview', request: undefined })
+      return ok(structuredClone(fakeMain.radar))
+    },
+    onChanged: (listener: (overview: RadarOverview) => void) => {
+      radarListeners.add(listener)
+      return () => radarListeners.delete(listener)
+    },
+  },
+  cache: {
+    clear: record('cache:clear'),
+    onCleared: (listener: (cleared: CacheCleared) => void) => {
+      clearedListeners.add(listener)
+      return () => clearedListeners.delete(listener)
+    },
   },
   app: {
     onCommand: () => () => undefined,
