@@ -32,6 +32,12 @@ export function useSettings(): SettingsHook {
   const client = useQueryClient()
   /** Changes sent and not yet answered: what main says is shown with these still on top. */
   const outstanding = useRef<SettingsPatch[]>([])
+  /**
+   * main's answers to this page's changes, already shown. Their `settings:changed` echoes may
+   * arrive after a later answer (the harness sends events and answers on separate connections):
+   * an echo of one is never news.
+   */
+  const answered = useRef(new Set<string>())
   const query = useQuery({
     queryKey: settingsKey,
     queryFn: async () => {
@@ -47,7 +53,13 @@ export function useSettings(): SettingsHook {
       ),
     [client],
   )
-  useEffect(() => ascent.settings.onChanged(show), [show])
+  useEffect(
+    () =>
+      ascent.settings.onChanged((settings) => {
+        if (!answered.current.has(JSON.stringify(settings))) show(settings)
+      }),
+    [show],
+  )
   const mutation = useMutation({
     mutationFn: async (patch: SettingsPatch) => {
       const result = await ascent.settings.update(patch)
@@ -63,8 +75,10 @@ export function useSettings(): SettingsHook {
     },
     onSettled: (settings, _error, patch) => {
       outstanding.current = outstanding.current.filter((pending) => pending !== patch)
-      if (settings) show(settings)
-      else void client.invalidateQueries({ queryKey: settingsKey })
+      if (settings) {
+        answered.current.add(JSON.stringify(settings))
+        show(settings)
+      } else void client.invalidateQueries({ queryKey: settingsKey })
     },
   })
   return {
