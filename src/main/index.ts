@@ -100,6 +100,8 @@ const ONLINE_CHECK_MS = 30_000
 const BATTERY_CHECK_MS = 5 * 60_000
 /** At or below this charge, on battery, the radar rests. */
 const LOW_BATTERY_LEVEL = 0.2
+/** How long quitting waits for the cleanup (wiping drafts, writing the cache) at most. */
+const QUIT_CLEANUP_MS = 5_000
 
 /**
  * Sleep and power from powerMonitor, the network from net (asked now and then). Electron tells
@@ -473,12 +475,19 @@ async function start(): Promise<void> {
   void updates.start()
 
   app.on('window-all-closed', () => app.quit())
-  app.on('before-quit', () => {
-    // Drafts (imported keys not yet saved) are wiped here: nothing secret outlives the app.
+  let cleanedUp = false
+  app.on('before-quit', (event) => {
+    if (cleanedUp) return
+    // Electron quits as soon as this returns, so the quit waits here until drafts (imported keys
+    // not yet saved) are wiped, the clipboard cleared and the cache written, then goes on. A
+    // cleanup that hangs (a stuck keychain) must not keep the app open: it gets a few seconds.
+    event.preventDefault()
+    cleanedUp = true
     updates.dispose()
     stopFollowingAppearance()
-    void boundsSaver.flush()
-    void ascent.dispose()
+    const cleanup = Promise.allSettled([boundsSaver.flush(), ascent.dispose()])
+    const deadline = new Promise((resolve) => setTimeout(resolve, QUIT_CLEANUP_MS).unref())
+    void Promise.race([cleanup, deadline]).then(() => app.quit())
   })
 }
 

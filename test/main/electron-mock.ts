@@ -155,6 +155,8 @@ export function createElectronMock(options: ElectronMockOptions) {
     privilegedSchemes: [] as Electron.CustomScheme[][],
     sandboxEnabled: false,
     singleInstanceRequests: 0,
+    /** `app.quit()` calls, and how many of them went through (no listener cancelled them). */
+    quitRequests: 0,
     quit: 0,
     exit: [] as number[],
     aboutPanel: null as Electron.AboutPanelOptionsOptions | null,
@@ -188,9 +190,15 @@ export function createElectronMock(options: ElectronMockOptions) {
       calls.singleInstanceRequests += 1
       return options.singleInstance ?? true
     },
+    /** As Electron's: a `before-quit` listener may cancel it (and quit again later). */
     quit: () => {
+      calls.quitRequests += 1
+      let prevented = false
+      app.emit('before-quit', { preventDefault: () => (prevented = true) })
+      if (prevented) return
       calls.quit += 1
-      app.emit('before-quit', { preventDefault: () => undefined })
+      app.emit('will-quit', { preventDefault: () => undefined })
+      app.emit('quit')
     },
     exit: (code = 0) => {
       calls.exit.push(code)
@@ -426,6 +434,12 @@ export function createElectronMock(options: ElectronMockOptions) {
     /** Resolves with the next context menu main pops up, and the options it gave `popup`. */
     nextPopup(): Promise<{ menu: MockMenu; options: Electron.PopupOptions }> {
       return new Promise((resolve) => popups.once('popup', resolve))
+    },
+    /** Asks the app to quit and resolves once it has (after whatever it does before quitting). */
+    quitAndWait(): Promise<void> {
+      const quitted = new Promise<void>((resolve) => app.once('quit', () => resolve()))
+      app.quit()
+      return quitted
     },
     /** Makes the app ready, as Electron does once it has started. */
     emitReady(): void {

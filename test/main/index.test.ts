@@ -47,7 +47,9 @@ beforeEach(async () => {
 })
 
 afterEach(async () => {
-  mock?.electron.app.emit('before-quit')
+  // Quitting waits for main's cleanup (the cache written, drafts wiped): only then is the
+  // data folder free to remove.
+  await mock?.quitAndWait()
   Object.defineProperty(process, 'platform', platform)
   vi.unstubAllEnvs()
   vi.restoreAllMocks()
@@ -393,12 +395,14 @@ describe('the Electron entry', () => {
         keyId: '2X9R4HXF34',
         role: null,
       })
-    mock.electron.app.quit()
+    const quitted = mock.quitAndWait()
     await expect(check('after-quit')).resolves.toMatchObject({
       ok: false,
       error: { code: 'keys.draft_expired' },
     })
-    expect(mock.calls.quit).toBe(1)
+    await quitted
+    // The first quit waited for the cleanup; the second, once it was done, went through.
+    expect(mock.calls).toMatchObject({ quitRequests: 2, quit: 1 })
   })
 
   it('in development: no updater; “Check for Updates…” says updates come with the released app', async () => {
