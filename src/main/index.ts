@@ -24,7 +24,13 @@ import {
   shell,
   systemPreferences,
 } from 'electron'
-import { channels, type AppCommand, type Channel, type TeamsState } from '../shared/contract'
+import {
+  channels,
+  type AppCommand,
+  type Channel,
+  type TeamAction,
+  type TeamsState,
+} from '../shared/contract'
 import { resolveApiBase } from './api-base'
 import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, resolveAppRequest } from './app-protocol'
 import { createAscent } from './ascent'
@@ -162,6 +168,15 @@ function electronNotifications(): DesktopNotifications {
 }
 
 /** The Teams menu names the saved teams, so ⌘1…⌘9 read as they work. */
+/** The Teams menu's actions on the team on screen; the sidebar's menu has them per team. */
+const ON_SCREEN_TEAM_ACTIONS: { label: string; action: TeamAction; accelerator?: string }[] = [
+  { label: 'Team Details…', action: 'details', accelerator: 'CmdOrCtrl+I' },
+  { label: 'Check Now', action: 'checkNow' },
+  { label: 'Replace Key…', action: 'replaceKey' },
+  { label: 'Export Key…', action: 'exportKey' },
+  { label: 'Copy Token…', action: 'copyToken' },
+]
+
 function buildMenu(teams: TeamsState, actions: MenuActions): void {
   const isMac = process.platform === 'darwin'
   const teamItems: MenuItemConstructorOptions[] = teams.teams.slice(0, 9).map((team, index) => ({
@@ -242,6 +257,14 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
       submenu: [
         ...teamItems,
         ...(teamItems.length ? [{ type: 'separator' as const }] : []),
+        // The team on screen (teamId null): the window knows which one that is.
+        ...ON_SCREEN_TEAM_ACTIONS.map(({ label, action, accelerator }) => ({
+          label,
+          accelerator,
+          enabled: teamItems.length > 0,
+          click: () => sendCommand({ type: 'teamAction', action, teamId: null }),
+        })),
+        { type: 'separator' },
         { label: 'Add Key…', click: () => sendCommand({ type: 'addKey' }) },
       ],
     },

@@ -10,13 +10,22 @@ import { TeamBrowser } from './teams/TeamBrowser'
 import { TeamSidebar } from './teams/TeamSidebar'
 import { saveView, viewOf } from './teams/viewState'
 import { DEFAULT_BUILD_FILTER } from './builds/model'
+import type { WizardMode } from './wizard/model'
 import { Wizard } from './wizard/Wizard'
+
+const WIZARD_TITLES: Record<WizardMode['kind'], string> = {
+  add: 'Add API Key',
+  reimport: 'Re-import API Key',
+  rotate: 'Replace API Key',
+}
 
 export function App() {
   const teams = useTeams()
-  /** Closed, open to add a key (null), or open to re-import a saved team's key. */
-  const [wizard, setWizard] = useState<{ replacing: TeamSummary | null } | null>(null)
-  const openWizard = (replacing: TeamSummary | null = null) => setWizard({ replacing })
+  /** Closed, or open to add a key, re-import a saved team's key, or replace it with a new one. */
+  const [wizard, setWizard] = useState<WizardMode | null>(null)
+  const openWizard = () => setWizard({ kind: 'add' })
+  const reimportKey = (team: TeamSummary) => setWizard({ kind: 'reimport', team })
+  const rotateKey = (team: TeamSummary) => setWizard({ kind: 'rotate', team })
   const closeWizard = () => setWizard(null)
   const list = teams.state?.teams ?? []
   const activeTeam = list.find((team) => team.id === teams.activeTeamId) ?? null
@@ -67,10 +76,11 @@ export function App() {
         teams={list}
         activeTeamId={teams.activeTeamId}
         onSelect={selectTeam}
-        onAddKey={() => openWizard()}
+        onAddKey={openWizard}
         orphans={teams.state?.orphans}
         notices={teams.state?.notices}
-        onReplaceKey={openWizard}
+        onReplaceKey={reimportKey}
+        onRotateKey={rotateKey}
       />
       <main className="content" aria-label="Content">
         {teams.error ? (
@@ -78,12 +88,12 @@ export function App() {
             {teams.error.message}
           </p>
         ) : teams.state && list.length === 0 ? (
-          <Welcome onAddKey={() => openWizard()} />
+          <Welcome onAddKey={openWizard} />
         ) : activeTeam ? (
           <TeamBrowser
             key={`${activeTeam.id}:${opened}`}
             team={activeTeam}
-            onReplaceKey={openWizard}
+            onReplaceKey={reimportKey}
             onTeamStatusChanged={teams.reload}
             focusApps={focusAppsOf === activeTeam.id}
             onAppsFocused={appsFocused}
@@ -93,14 +103,14 @@ export function App() {
         ) : null}
       </main>
       {wizard ? (
-        <Sheet
-          title={wizard.replacing ? 'Re-import API Key' : 'Add API Key'}
-          className="wizard-sheet"
-          onClose={closeWizard}
-        >
+        <Sheet title={WIZARD_TITLES[wizard.kind]} className="wizard-sheet" onClose={closeWizard}>
           <Wizard
-            replacing={wizard.replacing}
+            mode={wizard}
             onClose={closeWizard}
+            onOpenTeam={(teamId) => {
+              closeWizard()
+              selectTeam(teamId)
+            }}
             onSaved={(team) => {
               closeWizard()
               setFocusAppsOf(team.id)

@@ -12,6 +12,7 @@ import './teams/teams.css'
 import './apps/apps.css'
 import './builds/builds.css'
 import './settings/settings.css'
+import './keys/keys.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')

@@ -207,6 +207,9 @@ describe('the Electron entry', () => {
     menuItem(menu, 'View', 'Find').click?.()
     menuItem(menu, 'View', 'Refresh').click?.()
     menuItem(menu, 'Teams', 'Add Key…').click?.()
+    expect(menuItem(menu, 'Teams', 'Team Details…').accelerator).toBe('CmdOrCtrl+I')
+    menuItem(menu, 'Teams', 'Team Details…').click?.()
+    menuItem(menu, 'Teams', 'Export Key…').click?.()
     expect(menuItem(menu, 'Ascent', 'Settings…').accelerator).toBe('CmdOrCtrl+,')
     expect(menuItem(menu, 'View', 'Toggle Sidebar').accelerator).toBe('Control+Command+S')
     menuItem(menu, 'Ascent', 'Settings…').click?.()
@@ -216,6 +219,11 @@ describe('the Electron entry', () => {
       { channel: 'app:command', payload: { type: 'find' } },
       { channel: 'app:command', payload: { type: 'refresh' } },
       { channel: 'app:command', payload: { type: 'addKey' } },
+      { channel: 'app:command', payload: { type: 'teamAction', action: 'details', teamId: null } },
+      {
+        channel: 'app:command',
+        payload: { type: 'teamAction', action: 'exportKey', teamId: null },
+      },
       { channel: 'app:command', payload: { type: 'settings' } },
       { channel: 'app:command', payload: { type: 'toggleSidebar' } },
     ])

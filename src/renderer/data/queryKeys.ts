@@ -5,6 +5,7 @@ export const BROWSE = 'browse'
 export const USAGE = 'usage'
 export const TEAMS = 'teams'
 export const RADAR = 'radar'
+export const KEY_LIFE = 'keyLife'
 
 /** `['browse', teamId, resource, params]`: one entry per piece of data main serves. */
 export function browseKey<R extends ResourceName>(
@@ -25,6 +26,11 @@ export function usageKey(teamId: string) {
 }
 
 export const teamsKey = [TEAMS] as const
+
+/** A saved key's details and export options; `['keyLife', teamId]` is all of a team's. */
+export function keyLifeKey(teamId: string, what?: 'details' | 'exportOptions') {
+  return what ? ([KEY_LIFE, teamId, what] as const) : ([KEY_LIFE, teamId] as const)
+}
 
 /** How every team stands in the background: one query, set by `radar:changed`. */
 export const radarKey = [RADAR] as const

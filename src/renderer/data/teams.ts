@@ -9,7 +9,7 @@ import type { Diagnosis } from '../../shared/diagnosis'
 import type { TeamsState, TeamSummary } from '../../shared/contract'
 import type { IpcError, Result } from '../../shared/result'
 import { ascent } from './bridge'
-import { teamBrowseKey, teamsKey, usageKey } from './queryKeys'
+import { KEY_LIFE, keyLifeKey, teamBrowseKey, teamsKey, usageKey } from './queryKeys'
 
 /** A failed call to main, carrying its typed error. */
 export class IpcFailure extends Error {
@@ -19,7 +19,8 @@ export class IpcFailure extends Error {
   }
 }
 
-async function valueOf<T>(pending: Promise<Result<T>>): Promise<T> {
+/** The value of main's answer, or an `IpcFailure` carrying its error. */
+export async function valueOf<T>(pending: Promise<Result<T>>): Promise<T> {
   const result = await pending
   if (!result.ok) throw new IpcFailure(result.error)
   return result.value
@@ -43,9 +44,12 @@ export interface Teams {
   reload: () => void
 }
 
+/** `teams:list`, one query for every screen that reads the teams. */
+const teamsQuery = { queryKey: teamsKey, queryFn: () => valueOf(ascent.teams.list()) }
+
 export function useTeams(): Teams {
   const client = useQueryClient()
-  const query = useQuery({ queryKey: teamsKey, queryFn: () => valueOf(ascent.teams.list()) })
+  const query = useQuery(teamsQuery)
   const [chosen, setChosen] = useState<string | null>(null)
   const teams = query.data?.teams ?? []
   const stored = query.data?.activeTeamId ?? null
@@ -63,6 +67,11 @@ export function useTeams(): Teams {
   return { state: query.data, error: errorOf(query.error), activeTeamId, activate, reload }
 }
 
+/** The saved teams as last read (empty before the first read), for screens that look one up. */
+export function useSavedTeams(): TeamSummary[] {
+  return useQuery(teamsQuery).data?.teams ?? []
+}
+
 /** An action on teams that reads the list again once it succeeded. */
 function useTeamsAction<Request, Answer>(
   call: (request: Request) => Promise<Result<Answer>>,
@@ -74,6 +83,8 @@ function useTeamsAction<Request, Answer>(
     // The list first: a removed team's screens go before what they showed is dropped.
     onSuccess: async (_answer, request) => {
       await client.invalidateQueries({ queryKey: teamsKey })
+      // A team's details (its name, last validated, history) follow the list.
+      void client.invalidateQueries({ queryKey: [KEY_LIFE] })
       after?.(client, request)
     },
     onError: () => client.invalidateQueries({ queryKey: teamsKey }),
@@ -91,6 +102,7 @@ export function useRemoveTeam() {
     (client, { teamId }) => {
       client.removeQueries({ queryKey: teamBrowseKey(teamId) })
       client.removeQueries({ queryKey: usageKey(teamId) })
+      client.removeQueries({ queryKey: keyLifeKey(teamId) })
     },
   )
 }

@@ -23,6 +23,8 @@ function commandFor(event: KeyboardEvent): AppCommand | null {
       return { type: 'find' }
     case ',':
       return { type: 'settings' }
+    case 'i':
+      return { type: 'teamAction', action: 'details', teamId: null }
     default:
       return null
   }

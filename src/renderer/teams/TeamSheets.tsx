@@ -11,10 +11,16 @@ import {
 } from '../data/teams'
 import { concernsKey, problemOfDiagnosis } from '../diagnosis/problem'
 import { ProblemText } from '../diagnosis/ProblemText'
+import { DetailsSheet } from '../keys/DetailsSheet'
+import { ExportSheet } from '../keys/ExportSheet'
+import { TokenSheet } from '../keys/TokenSheet'
 import { Sheet } from '../shell/Sheet'
 
 /** The team actions that ask or tell something: each a small sheet over the window. */
 export type TeamSheet =
+  | { kind: 'details'; team: TeamSummary }
+  | { kind: 'export'; team: TeamSummary }
+  | { kind: 'token'; team: TeamSummary }
   | { kind: 'remove'; team: TeamSummary }
   | { kind: 'check'; team: TeamSummary }
   | { kind: 'adopt'; orphan: OrphanKey }
@@ -23,13 +29,38 @@ export type TeamSheet =
 export interface TeamSheetsProps {
   sheet: TeamSheet
   onClose: () => void
+  /** Another sheet in this one's place (the details sheet hands over to the others). */
+  onOpen: (sheet: TeamSheet) => void
   onRemoved: (teamId: string) => void
+  /** Re-import a saved team's own key (it was revoked or lost). */
   onReplaceKey: (team: TeamSummary) => void
+  /** Replace the team's key with a new one (rotation). */
+  onRotateKey: (team: TeamSummary) => void
 }
 
 export function TeamSheets(props: TeamSheetsProps) {
   const { sheet } = props
   switch (sheet.kind) {
+    case 'details': {
+      const { team } = sheet
+      return (
+        <DetailsSheet
+          team={team}
+          onClose={props.onClose}
+          onCheckNow={() => props.onOpen({ kind: 'check', team })}
+          onExportKey={() => props.onOpen({ kind: 'export', team })}
+          onCopyToken={() => props.onOpen({ kind: 'token', team })}
+          onReplaceKey={() => {
+            props.onClose()
+            props.onRotateKey(team)
+          }}
+        />
+      )
+    }
+    case 'export':
+      return <ExportSheet team={sheet.team} onClose={props.onClose} />
+    case 'token':
+      return <TokenSheet team={sheet.team} onClose={props.onClose} />
     case 'remove':
       return <RemoveSheet {...props} team={sheet.team} />
     case 'check':

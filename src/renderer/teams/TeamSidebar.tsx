@@ -1,10 +1,10 @@
 import { Ellipsis, Info, KeyRound, Plus, TriangleAlert } from 'lucide-react'
 import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
-import type { Notice, OrphanKey, TeamSummary } from '../../shared/contract'
+import type { Notice, OrphanKey, TeamAction, TeamSummary } from '../../shared/contract'
 import { useTeamAttention } from '../data/browse'
 import { useTeamActionRequests } from '../data/teamActions'
 import { errorOf, useRenameTeam } from '../data/teams'
-import { roleNote, STATUS_LABELS, statusNote, teamBadge, teamHue, teamMonogram } from './identity'
+import { roleNote, STATUS_LABELS, statusNote, teamBadge, teamHues, teamMonogram } from './identity'
 import { TEAM_MENU } from '../../shared/menus'
 import { useCommands } from '../shell/useCommands'
 import { useContextMenu } from '../shell/useContextMenu'
@@ -23,9 +23,20 @@ export interface TeamSidebarProps {
   notices?: Notice[]
   /** Opens the wizard to import a team's key again. */
   onReplaceKey?: (team: TeamSummary) => void
+  /** Opens the wizard to replace a team's key with a new one. */
+  onRotateKey?: (team: TeamSummary) => void
 }
 
 const noop = () => undefined
+
+/** The sheet each team action opens (Rename edits in place; Replace Key opens the wizard). */
+const SHEET_OF_ACTION = {
+  details: 'details',
+  checkNow: 'check',
+  exportKey: 'export',
+  copyToken: 'token',
+  remove: 'remove',
+} as const satisfies Record<Exclude<TeamAction, 'rename' | 'replaceKey'>, TeamSheet['kind']>
 
 export function TeamSidebar(props: TeamSidebarProps) {
   const [sheet, setSheet] = useState<TeamSheet | null>(null)
@@ -35,16 +46,21 @@ export function TeamSidebar(props: TeamSidebarProps) {
     teamMenu.open({ kind: 'team', teamId: team.id }, `${team.name} actions`, () => TEAM_MENU, at)
 
   // A team action from its menu (the system's or the page's) or the menu bar (teamId null: the
-  // team on screen). Rename, Check Now and Remove are carried out here.
+  // team on screen). Replace Key opens the wizard; every other action is carried out here.
   useCommands((command) => {
     if (command.type !== 'teamAction') return
     const team = props.teams.find(
       (candidate) => candidate.id === (command.teamId ?? props.activeTeamId),
     )
     if (!team) return
-    if (command.action === 'rename') setRenaming(team.id)
-    if (command.action === 'checkNow') setSheet({ kind: 'check', team })
-    if (command.action === 'remove') setSheet({ kind: 'remove', team })
+    switch (command.action) {
+      case 'rename':
+        return setRenaming(team.id)
+      case 'replaceKey':
+        return props.onRotateKey?.(team)
+      default:
+        return setSheet({ kind: SHEET_OF_ACTION[command.action], team })
+    }
   })
 
   useTeamActionRequests((request) => {
@@ -72,6 +88,7 @@ export function TeamSidebar(props: TeamSidebarProps) {
     target.focus()
   }
 
+  const hues = teamHues(props.teams)
   const orphans = props.orphans ?? []
   const notices = props.notices ?? []
 
@@ -90,6 +107,7 @@ export function TeamSidebar(props: TeamSidebarProps) {
             <li key={team.id}>
               <TeamRow
                 team={team}
+                hue={hues.get(team.id) ?? 0}
                 tabStop={team.id === props.activeTeamId || (!activeShown && index === 0)}
                 shortcut={index < 9 ? index + 1 : null}
                 active={team.id === props.activeTeamId}
@@ -162,8 +180,10 @@ export function TeamSidebar(props: TeamSidebarProps) {
         <TeamSheets
           sheet={sheet}
           onClose={() => setSheet(null)}
+          onOpen={setSheet}
           onRemoved={forgetView}
           onReplaceKey={props.onReplaceKey ?? noop}
+          onRotateKey={props.onRotateKey ?? noop}
         />
       ) : null}
     </nav>
@@ -172,6 +192,7 @@ export function TeamSidebar(props: TeamSidebarProps) {
 
 function TeamRow(props: {
   team: TeamSummary
+  hue: number
   /** The sidebar's one Tab stop. */
   tabStop: boolean
   shortcut: number | null
@@ -228,7 +249,7 @@ function TeamRow(props: {
             <span
               className="monogram"
               aria-hidden="true"
-              style={{ '--hue': teamHue(team) } as React.CSSProperties}
+              style={{ '--hue': props.hue } as React.CSSProperties}
             >
               {teamMonogram(team.name)}
             </span>

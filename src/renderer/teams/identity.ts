@@ -8,9 +8,30 @@ export function hueOf(seed: string): number {
   return hash % 360
 }
 
-/** The team's hue, from its issuer ID (or key ID). */
-export function teamHue(team: Pick<TeamSummary, 'issuerId' | 'keyId'>): number {
-  return hueOf(team.issuerId ?? team.keyId)
+/** Ten hues 36° apart, from blue: as many teams as anyone keys in, each clearly its own. */
+const TEAM_HUES = Array.from({ length: 10 }, (_, index) => (210 + index * 36) % 360)
+
+/**
+ * Each team's monogram hue. A team prefers the hue its issuer ID (or key ID) hashes to, so it keeps
+ * its colour as others come and go; when an older team holds that hue, it takes the next free one.
+ * Ten teams get ten distinct hues; more share them.
+ */
+export function teamHues(
+  teams: readonly Pick<TeamSummary, 'id' | 'issuerId' | 'keyId' | 'createdAt'>[],
+): Map<string, number> {
+  const byAge = [...teams].sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+  )
+  const taken = new Set<number>()
+  const hues = new Map<string, number>()
+  for (const team of byAge) {
+    if (taken.size === TEAM_HUES.length) taken.clear()
+    let slot = hueOf(team.issuerId ?? team.keyId) % TEAM_HUES.length
+    while (taken.has(slot)) slot = (slot + 1) % TEAM_HUES.length
+    taken.add(slot)
+    hues.set(team.id, TEAM_HUES[slot] ?? 0)
+  }
+  return hues
 }
 
 /** Up to two letters from the team's name. */

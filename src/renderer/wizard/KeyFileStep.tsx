@@ -1,5 +1,5 @@
 import { ClipboardPaste, FileUp, FolderOpen } from 'lucide-react'
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
 import { DraftSummary } from './DraftSummary'
 import { KeyGuide } from './KeyGuide'
 import { Problem } from './Problem'
@@ -10,6 +10,10 @@ import type { KeyIntake } from './useKeyIntake'
 export function KeyFileStep(props: {
   intake: KeyIntake
   dragging: boolean
+  /** What Ascent knows of the key that came in (it is already saved), under its facts. */
+  notice: ReactNode
+  /** The key may not go on (it is another team's, or the one being replaced). */
+  blocked: boolean
   onContinue: () => void
   onCancel: () => void
 }) {
@@ -19,10 +23,11 @@ export function KeyFileStep(props: {
   // With a key in, or a refusal to read, the drop zone gives its room to what was found.
   const compact = intake.draft !== null || intake.problem !== null
 
+  const { blocked } = props
   useEffect(() => {
-    // A key just came in: Return goes on from here.
-    if (draftId) continueRef.current?.focus()
-  }, [draftId])
+    // A key just came in: Return goes on from here (unless it cannot go on).
+    if (draftId && !blocked) continueRef.current?.focus()
+  }, [draftId, blocked])
 
   return (
     <StepFrame
@@ -30,7 +35,7 @@ export function KeyFileStep(props: {
       lead="The private key never leaves your Mac: Ascent reads it, checks it and stores it in the Keychain."
       onSubmit={props.onContinue}
       primaryLabel="Continue"
-      primaryDisabled={!intake.draft}
+      primaryDisabled={!intake.draft || blocked}
       primaryRef={continueRef}
       onCancel={props.onCancel}
     >
@@ -85,6 +90,7 @@ export function KeyFileStep(props: {
           onClearClipboard={intake.clearClipboard}
         />
       ) : null}
+      {props.notice}
     </StepFrame>
   )
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { TeamSummary } from '../../shared/contract'
+import { useSavedTeams } from '../data/teams'
 import { CheckStep } from './CheckStep'
 import { IdsStep } from './IdsStep'
 import { KeyFileStep } from './KeyFileStep'
@@ -7,30 +8,43 @@ import {
   checkForm,
   checkRequestFor,
   idsAfterImport,
-  idsOfTeam,
+  idsOfMode,
   type IdsForm,
+  type WizardMode,
   type WizardStep,
 } from './model'
 import { NameStep } from './NameStep'
+import { RotateStep } from './RotateStep'
+import { SavedAsNotice, savedAsBlocks } from './SavedAsNotice'
 import { StepIndicator } from './StepIndicator'
 import { useCheck } from './useCheck'
 import { useKeyIntake } from './useKeyIntake'
 import { usePasteShortcut, useWindowDrop } from './useWindowIntake'
 
+const TITLES: Record<WizardMode['kind'], (name: string) => string> = {
+  add: () => 'Add an App Store Connect API Key',
+  reimport: (name) => `Re-import the Key of “${name}”`,
+  rotate: (name) => `Replace the Key of “${name}”`,
+}
+
 /**
  * The guided key setup: key file → IDs → live check → name. Secrets stay in main; the wizard
  * holds only the draft's public facts. Leaving it (Cancel, Esc) discards the draft and cancels a
- * running check. With `replacing`, it re-imports the key of a saved team (a revoked or lost key):
- * the team's IDs are prefilled and the save replaces its keychain item, keeping its settings.
+ * running check. A re-import brings back the key of a saved team (revoked in the Keychain, or
+ * lost): its IDs are prefilled and the save replaces its keychain item, keeping its settings. A
+ * replacement (rotation) takes a new key of the same team and ends in `keys:rotate`.
  */
 export function Wizard(props: {
-  replacing?: TeamSummary | null
+  mode: WizardMode
   onClose: () => void
   onSaved: (team: TeamSummary) => void
+  /** A key already saved was brought in: the user opens its team instead. */
+  onOpenTeam: (teamId: string) => void
 }) {
-  const replacing = props.replacing ?? null
+  const [mode, setMode] = useState(props.mode)
   const [step, setStep] = useState<WizardStep>('key')
-  const [form, setForm] = useState<IdsForm>(() => idsOfTeam(replacing))
+  const [form, setForm] = useState<IdsForm>(() => idsOfMode(mode))
+  const savedTeams = useSavedTeams()
   const check = useCheck()
   const intake = useKeyIntake((draft, previous) =>
     setForm((current) => idsAfterImport(current, draft, previous)),
@@ -51,14 +65,19 @@ export function Wizard(props: {
     setStep('check')
   }
   const passed = check.run.phase === 'finished' && check.run.report.canSave ? check.run : null
+  const reimport = (teamId: string) => {
+    const team = savedTeams.find((candidate) => candidate.id === teamId)
+    if (!team) return
+    const next: WizardMode = { kind: 'reimport', team }
+    setMode(next)
+    setForm(idsOfMode(next))
+  }
 
   return (
     <div className="wizard">
       <header className="wizard-header">
         <h1 className="wizard-title">
-          {replacing
-            ? `Re-import the Key of “${replacing.name}”`
-            : 'Add an App Store Connect API Key'}
+          {TITLES[mode.kind](mode.kind === 'add' ? '' : mode.team.name)}
         </h1>
         <StepIndicator current={step} />
       </header>
@@ -66,6 +85,17 @@ export function Wizard(props: {
         <KeyFileStep
           intake={intake}
           dragging={dragging}
+          blocked={savedAsBlocks(draft, mode)}
+          notice={
+            draft ? (
+              <SavedAsNotice
+                draft={draft}
+                mode={mode}
+                onOpenTeam={props.onOpenTeam}
+                onReimport={reimport}
+              />
+            ) : null
+          }
           onContinue={() => setStep('ids')}
           onCancel={props.onClose}
         />
@@ -88,14 +118,27 @@ export function Wizard(props: {
           onBack={() => setStep('ids')}
           onCancel={props.onClose}
         />
+      ) : mode.kind === 'rotate' ? (
+        <RotateStep
+          checkId={passed.checkId}
+          team={mode.team}
+          newKeyId={form.keyId.trim().toUpperCase()}
+          onDone={(team) => {
+            intake.keep()
+            props.onSaved(team)
+          }}
+          onCheckAgain={startCheck}
+          onBack={() => setStep('check')}
+          onCancel={props.onClose}
+        />
       ) : (
         <NameStep
           checkId={passed.checkId}
-          replaceTeamId={replacing?.id}
+          replaceTeamId={mode.kind === 'reimport' ? mode.team.id : undefined}
           suggestedName={
-            replacing?.name ??
-            passed.report.suggestedName ??
-            `Key ${form.keyId.trim().toUpperCase()}`
+            mode.kind === 'reimport'
+              ? mode.team.name
+              : (passed.report.suggestedName ?? `Key ${form.keyId.trim().toUpperCase()}`)
           }
           onSaved={(team) => {
             intake.keep()

@@ -20,6 +20,13 @@ import {
 
 export type WizardStep = 'key' | 'ids' | 'check' | 'name'
 
+/**
+ * What the wizard is for: a new team; the same key of a saved team brought back (it was revoked
+ * in the Keychain or lost); or a new key for a saved team (rotation).
+ */
+export type WizardMode =
+  { kind: 'add' } | { kind: 'reimport'; team: TeamSummary } | { kind: 'rotate'; team: TeamSummary }
+
 export const WIZARD_STEPS: { id: WizardStep; label: string }[] = [
   { id: 'key', label: 'Key file' },
   { id: 'ids', label: 'IDs' },
@@ -41,13 +48,17 @@ export type CheckRequest = RequestOf<'keys:check'>
 
 export const EMPTY_IDS: IdsForm = { keyType: 'team', issuerId: '', keyId: '', role: null }
 
-/** Re-importing a saved team's key starts from the IDs and role it was saved with. */
-export function idsOfTeam(team: TeamSummary | null): IdsForm {
-  if (!team) return EMPTY_IDS
+/**
+ * Re-importing a saved team's key starts from the IDs and role it was saved with; replacing it,
+ * from its issuer ID (the new key's ID comes with its file).
+ */
+export function idsOfMode(mode: WizardMode): IdsForm {
+  if (mode.kind === 'add') return EMPTY_IDS
+  const { team } = mode
   return {
     keyType: team.keyType,
     issuerId: team.issuerId ?? '',
-    keyId: team.keyId,
+    keyId: mode.kind === 'reimport' ? team.keyId : '',
     role: team.role,
   }
 }

@@ -4,6 +4,7 @@ import {
   STATUS_LABELS,
   statusNote,
   teamBadge,
+  teamHues,
   teamMonogram,
 } from '../../../src/renderer/teams/identity'
 
@@ -29,5 +30,37 @@ describe('a team in the sidebar', () => {
     expect(roleNote({ keyType: 'team', role: 'ADMIN', roleVerified: true })).toBeNull()
     expect(roleNote({ keyType: 'team', role: null, roleVerified: false })).toBeNull()
     expect(roleNote({ keyType: 'individual', role: null, roleVerified: false })).toBeNull()
+  })
+})
+
+describe('team colours', () => {
+  const team = (id: string, issuerId: string, createdAt: string) => ({
+    id,
+    issuerId,
+    keyId: id,
+    createdAt,
+  })
+  /** The distance between two hues on the colour wheel. */
+  const apart = (a: number, b: number) => Math.min(Math.abs(a - b), 360 - Math.abs(a - b))
+
+  it('gives up to ten teams hues at least 36° apart, even when their IDs hash alike', () => {
+    // The same issuer ID hashes to the same hue: the worst case for a hash alone.
+    const teams = Array.from({ length: 10 }, (_, index) =>
+      team(`K${index}`, 'same-issuer', `2026-01-0${index}T00:00:00.000Z`),
+    )
+    const hues = [...teamHues(teams).values()]
+    expect(hues).toHaveLength(10)
+    for (const [index, hue] of hues.entries()) {
+      for (const other of hues.slice(index + 1))
+        expect(apart(hue, other)).toBeGreaterThanOrEqual(36)
+    }
+  })
+
+  it('keeps a team’s colour when a newer team comes or goes', () => {
+    const older = team('A', '57246542-96fe-1a63-e053-0824d011072a', '2026-01-01T00:00:00.000Z')
+    const newer = team('B', '57246542-96fe-1a63-e053-0824d011072a', '2026-02-01T00:00:00.000Z')
+    const alone = teamHues([older]).get('A')
+    expect(teamHues([newer, older]).get('A')).toBe(alone)
+    expect(teamHues([newer, older]).get('B')).not.toBe(alone)
   })
 })

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { CheckStep, KeyDraft } from '../../../src/shared/contract'
+import type { CheckStep, KeyDraft, TeamSummary } from '../../../src/shared/contract'
 import { pendingCheckSteps } from '../../../src/shared/check-steps'
 import {
   checkForm,
   checkRequestFor,
   EMPTY_IDS,
   idsAfterImport,
-  idsOfTeam,
+  idsOfMode,
   progressAnnouncement,
   swapIds,
   visibleProblems,
@@ -41,24 +41,24 @@ const pasted = draft({
   prefill: { keyId: null, issuerId: null, keyType: null },
 })
 
-describe('idsOfTeam', () => {
+describe('idsOfMode', () => {
+  const team: TeamSummary = {
+    id: '2X9R4HXF34',
+    name: 'Northwind',
+    keyType: 'team',
+    issuerId: '57246542-96fe-1a63-e053-0824d011072a',
+    keyId: '2X9R4HXF34',
+    role: 'DEVELOPER',
+    roleVerified: false,
+    fingerprintShort: 'AB:CD',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    lastValidatedAt: null,
+    status: 'needs_reimport',
+    statusDetail: null,
+  }
+
   it('starts a re-import from the saved team’s IDs and role', () => {
-    expect(
-      idsOfTeam({
-        id: '2X9R4HXF34',
-        name: 'Northwind',
-        keyType: 'team',
-        issuerId: '57246542-96fe-1a63-e053-0824d011072a',
-        keyId: '2X9R4HXF34',
-        role: 'DEVELOPER',
-        roleVerified: false,
-        fingerprintShort: 'AB:CD',
-        createdAt: '2026-01-01T00:00:00.000Z',
-        lastValidatedAt: null,
-        status: 'needs_reimport',
-        statusDetail: null,
-      }),
-    ).toEqual({
+    expect(idsOfMode({ kind: 'reimport', team })).toEqual({
       keyType: 'team',
       issuerId: '57246542-96fe-1a63-e053-0824d011072a',
       keyId: '2X9R4HXF34',
@@ -66,8 +66,22 @@ describe('idsOfTeam', () => {
     })
   })
 
+  it('starts a replacement from the team’s issuer ID and role, without the old key’s ID', () => {
+    expect(idsOfMode({ kind: 'rotate', team })).toEqual({
+      keyType: 'team',
+      issuerId: '57246542-96fe-1a63-e053-0824d011072a',
+      keyId: '',
+      role: 'DEVELOPER',
+    })
+  })
+
   it('starts empty when adding a new key', () => {
-    expect(idsOfTeam(null)).toEqual({ keyType: 'team', issuerId: '', keyId: '', role: null })
+    expect(idsOfMode({ kind: 'add' })).toEqual({
+      keyType: 'team',
+      issuerId: '',
+      keyId: '',
+      role: null,
+    })
   })
 })
 
