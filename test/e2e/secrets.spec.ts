@@ -4,30 +4,9 @@
  * pushed to the page (the check's progress among them) are searched for any piece of the key in
  * every encoding it could take, and so is every file in the data folder.
  */
-import { createPrivateKey } from 'node:crypto'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { filesUnder, secretFragments } from './secret-fragments'
 import { expect, test } from './wizard-fixtures'
-
-function secretFragments(pem: string): string[] {
-  const body = pem.replace(/-----[A-Z ]+-----|\s/g, '')
-  const d = String(createPrivateKey(pem).export({ format: 'jwk' }).d)
-  const fragments = [
-    d,
-    Buffer.from(d, 'base64url').toString('hex'),
-    Buffer.from(pem).toString('base64'),
-  ]
-  for (let start = 0; start + 24 <= body.length; start += 12)
-    fragments.push(body.slice(start, start + 24))
-  return fragments
-}
-
-function filesUnder(folder: string): string[] {
-  return readdirSync(folder).flatMap((name) => {
-    const path = join(folder, name)
-    return statSync(path).isDirectory() ? filesUnder(path) : [path]
-  })
-}
 
 test('no piece of the private key reaches the renderer or the data folder', async ({
   app,

@@ -93,7 +93,8 @@ export function blockedByAgreements(outcome: CheckOutcome): boolean {
 export function verdictOf(outcome: CheckOutcome, via: Via): CheckVerdict {
   const { diagnosis } = outcome
   const detail = `${diagnosis.title}. ${diagnosis.hints[0] ?? ''}`.trim()
-  const base = { code: diagnosis.code, detail, via }
+  const confirmedRole = outcome.roleVerified ? outcome.role : null
+  const base = { code: diagnosis.code, detail, via, confirmedRole }
   // Only Apple's refusal marks a key rejected: a network or server failure says nothing about
   // the key, and must not turn a good key red.
   if (blockedByAgreements(outcome)) return { ...base, outcome: 'blocked' }

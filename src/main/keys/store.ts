@@ -54,6 +54,8 @@ export interface CheckVerdict {
    * network, Apple's trouble), so the status stays.
    */
   outcome: 'accepted' | 'blocked' | 'rejected' | 'inconclusive'
+  /** The role Apple confirmed (Admin, by listing users), if any: the saved role is then Apple's. */
+  confirmedRole: Role | null
   code: DiagnosisCode
   /** Shown with the status when it is not `verified`. */
   detail: string
@@ -743,6 +745,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
               status: 'verified',
               statusDetail: null,
               lastValidatedAt: now,
+              roleVerified: team.role !== null && verdict.confirmedRole === team.role,
               history,
             }
           case 'blocked':

@@ -5,7 +5,7 @@ import { openExternal } from '../data/app'
 import { useTeamDetails } from '../data/keyLife'
 import { errorOf, useSavedTeams } from '../data/teams'
 import { Sheet } from '../shell/Sheet'
-import { roleNote, STATUS_LABELS, teamBadge, teamHues, teamMonogram } from '../teams/identity'
+import { STATUS_LABELS, teamBadge, teamHues, teamMonogram } from '../teams/identity'
 import { CopyButton } from './CopyButton'
 import { dateTimeText } from './format'
 
@@ -96,7 +96,7 @@ function DetailsBody(props: { details: TeamDetails }) {
     details.keyType === 'individual'
       ? 'The access of the person who generated it'
       : details.role
-        ? `${teamBadge(details)}${details.roleVerified ? ', confirmed by Apple' : ''}`
+        ? `${teamBadge(details)} · ${roleSource(details)}`
         : 'Not given'
   return (
     <>
@@ -109,10 +109,7 @@ function DetailsBody(props: { details: TeamDetails }) {
         <Fact label="Key ID" copy={details.keyId}>
           <span className="mono">{details.keyId}</span>
         </Fact>
-        <Fact label="Role">
-          {role}
-          {roleNote(details) ? <span className="details-muted"> ({roleNote(details)})</span> : null}
-        </Fact>
+        <Fact label="Role">{role}</Fact>
         <Fact label="Fingerprint" copy={details.fingerprint}>
           <span className="mono details-fingerprint" title="SHA-256 of the public key">
             {details.fingerprint}
@@ -149,6 +146,14 @@ function DetailsBody(props: { details: TeamDetails }) {
       </section>
     </>
   )
+}
+
+/** Whose word the role is: Apple confirms Admin only (on a check); any other is the user's. */
+function roleSource(details: TeamDetails): string {
+  if (details.roleVerified) return 'confirmed by Apple'
+  return details.role === 'ADMIN'
+    ? 'as you entered it (Check Now confirms it)'
+    : 'as you entered it (Apple can confirm only Admin)'
 }
 
 function Fact(props: { label: string; copy?: string; children: ReactNode }) {

@@ -60,13 +60,12 @@ function ExportForm(props: { options: ExportOptions; onClose: () => void }) {
   const choice = options.choices.find((candidate) => candidate.format === format)
   const error = errorOf(exporter.error)
 
-  const run = (destination: ExportDestination) => {
-    setAnswer(null)
+  const run = (destination: ExportDestination) =>
     exporter.mutate(
       { teamId: options.teamId, format, destination },
-      { onSuccess: (result) => setAnswer(result.status === 'canceled' ? null : result) },
+      // A canceled save dialog changes nothing: what was done before still stands.
+      { onSuccess: (result) => result.status !== 'canceled' && setAnswer(result) },
     )
-  }
 
   return (
     <>

@@ -41,7 +41,6 @@ export function RotateStep(props: {
         primaryLabel="Done"
         primaryRef={doneRef}
         initialFocus={doneRef}
-        onCancel={() => props.onDone(answer.team)}
       >
         <div className="wizard-rotated" role="status">
           <CircleCheck size={16} aria-hidden="true" />

@@ -15,7 +15,8 @@ export interface StepFrameProps {
   /** Focused when the step appears; the heading when absent. */
   initialFocus?: RefObject<HTMLElement | null>
   onBack?: () => void
-  onCancel: () => void
+  /** Absent once there is nothing left to cancel (the key was replaced): no Cancel then. */
+  onCancel?: () => void
   /** Buttons shown before Back, such as "Stop Check". */
   extraActions?: ReactNode
 }
@@ -82,9 +83,11 @@ export function StepFrame({ initialFocus, primaryRef, ...props }: StepFrameProps
         <div className="wizard-content">{props.children}</div>
       </div>
       <div className="wizard-footer">
-        <button type="button" className="button-secondary" onClick={props.onCancel}>
-          Cancel
-        </button>
+        {props.onCancel ? (
+          <button type="button" className="button-secondary" onClick={props.onCancel}>
+            Cancel
+          </button>
+        ) : null}
         <span className="wizard-footer-spacer" />
         {props.extraActions}
         {props.onBack ? (

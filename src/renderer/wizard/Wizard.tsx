@@ -79,7 +79,7 @@ export function Wizard(props: {
         <h1 className="wizard-title">
           {TITLES[mode.kind](mode.kind === 'add' ? '' : mode.team.name)}
         </h1>
-        <StepIndicator current={step} />
+        <StepIndicator current={step} lastLabel={mode.kind === 'rotate' ? 'Replace' : 'Name'} />
       </header>
       {step === 'key' || !draft ? (
         <KeyFileStep

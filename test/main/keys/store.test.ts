@@ -662,7 +662,13 @@ describe('history, last use and what the details show', () => {
     await keys.reconcile()
     await saveTeam()
     const check = (outcome: CheckVerdict['outcome'], code: CheckVerdict['code']) =>
-      keys.recordCheck(KEY_ID, { outcome, code, detail: `said ${code}`, via: 'app' })
+      keys.recordCheck(KEY_ID, {
+        outcome,
+        code,
+        detail: `said ${code}`,
+        via: 'app',
+        confirmedRole: null,
+      })
     clock.advance(1000)
     expect(await check('accepted', 'ok')).toMatchObject({ status: 'verified' })
     clock.advance(1000)
@@ -687,6 +693,23 @@ describe('history, last use and what the details show', () => {
       'Checked: Apple accepted the key',
       'Added in Ascent',
     ])
+  })
+
+  it('takes the role as Apple’s once a check confirms that very role, and only then', async () => {
+    await keys.reconcile()
+    await saveTeam({ role: 'ADMIN' })
+    const accepted = (confirmedRole: CheckVerdict['confirmedRole']) =>
+      keys.recordCheck(KEY_ID, {
+        outcome: 'accepted',
+        code: 'ok',
+        detail: '',
+        via: 'app',
+        confirmedRole,
+      })
+    expect(await accepted(null)).toMatchObject({ role: 'ADMIN', roleVerified: false })
+    expect(await accepted('ADMIN')).toMatchObject({ role: 'ADMIN', roleVerified: true })
+    // Apple saw another role than the one saved: the saved one is still only the user's word.
+    expect(await accepted('APP_MANAGER')).toMatchObject({ role: 'ADMIN', roleVerified: false })
   })
 
   it('keeps at most 50 entries, the newest', async () => {

@@ -11,6 +11,8 @@ import type {
   ResourceChange,
   ResourceName,
   ResourceRequest,
+  TeamDetails,
+  TeamHistoryItem,
   TeamsState,
   TeamUsage,
 } from '../../../src/shared/contract'
@@ -36,6 +38,10 @@ export interface FakeMain {
   radarChanged: (overview: RadarOverview) => void
   /** Sends `cache:cleared` to the page. */
   cacheCleared: (cleared: CacheCleared) => void
+  /** Each team's history, newest first, as `teams:details` answers it; exports add to it. */
+  history: Record<string, TeamHistoryItem[]>
+  /** When set, `teams:export` fails with it. */
+  exportFailure: IpcError | null
   reset: () => void
 }
 
@@ -94,7 +100,11 @@ export const fakeMain: FakeMain = {
   cacheCleared: (cleared) => {
     for (const listener of clearedListeners) listener(cleared)
   },
+  history: {},
+  exportFailure: null,
   reset: () => {
+    fakeMain.history = {}
+    fakeMain.exportFailure = null
     fakeMain.radar = emptyRadar()
     fakeMain.reads = []
     fakeMain.refreshes = []
@@ -113,6 +123,26 @@ function record(channel: string) {
 }
 
 const api = {
+  keys: {
+    /** Moves the team to a new key ID, as main's rotation does. */
+    rotate: (request: { checkId: string; teamId: string }) => {
+      fakeMain.calls.push({ channel: 'keys:rotate', request })
+      const team = fakeMain.teams.teams.find((candidate) => candidate.id === request.teamId)
+      if (!team) return Promise.resolve(failure('keys.team_not_found', 'No such team.'))
+      const previousKeyId = team.keyId
+      team.keyId = `NEW${previousKeyId}`.slice(0, 10)
+      return ok({
+        team: structuredClone(team),
+        previousKeyId,
+        previousItemRemoved: true,
+        revoke: {
+          keyId: previousKeyId,
+          url: 'https://appstoreconnect.apple.com/access/integrations/api',
+          steps: [],
+        },
+      })
+    },
+  },
   browse: {
     read: (request: ResourceRequest) => {
       fakeMain.reads.push(request)
@@ -150,6 +180,41 @@ const api = {
       return ok(null)
     },
     recheck: record('teams:recheck'),
+    details: ({ teamId }: { teamId: string }) => {
+      fakeMain.calls.push({ channel: 'teams:details', request: { teamId } })
+      const team = fakeMain.teams.teams.find((candidate) => candidate.id === teamId)
+      if (!team) return Promise.resolve(failure('keys.team_not_found', 'No such team.'))
+      const details: TeamDetails = {
+        ...team,
+        fingerprint: 'ab'.repeat(32),
+        lastUsedAt: null,
+        history: fakeMain.history[teamId] ?? [],
+        secretStore: 'Test Keychain',
+        keychainAccount: `${team.issuerId}/${team.keyId}`,
+        integrationsUrl: 'https://appstoreconnect.apple.com/access/integrations/api',
+      }
+      return ok(structuredClone(details))
+    },
+    export: (request: { teamId: string; format: 'fastlane' | 'p8' | 'env' }) => {
+      fakeMain.calls.push({ channel: 'teams:export', request })
+      if (fakeMain.exportFailure)
+        return Promise.resolve({ ok: false, error: fakeMain.exportFailure })
+      const at = new Date(1_000).toISOString()
+      const path = `/Users/me/${request.format}`
+      fakeMain.history[request.teamId] = [
+        {
+          kind: 'exported',
+          at,
+          format: request.format,
+          to: 'file',
+          path,
+          via: 'app',
+          summary: `saved to ${path}`,
+        },
+        ...(fakeMain.history[request.teamId] ?? []),
+      ]
+      return ok({ status: 'saved', format: request.format, path, ghSecretCommands: [] })
+    },
     adoptOrphan: record('teams:adoptOrphan'),
     forgetOrphan: record('teams:forgetOrphan'),
   },
