@@ -12,9 +12,29 @@ import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import type { Sandbox, SandboxKey } from '../sandbox'
 import { signToken } from '../sandbox/support'
-import { COMMAND, expect, teamButton, test, toolbarTitle } from './browse-fixtures'
+import { createLogger } from '../../src/main/log'
+import { startHarness } from '../harness/server'
+import { COMMAND, expect, teamButton, test as browseTest, toolbarTitle } from './browse-fixtures'
 import { screenshot } from './screenshots'
 import { secretFragments } from './secret-fragments'
+
+/** Everything main logged during the test: searched for secrets like the page is. */
+let logged: string[] = []
+
+const test = browseTest.extend({
+  harness: async ({ sandbox, saved }, use) => {
+    logged = []
+    const harness = await startHarness({
+      apiBase: sandbox.url,
+      dataDir: saved.dataDir,
+      secrets: saved.secrets,
+      startRadar: false,
+      log: createLogger((line) => logged.push(line)),
+    })
+    await use(harness)
+    await harness.close()
+  },
+})
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] })
 
@@ -54,7 +74,7 @@ async function statusSignedWith(sandbox: Sandbox, key: SandboxKey, pem: string):
   return statusWith(sandbox, await signToken({ ...key, privateKeyPem: pem }), '/v1/apps?limit=1')
 }
 
-/** Nothing the page received (answers, events, its DOM) holds a piece of these secrets. */
+/** Nothing the page received (answers, events, its DOM) or main logged holds these secrets. */
 async function expectNoSecretReachedThePage(
   page: Page,
   harness: { ipcLog: { response: unknown }[]; eventLog: unknown[] },
@@ -63,10 +83,12 @@ async function expectNoSecretReachedThePage(
   const answers = JSON.stringify(harness.ipcLog.map((exchange) => exchange.response))
   const pushed = JSON.stringify(harness.eventLog)
   const dom = await page.content()
+  const log = logged.join('\n')
   for (const secret of secrets) {
     expect(answers).not.toContain(secret)
     expect(pushed).not.toContain(secret)
     expect(dom).not.toContain(secret)
+    expect(log).not.toContain(secret)
   }
   expect(answers).not.toContain('PRIVATE KEY')
   expect(dom).not.toContain('PRIVATE KEY')
