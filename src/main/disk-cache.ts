@@ -252,6 +252,8 @@ export function createDiskCache(options: DiskCacheOptions): DiskCache {
     }
   }
 
+  let disposed = false
+
   function flushDirty(): Promise<void> {
     cancelWrite?.()
     cancelWrite = null
@@ -278,6 +280,8 @@ export function createDiskCache(options: DiskCacheOptions): DiskCache {
     get: (teamId, key) => teams.get(teamId)?.get(key),
     set(teamId, key, value, fetchedAt, entryOptions = {}) {
       entriesOf(teamId).set(key, { value, fetchedAt }, entryOptions)
+      // A load that lands while the app quits is not written: the folder may be going away.
+      if (disposed) return
       dirty.add(teamId)
       cancelWrite ??= options.timer.after(writeDelayMs, () => {
         cancelWrite = null
@@ -308,6 +312,7 @@ export function createDiskCache(options: DiskCacheOptions): DiskCache {
     notices: () => (failure ? [failure] : []),
     fileOf: pathOf,
     dispose: async () => {
+      disposed = true
       await flushDirty()
       await Promise.all([...chains.values()])
     },

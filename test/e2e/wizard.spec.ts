@@ -266,8 +266,11 @@ test.describe('IDs', () => {
     await wizard.getByLabel('Key ID').fill('ABCDE12345')
     await wizard.getByRole('button', { name: 'Check Key' }).click()
 
-    await expect(wizard.getByRole('alert')).toContainText('Enter the issuer ID')
+    // Said once, under the field, which takes focus: no banner repeating it.
+    await expect(wizard.getByText(/Enter the issuer ID/)).toHaveCount(1)
+    await expect(wizard.getByRole('alert')).toHaveCount(0)
     await expect(wizard.getByLabel('Issuer ID')).toBeFocused()
+    await expect(wizard.getByLabel('Issuer ID')).toHaveAccessibleDescription(/Enter the issuer ID/)
     await expect(wizard.getByLabel('Issuer ID')).toHaveAttribute('aria-invalid', 'true')
     expect(requestsOn(harness, 'keys:check')).toHaveLength(0)
   })
@@ -474,6 +477,13 @@ test.describe('check and save', () => {
     await expect(checklist.getByText('Failed', { exact: true })).toHaveCount(1)
     await expect(checklist.getByRole('listitem').nth(2)).toContainText('Apple accepted the token')
     await expect(checklist.getByRole('listitem').nth(2)).toContainText('Failed')
+    // One message per error: the diagnosis says why; the failed and skipped rows do not repeat it.
+    await expect(wizard.getByText(/answered 401 Not Authorized/)).toHaveCount(1)
+    await expect(checklist.getByText('Not checked: an earlier step failed.')).toHaveCount(0)
+    // The checklist opens at its top, its first row in view.
+    const content = wizard.locator('.wizard-content')
+    expect(await content.evaluate((element) => element.scrollTop)).toBe(0)
+    await expect(checklist.getByRole('listitem').first()).toBeInViewport({ ratio: 1 })
     await expect(wizard.getByRole('button', { name: 'Continue' })).toHaveCount(0)
     // Apple refused a key just read from its file: the IDs beside it are the likely fault.
     await expect(wizard.getByRole('button', { name: 'Back to IDs' })).toBeFocused()
@@ -525,4 +535,52 @@ test.describe('check and save', () => {
       sandbox.admin.clearFaults()
     }
   })
+})
+
+test.describe('the sheet’s size', () => {
+  for (const size of [
+    { width: 900, height: 600 },
+    { width: 1440, height: 900 },
+  ]) {
+    test(`fits its step at ${size.width}×${size.height}: no empty space, the buttons in view`, async ({
+      app,
+      harness,
+      sandbox,
+    }) => {
+      await app.setViewportSize(size)
+      const wizard = await openWizard(app)
+      /** Space left between the step's last element and the footer (negative: it scrolls). */
+      const emptySpace = () =>
+        wizard.locator('.wizard-content').evaluate((content) => {
+          const last = content.lastElementChild
+          if (!last) return Infinity
+          const padding = parseFloat(getComputedStyle(content).paddingBottom)
+          const bottom =
+            last.getBoundingClientRect().bottom + parseFloat(getComputedStyle(last).marginBottom)
+          return content.getBoundingClientRect().bottom - padding - bottom
+        })
+      const footerInView = async () => {
+        await expect(wizard.getByRole('button', { name: 'Cancel' })).toBeInViewport({ ratio: 1 })
+      }
+      expect(await emptySpace()).toBeLessThan(8)
+      await footerInView()
+
+      // The name step, short: the sheet shrinks to it.
+      const { key, team, p8Path } = teamKeyWithFile(sandbox, 'APP_MANAGER')
+      harness.dialogAnswers.push(p8Path)
+      await wizard.getByRole('button', { name: 'Choose File…' }).click()
+      await wizard.getByRole('button', { name: 'Continue' }).click()
+      await wizard.getByLabel('Issuer ID').fill(team.issuerId)
+      await wizard.getByLabel('Key ID').fill(key.keyId)
+      await wizard.getByRole('button', { name: 'Check Key' }).click()
+      await wizard.getByRole('button', { name: 'Continue' }).click()
+      await expect(wizard.getByRole('heading', { name: 'Name the team' })).toBeVisible()
+      expect(await emptySpace()).toBeLessThan(8)
+      await footerInView()
+      const sheet = app.locator('.wizard-sheet')
+      const box = await sheet.boundingBox()
+      expect(box?.height).toBeLessThan(size.height)
+      await screenshotStep(app, `name-${size.width}x${size.height}`)
+    })
+  }
 })

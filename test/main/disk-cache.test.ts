@@ -51,6 +51,21 @@ describe('the browse cache on disk', () => {
     await next.dispose()
   })
 
+  it('writes nothing once disposed: a load landing while the app quits sets no write going', async () => {
+    const timer = createFakeTimer()
+    const cache = createDiskCache({ dataDir, timer, now: () => 1_000, log: silentLogger })
+    await cache.ready('TEAM1')
+    cache.set('TEAM1', 'apps', APPS, 900)
+    await cache.dispose()
+    expect(await readdir(join(dataDir, 'cache'))).toHaveLength(1)
+    await rm(join(dataDir, 'cache'), { recursive: true })
+
+    cache.set('TEAM1', 'activity', APPS, 950)
+    expect(timer.pending()).toEqual([])
+    await cache.flush()
+    await expect(readdir(join(dataDir, 'cache'))).rejects.toThrow(/ENOENT/)
+  })
+
   for (const [what, text, mark] of [
     ['not JSON', 'not json at all', '.corrupt-'],
     ['truncated', '{"version":1,"teamId":"TEAM1","sav', '.corrupt-'],

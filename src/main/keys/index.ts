@@ -142,7 +142,7 @@ export function createKeys(options: KeysOptions): Keys {
     },
     dispose: () => {
       drafts.wipeAll()
-      return savedKeys.settle()
+      return savedKeys.close()
     },
   }
 }

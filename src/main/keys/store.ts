@@ -128,6 +128,11 @@ export interface KeyStore {
   onKeyRetired: (listener: (fingerprint: string) => void) => () => void
   /** Waits for the changes under way (the command line, before it exits). */
   settle: () => Promise<void>
+  /**
+   * The app quits: waits for the changes under way, and from then on records no key's use, so
+   * nothing writes `keys.json` after the last change while the app's folder may be going away.
+   */
+  close: () => Promise<void>
   counters: () => KeyStoreCounters
 }
 
@@ -164,6 +169,8 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
   const signingKeys = new Map<string, Promise<webcrypto.CryptoKey>>()
   const retiredListeners = new Set<(fingerprint: string) => void>()
   const counters: KeyStoreCounters = { keychainReads: 0, keychainListings: 0 }
+  /** Set as the app quits: uses are no longer written. */
+  let closed = false
   /** Each team's last use this session, ms; written to keys.json now and then. */
   const usedAt = new Map<string, number>()
   const useWrites = new Set<string>()
@@ -800,7 +807,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
     },
 
     noteUsed(fingerprint) {
-      if (metadata?.kind !== 'ready') return
+      if (closed || metadata?.kind !== 'ready') return
       const record = metadata.document.teams.find((team) => team.fingerprint === fingerprint)
       if (!record) return
       const { id } = record
@@ -952,6 +959,11 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
     },
 
     async settle() {
+      await queue
+    },
+
+    async close() {
+      closed = true
       await queue
     },
 

@@ -37,6 +37,8 @@ export function CheckStep(props: {
   // going back to them is the way forward, and trying the same again the other choice.
   const idsLikely =
     run.phase === 'finished' && !passed && run.report.diagnosis.code === 'auth.rejected'
+  // The diagnosis below says why the check failed: the failed and skipped rows do not say it too.
+  const explained = run.phase === 'finished' && !passed
 
   useEffect(() => {
     // The Stop Check button the focus may be on is gone: put focus on what comes next.
@@ -53,6 +55,7 @@ export function CheckStep(props: {
       primaryRef={primaryRef}
       onBack={run.phase === 'running' || idsLikely ? undefined : props.onBack}
       onCancel={props.onCancel}
+      contentKey={run.phase === 'idle' ? undefined : run.checkId}
       extraActions={
         run.phase === 'running' ? (
           <button type="button" className="button-secondary" onClick={props.onStopCheck}>
@@ -71,7 +74,7 @@ export function CheckStep(props: {
         aria-busy={run.phase === 'running'}
       >
         {run.steps.map((step) => (
-          <ChecklistRow key={step.id} step={step} />
+          <ChecklistRow key={step.id} step={step} explained={explained} />
         ))}
       </ul>
       <p className="visually-hidden" aria-live="polite">
@@ -90,15 +93,19 @@ const STATE_ICONS = {
   skipped: CircleMinus,
 }
 
-function ChecklistRow(props: { step: CheckStepRow }) {
+function ChecklistRow(props: { step: CheckStepRow; explained: boolean }) {
   const { step } = props
   const Icon = STATE_ICONS[step.state]
+  const quiet = props.explained && (step.state === 'failed' || step.state === 'skipped')
   return (
-    <li className={`wizard-check wizard-check-${step.state}`}>
+    <li
+      className={`wizard-check wizard-check-${step.state}`}
+      title={quiet ? (step.detail ?? undefined) : undefined}
+    >
       <Icon size={16} className="wizard-check-icon" aria-hidden="true" />
       <span className="wizard-check-text">
         <span className="wizard-check-label">{step.label}</span>
-        {step.detail ? <span className="wizard-check-detail">{step.detail}</span> : null}
+        {step.detail && !quiet ? <span className="wizard-check-detail">{step.detail}</span> : null}
       </span>
       <span className="wizard-check-state">{STEP_STATE_LABELS[step.state]}</span>
     </li>

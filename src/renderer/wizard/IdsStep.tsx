@@ -4,7 +4,6 @@ import type { KeyDraft } from '../../shared/contract'
 import { blockingProblem, ROLE_LABELS, type KeyType, type Role } from '../../shared/keys'
 import { IdField } from './IdField'
 import { checkForm, swapIds, visibleProblems, type IdsForm } from './model'
-import { Problem } from './Problem'
 import { StepFrame } from './StepFrame'
 
 const ROLES = Object.keys(ROLE_LABELS) as Role[]
@@ -33,6 +32,7 @@ export function IdsStep(props: {
       props.onContinue()
       return
     }
+    // The problem shows under its field, which takes focus (and reads it out): said once, there.
     setAttempted(true)
     ;(blocking.field === 'issuerId' && isTeam ? issuerRef : keyRef).current?.focus()
   }
@@ -123,7 +123,6 @@ export function IdsStep(props: {
       {isTeam ? (
         <RoleField role={form.role} onChange={(role) => onChange({ ...form, role })} />
       ) : null}
-      {attempted && blocking ? <Problem message={`Before checking: ${blocking.message}`} /> : null}
     </StepFrame>
   )
 }

@@ -19,6 +19,8 @@ export interface StepFrameProps {
   onCancel?: () => void
   /** Buttons shown before Back, such as "Stop Check". */
   extraActions?: ReactNode
+  /** When it changes (a check run again), the content starts again from its top. */
+  contentKey?: string
 }
 
 /** Elements whose own Return behaviour must be kept. */
@@ -32,6 +34,11 @@ export function StepFrame({ initialFocus, primaryRef, ...props }: StepFrameProps
   const headingRef = useRef<HTMLHeadingElement>(null)
   const headingId = useId()
   const focusOnMount = useRef(initialFocus)
+  const contentRef = useRef<HTMLDivElement>(null)
+  const { contentKey } = props
+  useEffect(() => {
+    contentRef.current?.scrollTo({ top: 0 })
+  }, [contentKey])
 
   useEffect(() => {
     // Once, when the step appears; a frame later, so it wins over the sheet's own initial focus
@@ -80,7 +87,9 @@ export function StepFrame({ initialFocus, primaryRef, ...props }: StepFrameProps
           </h2>
           <p className="wizard-lead">{props.lead}</p>
         </div>
-        <div className="wizard-content">{props.children}</div>
+        <div className="wizard-content" ref={contentRef}>
+          {props.children}
+        </div>
       </div>
       <div className="wizard-footer">
         {props.onCancel ? (

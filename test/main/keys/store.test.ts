@@ -758,6 +758,14 @@ describe('history, last use and what the details show', () => {
     // A key that is not saved (a draft being checked) is nobody's use.
     keys.noteUsed(p256().fingerprint)
     await keys.settle()
+
+    // Once the app quits, a request still landing writes nothing.
+    await keys.close()
+    const closedWith = await metadataText()
+    clock.advance(15 * 60_000)
+    keys.noteUsed(key.fingerprint)
+    await keys.settle()
+    expect(await metadataText()).toBe(closedWith)
   })
 
   it('recognises a key already saved when it is imported again, by its fingerprint', async () => {
