@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url'
 import { clientSection } from './bench/client'
+import { radarSection } from './bench/radar'
 import { scaleSection } from './bench/scale'
 import { uiSection } from './bench/ui'
 
@@ -36,7 +37,7 @@ export interface BenchResult {
   figures: BenchFigureResult[]
 }
 
-export const SECTIONS: BenchSection[] = [clientSection, uiSection, scaleSection]
+export const SECTIONS: BenchSection[] = [clientSection, uiSection, scaleSection, radarSection]
 
 function met(figure: BenchFigure): boolean | null {
   if (!figure.target) return null
@@ -90,6 +91,12 @@ export async function runBench(sections: BenchSection[] = SECTIONS): Promise<Ben
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results = await runBench()
+  // `npm run bench -- radar scale`: only the sections whose names start with the words given.
+  const picked = process.argv.slice(2).filter((arg) => !arg.startsWith('--'))
+  const results = await runBench(
+    picked.length
+      ? SECTIONS.filter((section) => picked.some((word) => section.name.startsWith(word)))
+      : SECTIONS,
+  )
   if (process.argv.includes('--json')) console.log(JSON.stringify(results))
 }

@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 import { join } from 'node:path'
 import { startHarness } from '../harness/server'
-import { appOptions, expect, test, toolbarTitle } from './browse-fixtures'
+import { appOptions, expect, teamButton, test, toolbarTitle } from './browse-fixtures'
 import { screenshot } from './screenshots'
 
 const badges = (page: Page) => page.locator('.team-attention').allTextContents()
@@ -98,4 +98,27 @@ test('a build that finishes processing: one notification, opened by a click, nev
   } finally {
     await relaunched.close()
   }
+})
+
+test('a build that fails processing raises its team’s count in the sidebar, with no click', async ({
+  app,
+  harness,
+  sandbox,
+}) => {
+  await expect(appOptions(app)).toHaveCount(30)
+  await harness.ascent.radar.runNow()
+  const northwind = teamButton(app, 'Northwind Labs')
+  await expect(northwind).toHaveAttribute('aria-label', /need attention$/)
+  const label = (await northwind.getAttribute('aria-label')) ?? ''
+  const before = Number(/(\d+) need attention$/.exec(label)?.[1])
+  expect(before).toBeGreaterThan(0)
+
+  // Nobody touches the window: the radar's next pass alone brings the news to the sidebar.
+  sandbox.admin.updateBuild(sandbox.fixtures.builds.processing[0]!, { processingState: 'INVALID' })
+  await harness.ascent.radar.runNow()
+  await expect(northwind).toHaveAttribute(
+    'aria-label',
+    new RegExp(`, ${before + 1} need attention$`),
+  )
+  await expect(northwind.locator('.team-attention')).toHaveText(String(before + 1))
 })

@@ -104,6 +104,8 @@ export interface Radar {
   forget(teamId: string): void
   /** Runs one pass of every team now, whatever the schedule (tests; `start` waits for it). */
   runNow(): Promise<void>
+  /** Resolves once no pass is running (the bench, which drives the radar's clock, waits on it). */
+  idle(): Promise<void>
   dispose(): void
 }
 
@@ -578,6 +580,7 @@ export function createRadar(options: RadarOptions): Radar {
       queueOverview()
     },
     runNow: () => run(true),
+    idle: () => ticking ?? Promise.resolve(),
     dispose() {
       disposed = true
       cancelTick?.()
