@@ -70,8 +70,12 @@ test('End selects the last build and keeps it in view above the inspector; versi
   const scroller = grid.locator('.builds-scroll')
   // Scrolled into version 5.9's builds, its header stays at the top of the view.
   await grid.focus()
+  // No row selected: the table itself shows the focus.
+  await expect(scroller).not.toHaveCSS('box-shadow', 'none')
   await app.keyboard.press('ArrowDown')
   await scroller.evaluate((element) => element.scrollBy(0, 28 * 30))
+  // The selected row scrolled out of view is still the focus: no ring round the whole table.
+  await expect(scroller).toHaveCSS('box-shadow', 'none')
   const sticky = grid.locator('.build-group-sticky')
   await expect(sticky).toContainText('Version 5.9')
   const [stickyBox, scrollBox] = [await sticky.boundingBox(), await scroller.boundingBox()]

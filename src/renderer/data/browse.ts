@@ -105,6 +105,17 @@ async function refreshNow(
   await client.invalidateQueries({ queryKey })
 }
 
+/**
+ * Asks for a team's apps before its screen is up: at launch, as soon as the teams are known, the
+ * team that opens first has its list on the way while the window is still being built.
+ */
+export function prefetchApps(client: QueryClient, teamId: string): void {
+  void client.prefetchQuery({
+    queryKey: browseKey(teamId, 'apps', {}),
+    queryFn: ({ signal }) => read(client, teamId, 'apps', {}, signal),
+  })
+}
+
 export interface Resource<R extends ResourceName> {
   /** Null while the first answer is awaited, or when nothing could be loaded. */
   value: ValueOf<R> | null

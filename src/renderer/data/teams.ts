@@ -9,6 +9,7 @@ import type { Diagnosis } from '../../shared/diagnosis'
 import type { TeamsState, TeamSummary } from '../../shared/contract'
 import type { IpcError, Result } from '../../shared/result'
 import { ascent } from './bridge'
+import { prefetchApps } from './browse'
 import { KEY_LIFE, keyLifeKey, teamBrowseKey, teamsKey, usageKey } from './queryKeys'
 
 /** A failed call to main, carrying its typed error. */
@@ -44,8 +45,19 @@ export interface Teams {
   reload: () => void
 }
 
-/** `teams:list`, one query for every screen that reads the teams. */
-const teamsQuery = { queryKey: teamsKey, queryFn: () => valueOf(ascent.teams.list()) }
+/**
+ * `teams:list`, one query for every screen that reads the teams. The first read also starts the
+ * opening team's apps list, rather than waiting for its screen to render and ask.
+ */
+const teamsQuery = {
+  queryKey: teamsKey,
+  queryFn: async ({ client }: { client: QueryClient }) => {
+    const state = await valueOf(ascent.teams.list())
+    const opening = state.teams.find((team) => team.id === state.activeTeamId) ?? state.teams[0]
+    if (opening && client.getQueryData(teamsKey) === undefined) prefetchApps(client, opening.id)
+    return state
+  },
+}
 
 export function useTeams(): Teams {
   const client = useQueryClient()

@@ -61,6 +61,14 @@ describe('useTeams', () => {
     expect(fakeMain.calls).toContainEqual({ channel: 'teams:activate', request: { teamId: 'T1' } })
   })
 
+  it('asks for the opening team’s apps as soon as the teams are known, before its screen does', async () => {
+    const { result } = renderWithData(() => useTeams())
+    await waitFor(() => expect(result.current.state).toBeDefined())
+    await waitFor(() =>
+      expect(fakeMain.reads).toEqual([{ teamId: 'T2', resource: 'apps', params: {} }]),
+    )
+  })
+
   it('a team that is gone is never the one on screen', async () => {
     fakeMain.teams.activeTeamId = 'T9'
     const { result } = renderWithData(() => useTeams())
