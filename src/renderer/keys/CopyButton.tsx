@@ -32,3 +32,16 @@ export function CopyButton(props: { text: string; label: string }) {
     </button>
   )
 }
+
+/** A command or snippet to paste elsewhere (no secret in it), under its title, with Copy. */
+export function CodeSnippet(props: { title: string; text: string; copyLabel: string }) {
+  return (
+    <div className="export-snippet">
+      <div className="export-snippet-head">
+        <span>{props.title}</span>
+        <CopyButton text={props.text} label={props.copyLabel} />
+      </div>
+      <pre className="mono">{props.text}</pre>
+    </div>
+  )
+}

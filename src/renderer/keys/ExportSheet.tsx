@@ -10,7 +10,7 @@ import type {
 import { useExportKey, useExportOptions } from '../data/keyLife'
 import { errorOf } from '../data/teams'
 import { Sheet } from '../shell/Sheet'
-import { CopyButton } from './CopyButton'
+import { CodeSnippet, CopyButton } from './CopyButton'
 import { clockText } from './format'
 
 /**
@@ -166,20 +166,16 @@ function CiSetupPanel(props: { options: ExportOptions }) {
           </div>
         ))}
       </dl>
-      <div className="export-snippet">
-        <div className="export-snippet-head">
-          <span>GitHub Actions</span>
-          <CopyButton text={ci.githubActions} label="Copy the GitHub Actions job" />
-        </div>
-        <pre className="mono">{ci.githubActions}</pre>
-      </div>
-      <div className="export-snippet">
-        <div className="export-snippet-head">
-          <span>Repository secrets for the IDs</span>
-          <CopyButton text={commands} label="Copy the gh secret commands" />
-        </div>
-        <pre className="mono">{commands}</pre>
-      </div>
+      <CodeSnippet
+        title="GitHub Actions"
+        text={ci.githubActions}
+        copyLabel="Copy the GitHub Actions job"
+      />
+      <CodeSnippet
+        title="Repository secrets for the IDs"
+        text={commands}
+        copyLabel="Copy the gh secret commands"
+      />
     </section>
   )
 }
@@ -200,13 +196,11 @@ function ExportDone(props: { answer: Exclude<ExportAnswer, { status: 'canceled' 
         </p>
       )}
       {commands ? (
-        <div className="export-snippet">
-          <div className="export-snippet-head">
-            <span>Then store the key as a repository secret</span>
-            <CopyButton text={commands} label="Copy the commands" />
-          </div>
-          <pre className="mono">{commands}</pre>
-        </div>
+        <CodeSnippet
+          title="Then store the key as a repository secret"
+          text={commands}
+          copyLabel="Copy the commands"
+        />
       ) : null}
     </div>
   )

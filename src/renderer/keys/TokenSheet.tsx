@@ -5,7 +5,7 @@ import { TOKEN_PRESETS } from '../../shared/token-presets'
 import { useCopyToken } from '../data/keyLife'
 import { errorOf } from '../data/teams'
 import { Sheet } from '../shell/Sheet'
-import { CopyButton } from './CopyButton'
+import { CodeSnippet } from './CopyButton'
 import { clockText } from './format'
 
 const PRESET_ORDER: TokenPreset[] = ['apps', 'builds', 'testflight']
@@ -79,13 +79,7 @@ export function TokenSheet(props: { team: TeamSummary; onClose: () => void }) {
                 The token is on the clipboard until {clockText(answer.expiresAt)}, for{' '}
                 {answer.scope.join(', ')}.
               </p>
-              <div className="export-snippet">
-                <div className="export-snippet-head">
-                  <span>Try it</span>
-                  <CopyButton text={answer.curl} label="Copy the curl command" />
-                </div>
-                <pre className="mono">{answer.curl}</pre>
-              </div>
+              <CodeSnippet title="Try it" text={answer.curl} copyLabel="Copy the curl command" />
             </div>
           ) : null}
           {presets.length === 0 ? (

@@ -6,13 +6,11 @@
  * waits while the window is hidden.
  */
 import { fakeMain, answer, failure } from './fakeMain'
-import { act, cleanup, renderHook, waitFor } from '@testing-library/react'
-import type { ReactNode } from 'react'
+import { renderWithData } from './renderWithData'
+import { act, cleanup, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { AppRow, BuildRow, ResourceRequest } from '../../../src/shared/contract'
 import type { Diagnosis } from '../../../src/shared/diagnosis'
-import { createQueryClient } from '../../../src/renderer/data/client'
-import { DataProvider } from '../../../src/renderer/data/DataProvider'
 import {
   useBuilds,
   useResource,
@@ -52,14 +50,6 @@ const unavailable: Diagnosis = {
   detail: 'Apple answered 503.',
   hints: ['Try again in a few minutes.'],
   facts: {},
-}
-
-function renderWithData<T>(hook: () => T) {
-  const client = createQueryClient()
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <DataProvider client={client}>{children}</DataProvider>
-  )
-  return { client, ...renderHook(hook, { wrapper }) }
 }
 
 const readsOf = (resource: string) =>

@@ -5,37 +5,13 @@
  * list again so every screen shows the new key.
  */
 import { fakeMain } from './fakeMain'
-import { act, cleanup, renderHook, waitFor } from '@testing-library/react'
-import type { ReactNode } from 'react'
+import { renderWithData, savedTeam } from './renderWithData'
+import { act, cleanup, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { TeamSummary } from '../../../src/shared/contract'
-import { createQueryClient } from '../../../src/renderer/data/client'
-import { DataProvider } from '../../../src/renderer/data/DataProvider'
 import { useExportKey, useRotateKey, useTeamDetails } from '../../../src/renderer/data/keyLife'
 import { errorOf, useTeams } from '../../../src/renderer/data/teams'
 
-const northwind: TeamSummary = {
-  id: 'T1',
-  name: 'Northwind',
-  keyType: 'team',
-  issuerId: '57246542-96fe-1a63-e053-0824d011072a',
-  keyId: '2X9R4HXF34',
-  role: 'ADMIN',
-  roleVerified: true,
-  fingerprintShort: 'AB:CD',
-  createdAt: '2026-01-01T00:00:00Z',
-  lastValidatedAt: null,
-  status: 'verified',
-  statusDetail: null,
-}
-
-function renderWithData<T>(hook: () => T) {
-  const client = createQueryClient()
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <DataProvider client={client}>{children}</DataProvider>
-  )
-  return renderHook(hook, { wrapper })
-}
+const northwind = { ...savedTeam('T1', 'Northwind'), keyId: '2X9R4HXF34' }
 
 const callsOn = (channel: string) => fakeMain.calls.filter((call) => call.channel === channel)
 

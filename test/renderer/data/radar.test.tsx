@@ -5,13 +5,11 @@
  * comes, `cache:cleared` making the screens read again, Clear Cached Data's call.
  */
 import { emptyRadar, fakeMain, answer } from './fakeMain'
-import { act, cleanup, renderHook, waitFor } from '@testing-library/react'
-import type { ReactNode } from 'react'
+import { renderWithData } from './renderWithData'
+import { act, cleanup, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AppActivity, RadarOverview, TeamRadar } from '../../../src/shared/contract'
 import { useResource, useTeamAttention } from '../../../src/renderer/data/browse'
-import { createQueryClient } from '../../../src/renderer/data/client'
-import { DataProvider } from '../../../src/renderer/data/DataProvider'
 import { useClearCachedData, useRadar, useTeamRadar } from '../../../src/renderer/data/radar'
 import { useTeams } from '../../../src/renderer/data/teams'
 
@@ -44,14 +42,6 @@ function activity(appId: string, total: number): AppActivity {
     attention: { expiring: total, stuck: 0, compliance: 0, failed: 0, total },
     countedAt: 1,
   }
-}
-
-function renderWithData<T>(hook: () => T) {
-  const client = createQueryClient()
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <DataProvider client={client}>{children}</DataProvider>
-  )
-  return { client, ...renderHook(hook, { wrapper }) }
 }
 
 beforeEach(() => fakeMain.reset())

@@ -4,47 +4,19 @@
  * and actions that read the list again (and, for a removed team, drop what was held of it).
  */
 import { answer, fakeMain } from './fakeMain'
-import { act, cleanup, renderHook, waitFor } from '@testing-library/react'
-import type { ReactNode } from 'react'
+import { renderWithData, savedTeam } from './renderWithData'
+import { act, cleanup, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { TeamSummary } from '../../../src/shared/contract'
 import { useResource } from '../../../src/renderer/data/browse'
-import { createQueryClient } from '../../../src/renderer/data/client'
-import { DataProvider } from '../../../src/renderer/data/DataProvider'
 import { browseKey } from '../../../src/renderer/data/queryKeys'
 import { useRemoveTeam, useRenameTeam, useTeams } from '../../../src/renderer/data/teams'
-
-function team(id: string, name: string): TeamSummary {
-  return {
-    id,
-    name,
-    keyType: 'team',
-    issuerId: '57246542-96fe-1a63-e053-0824d011072a',
-    keyId: id,
-    role: 'ADMIN',
-    roleVerified: true,
-    fingerprintShort: 'AB:CD',
-    createdAt: '2026-01-01T00:00:00Z',
-    lastValidatedAt: null,
-    status: 'verified',
-    statusDetail: null,
-  }
-}
-
-function renderWithData<T>(hook: () => T) {
-  const client = createQueryClient()
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <DataProvider client={client}>{children}</DataProvider>
-  )
-  return { client, ...renderHook(hook, { wrapper }) }
-}
 
 const listReads = () => fakeMain.calls.filter((call) => call.channel === 'teams:list').length
 
 beforeEach(() => {
   fakeMain.reset()
   fakeMain.teams = {
-    teams: [team('T1', 'Northwind'), team('T2', 'Fabrikam')],
+    teams: [savedTeam('T1', 'Northwind'), savedTeam('T2', 'Fabrikam')],
     activeTeamId: 'T2',
     orphans: [],
     notices: [],
