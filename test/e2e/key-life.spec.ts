@@ -114,6 +114,11 @@ test('details (⌘I): the IDs, fingerprint and history; Copy copies an ID; Integ
   await expect(sheet).toHaveCSS('background-color', 'rgb(30, 30, 30)')
   await screenshot(app, 'key-details-dark')
   await app.emulateMedia({ colorScheme: 'light' })
+  // In the smallest window the facts scroll; Done and Check Now stay in view.
+  await app.setViewportSize({ width: 900, height: 600 })
+  await expect(sheet.getByRole('button', { name: 'Done' })).toBeInViewport({ ratio: 1 })
+  await screenshot(app, 'key-details-900x600')
+  await app.setViewportSize({ width: 1100, height: 720 })
 
   await app.evaluate(() => navigator.clipboard.writeText('nothing copied yet'))
   await sheet.getByRole('button', { name: 'Copy Key ID' }).click()
