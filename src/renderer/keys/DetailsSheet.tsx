@@ -4,7 +4,7 @@ import type { TeamDetails, TeamSummary } from '../../shared/contract'
 import { openExternal } from '../data/app'
 import { useTeamDetails } from '../data/keyLife'
 import { errorOf, useSavedTeams } from '../data/teams'
-import { Sheet } from '../shell/Sheet'
+import { Sheet, SheetError } from '../shell/Sheet'
 import { STATUS_LABELS, teamBadge, teamHues, teamMonogram } from '../teams/identity'
 import { CopyButton } from './CopyButton'
 import { dateTimeText } from './format'
@@ -48,9 +48,7 @@ export function DetailsSheet(props: { team: TeamSummary; onClose: () => void } &
         {details.data ? (
           <DetailsBody details={details.data} />
         ) : error ? (
-          <p className="sheet-error" role="alert">
-            {error.message}
-          </p>
+          <SheetError error={error} />
         ) : (
           <p className="check-running">
             <LoaderCircle size={16} className="spin" aria-hidden="true" /> Reading the key’s

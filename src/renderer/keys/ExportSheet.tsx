@@ -9,7 +9,7 @@ import type {
 } from '../../shared/contract'
 import { useExportKey, useExportOptions } from '../data/keyLife'
 import { errorOf } from '../data/teams'
-import { Sheet } from '../shell/Sheet'
+import { Sheet, SheetError } from '../shell/Sheet'
 import { CodeSnippet, CopyButton } from './CopyButton'
 import { clockText } from './format'
 
@@ -33,9 +33,7 @@ export function ExportSheet(props: { team: TeamSummary; onClose: () => void }) {
           <ExportForm options={options.data} onClose={props.onClose} />
         ) : error ? (
           <>
-            <p className="sheet-error" role="alert">
-              {error.message}
-            </p>
+            <SheetError error={error} />
             <div className="sheet-actions">
               <button type="button" className="button-primary" onClick={props.onClose}>
                 Close
@@ -107,11 +105,7 @@ function ExportForm(props: { options: ExportOptions; onClose: () => void }) {
 
       <div aria-live="polite">
         {answer ? <ExportDone answer={answer} /> : null}
-        {error ? (
-          <p className="sheet-error" role="alert">
-            {error.message}
-          </p>
-        ) : null}
+        <SheetError error={error} />
       </div>
 
       <div className="sheet-actions">

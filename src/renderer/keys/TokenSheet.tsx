@@ -4,7 +4,7 @@ import type { TeamSummary, TokenPreset } from '../../shared/contract'
 import { TOKEN_PRESETS } from '../../shared/token-presets'
 import { useCopyToken } from '../data/keyLife'
 import { errorOf } from '../data/teams'
-import { Sheet } from '../shell/Sheet'
+import { Sheet, SheetError } from '../shell/Sheet'
 import { CodeSnippet } from './CopyButton'
 import { clockText } from './format'
 
@@ -84,11 +84,9 @@ export function TokenSheet(props: { team: TeamSummary; onClose: () => void }) {
           ) : null}
           {presets.length === 0 ? (
             <p className="sheet-error">Pick at least one kind of request.</p>
-          ) : error ? (
-            <p className="sheet-error" role="alert">
-              {error.message}
-            </p>
-          ) : null}
+          ) : (
+            <SheetError error={error} />
+          )}
         </div>
         <div className="sheet-actions">
           <button type="button" className="button-secondary" onClick={props.onClose}>

@@ -3,7 +3,7 @@ import type { Appearance, BACKGROUND_REFRESH_BUDGET, Settings } from '../../shar
 import { useAppInfo } from '../data/menus'
 import { useClearCachedData } from '../data/radar'
 import { useSettings } from '../data/settings'
-import { Sheet } from '../shell/Sheet'
+import { Sheet, SheetError } from '../shell/Sheet'
 
 /** The schema's bounds (the type checker holds them equal); the page loads no zod. */
 const BUDGET = { min: 1, max: 50 } as const satisfies typeof BACKGROUND_REFRESH_BUDGET
@@ -36,11 +36,7 @@ export function SettingsSheet(props: { onClose: () => void }) {
             <Info size={13} aria-hidden="true" /> {state.notice.message}
           </p>
         ) : null}
-        {error ? (
-          <p className="sheet-error" role="alert">
-            {error.message}
-          </p>
-        ) : null}
+        <SheetError error={error} />
         {settings ? (
           <>
             <fieldset className="settings-group">

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react'
+import type { IpcError } from '../../shared/result'
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
@@ -136,4 +137,13 @@ export function Sheet(props: {
       </div>
     </div>
   )
+}
+
+/** A sheet's failure, announced: main's message, which says what to do next. */
+export function SheetError(props: { error: IpcError | null }) {
+  return props.error ? (
+    <p className="sheet-error" role="alert">
+      {props.error.message}
+    </p>
+  ) : null
 }

@@ -14,7 +14,7 @@ import { ProblemText } from '../diagnosis/ProblemText'
 import { DetailsSheet } from '../keys/DetailsSheet'
 import { ExportSheet } from '../keys/ExportSheet'
 import { TokenSheet } from '../keys/TokenSheet'
-import { Sheet } from '../shell/Sheet'
+import { Sheet, SheetError } from '../shell/Sheet'
 
 /** The team actions that ask or tell something: each a small sheet over the window. */
 export type TeamSheet =
@@ -72,14 +72,6 @@ export function TeamSheets(props: TeamSheetsProps) {
   }
 }
 
-function ErrorLine(props: { error: IpcError | null }) {
-  return props.error ? (
-    <p className="sheet-error" role="alert">
-      {props.error.message}
-    </p>
-  ) : null
-}
-
 /**
  * A sheet that asks before it does one thing in main. The action runs once at a time; when it
  * succeeds (the teams are read again) the sheet closes, when it fails its error is shown.
@@ -122,7 +114,7 @@ function ActionSheet(props: {
       >
         <h2 className="sheet-title">{props.heading}</h2>
         {props.children}
-        <ErrorLine error={error} />
+        <SheetError error={error} />
         <div className="sheet-actions">
           <button type="button" className="button-secondary" onClick={onClose}>
             Cancel
@@ -194,7 +186,7 @@ function CheckSheet(props: TeamSheetsProps & { team: TeamSummary }) {
               />
             </div>
           ) : (
-            <ErrorLine error={outcome.error} />
+            <SheetError error={outcome.error} />
           )}
         </div>
         <div className="sheet-actions">
