@@ -103,6 +103,8 @@ test('details (⌘I): the IDs, fingerprint and history; Copy copies an ID; Integ
   await app.keyboard.press(`${COMMAND}+i`)
   const sheet = app.getByRole('dialog', { name: 'Northwind Labs details' })
   await expect(sheet).toBeVisible()
+  // Done is the sheet's default: focused, so Return or Space closes it.
+  await expect(sheet.getByRole('button', { name: 'Done' })).toBeFocused()
   const fact = (label: string) => sheet.locator(`dt:text-is("${label}") + dd`)
   await expect(fact('Issuer ID')).toContainText(key.issuerId ?? 'none')
   await expect(fact('Key ID')).toContainText(key.keyId)

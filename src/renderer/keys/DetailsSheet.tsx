@@ -79,7 +79,7 @@ export function DetailsSheet(props: { team: TeamSummary; onClose: () => void } &
           <button type="button" className="button-secondary" onClick={props.onCheckNow}>
             Check Now
           </button>
-          <button type="button" className="button-primary" onClick={props.onClose}>
+          <button type="button" className="button-primary" onClick={props.onClose} data-autofocus>
             Done
           </button>
         </div>

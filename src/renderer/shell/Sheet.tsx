@@ -89,7 +89,10 @@ export function Sheet(props: {
     const dialog = dialogRef.current
     if (!dialog) return
     const restore = makeRestInert(dialog.parentElement ?? dialog)
-    const first = dialog.querySelector<HTMLElement>('[autofocus], ' + FOCUSABLE)
+    // A sheet's default button (marked data-autofocus) takes focus, else its first control.
+    const first =
+      dialog.querySelector<HTMLElement>('[data-autofocus]') ??
+      dialog.querySelector<HTMLElement>(FOCUSABLE)
     ;(first ?? dialog).focus()
 
     // Focus that fell to <body> (its element went away) is outside the sheet's own handler.
