@@ -15,7 +15,6 @@ import { DEFAULT_BACKGROUND_SETTINGS } from '../../src/main/radar'
 import { saveSandboxTeams } from '../../test/main/browse-support'
 import {
   backgroundPlatform,
-  createFakeSaveDialog,
   createFakeUserPresence,
   createMemoryClipboard,
 } from '../../test/main/fakes'
@@ -97,7 +96,7 @@ async function oneHour(): Promise<BenchFigure[]> {
     clipboard: createMemoryClipboard(),
     dialog: {
       chooseKeyFile: () => Promise.resolve(null),
-      chooseSavePath: (request) => createFakeSaveDialog().chooseSavePath(request),
+      chooseSavePath: () => Promise.resolve(null),
     },
     shell: { openExternal: () => Promise.resolve() },
     fetch: (input, init) => {

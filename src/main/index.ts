@@ -24,13 +24,8 @@ import {
   shell,
   systemPreferences,
 } from 'electron'
-import {
-  channels,
-  type AppCommand,
-  type Channel,
-  type TeamAction,
-  type TeamsState,
-} from '../shared/contract'
+import { channels, type AppCommand, type Channel, type TeamsState } from '../shared/contract'
+import { TEAM_MENU } from '../shared/menus'
 import { resolveApiBase } from './api-base'
 import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, resolveAppRequest } from './app-protocol'
 import { createAscent } from './ascent'
@@ -167,16 +162,19 @@ function electronNotifications(): DesktopNotifications {
   }
 }
 
-/** The Teams menu names the saved teams, so ⌘1…⌘9 read as they work. */
-/** The Teams menu's actions on the team on screen; the sidebar's menu has them per team. */
-const ON_SCREEN_TEAM_ACTIONS: { label: string; action: TeamAction; accelerator?: string }[] = [
-  { label: 'Team Details…', action: 'details', accelerator: 'CmdOrCtrl+I' },
-  { label: 'Check Now', action: 'checkNow' },
-  { label: 'Replace Key…', action: 'replaceKey' },
-  { label: 'Export Key…', action: 'exportKey' },
-  { label: 'Copy Token…', action: 'copyToken' },
-]
+/**
+ * The Teams menu's actions on the team on screen: the team menu's own items (src/shared/menus.ts),
+ * but for renaming and removing, which want the team in view in the sidebar.
+ */
+const ON_SCREEN_TEAM_ACTIONS = TEAM_MENU.flatMap((entry) =>
+  entry.kind === 'teamAction' && entry.action !== 'rename' && entry.action !== 'remove'
+    ? [entry]
+    : [],
+)
+/** In the menu bar, Details… says whose, and takes ⌘I as Get Info does in the Finder. */
+const MENU_BAR_DETAILS = { label: 'Team Details…', accelerator: 'CmdOrCtrl+I' }
 
+/** The Teams menu names the saved teams, so ⌘1…⌘9 read as they work. */
 function buildMenu(teams: TeamsState, actions: MenuActions): void {
   const isMac = process.platform === 'darwin'
   const teamItems: MenuItemConstructorOptions[] = teams.teams.slice(0, 9).map((team, index) => ({
@@ -258,9 +256,8 @@ function buildMenu(teams: TeamsState, actions: MenuActions): void {
         ...teamItems,
         ...(teamItems.length ? [{ type: 'separator' as const }] : []),
         // The team on screen (teamId null): the window knows which one that is.
-        ...ON_SCREEN_TEAM_ACTIONS.map(({ label, action, accelerator }) => ({
-          label,
-          accelerator,
+        ...ON_SCREEN_TEAM_ACTIONS.map(({ label, action }) => ({
+          ...(action === 'details' ? MENU_BAR_DETAILS : { label }),
           enabled: teamItems.length > 0,
           click: () => sendCommand({ type: 'teamAction', action, teamId: null }),
         })),

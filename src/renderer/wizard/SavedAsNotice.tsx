@@ -14,8 +14,7 @@ export function SavedAsNotice(props: {
 }) {
   const { savedAs } = props.draft
   const { mode } = props
-  if (!savedAs) return null
-  if (mode.kind === 'reimport' && mode.team.id === savedAs.teamId) return null
+  if (!savedAs || !savedAsBlocks(props.draft, mode)) return null
   const sameTeam = mode.kind !== 'add' && mode.team.id === savedAs.teamId
   return (
     <div className="wizard-saved-as" role="status">
