@@ -537,6 +537,107 @@ test.describe('check and save', () => {
   })
 })
 
+test.describe('one message per error', () => {
+  /** Imports `p8Path` by the dialog and checks it with these IDs. */
+  async function checkWithIds(
+    app: Page,
+    harness: Harness,
+    p8Path: string,
+    ids: { issuerId: string; keyId: string },
+  ) {
+    const wizard = await openWizard(app)
+    harness.dialogAnswers.push(p8Path)
+    await wizard.getByRole('button', { name: 'Choose File…' }).click()
+    await wizard.getByRole('button', { name: 'Continue' }).click()
+    await wizard.getByLabel('Issuer ID').fill(ids.issuerId)
+    await wizard.getByLabel('Key ID').fill(ids.keyId)
+    await wizard.getByRole('button', { name: 'Check Key' }).click()
+    return wizard
+  }
+
+  test('IDs typed the wrong way round: said once, under the fields, and nothing is sent', async ({
+    app,
+    harness,
+    sandbox,
+  }) => {
+    const { key, team, p8Path } = teamKeyWithFile(sandbox, 'APP_MANAGER')
+    const wizard = await checkWithIds(app, harness, p8Path, {
+      issuerId: key.keyId,
+      keyId: team.issuerId,
+    })
+    await expect(wizard.getByLabel('Issuer ID')).toBeFocused()
+    await expect(wizard.getByText(/look swapped/)).toHaveCount(1)
+    await expect(wizard.getByRole('alert')).toHaveCount(0)
+    expect(requestsOn(harness, 'keys:check')).toHaveLength(0)
+  })
+
+  test('a 401 for the key ID of another key: the diagnosis says it, once', async ({
+    app,
+    harness,
+    sandbox,
+  }) => {
+    const { key, team, p8Path } = teamKeyWithFile(sandbox, 'APP_MANAGER')
+    const other = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
+    expect(other.keyId).not.toBe(key.keyId)
+    const wizard = await checkWithIds(app, harness, p8Path, {
+      issuerId: team.issuerId,
+      keyId: other.keyId,
+    })
+    const alert = wizard.getByRole('alert')
+    await expect(alert).toContainText('does not match the key file')
+    const mismatch = `The key file is named for key ${key.keyId}, but the key ID entered is ${other.keyId}.`
+    await expect(wizard.getByText(mismatch)).toHaveCount(1)
+    await expect(wizard.getByText(/answered 401 Not Authorized/)).toHaveCount(1)
+    await expect(wizard.getByRole('list', { name: 'Warnings' })).toHaveCount(0)
+    await expect(wizard.getByRole('button', { name: 'Back to IDs' })).toBeFocused()
+  })
+
+  test('a revoked key: the diagnosis says it, once; the checklist opens at its top, again after Try Again', async ({
+    app,
+    harness,
+    sandbox,
+  }) => {
+    // The smallest window, where the checklist and the diagnosis do not fit together.
+    await app.setViewportSize({ width: 900, height: 600 })
+    const revoked = sandbox.findKey({ team: 'fabrikam', revoked: true })
+    const team = sandbox.teams.find((candidate) => candidate.name === revoked.teamName)
+    if (!revoked.p8Path || !team) throw new Error('the sandbox wrote no key file')
+    const wizard = await checkWithIds(app, harness, revoked.p8Path, {
+      issuerId: team.issuerId,
+      keyId: revoked.keyId,
+    })
+    const alert = wizard.getByRole('alert')
+    await expect(alert).toContainText('Apple refused this key')
+    await expect(wizard.getByText(/A revoked key stops working/)).toHaveCount(1)
+    await expect(wizard.getByText(/answered 401 Not Authorized/)).toHaveCount(1)
+    const checklist = wizard.getByRole('list', { name: 'Check progress' })
+    await expect(checklist.getByText('Failed', { exact: true })).toHaveCount(1)
+
+    const content = wizard.locator('.wizard-content')
+    const scroll = () =>
+      content.evaluate((element) => ({
+        top: element.scrollTop,
+        overflow: element.scrollHeight - element.clientHeight,
+      }))
+    expect((await scroll()).overflow).toBeGreaterThan(0)
+    expect((await scroll()).top).toBe(0)
+    await expect(checklist.getByRole('listitem').first()).toBeInViewport({ ratio: 1 })
+    await screenshotStep(app, 'check-revoked-900x600')
+    // The rest of the explanation is further down, reachable by scrolling (read out as an alert).
+    const lastHint = alert.getByRole('listitem').last()
+    await lastHint.scrollIntoViewIfNeeded()
+    await expect(lastHint).toBeInViewport({ ratio: 1 })
+    expect((await scroll()).top).toBeGreaterThan(0)
+
+    await wizard.getByRole('button', { name: 'Try Again' }).click()
+    await expect.poll(() => requestsOn(harness, 'keys:check')).toHaveLength(2)
+    await expect(alert).toContainText('Apple refused this key')
+    await expect(wizard.getByRole('button', { name: 'Back to IDs' })).toBeFocused()
+    expect((await scroll()).top).toBe(0)
+    await expect(checklist.getByRole('listitem').first()).toBeInViewport({ ratio: 1 })
+  })
+})
+
 test.describe('the sheet’s size', () => {
   for (const size of [
     { width: 900, height: 600 },
