@@ -151,6 +151,8 @@ test.describe('key file', () => {
       ratio: 1,
     })
     await expect(alert).toBeInViewport({ ratio: 1 })
+    // Said once: the refusal under the drop zone, nowhere else.
+    await expect(wizard.getByText(/RSA private key/)).toHaveCount(1)
     await screenshotStep(app, 'key-file-refused')
 
     harness.clipboard.text = 'not a key at all'
@@ -639,16 +641,17 @@ test.describe('one message per error', () => {
 })
 
 test.describe('the sheet’s size', () => {
-  for (const size of [
-    { width: 900, height: 600 },
-    { width: 1440, height: 900 },
+  for (const { colorScheme, ...size } of [
+    { width: 900, height: 600, colorScheme: 'dark' as const },
+    { width: 1440, height: 900, colorScheme: 'light' as const },
   ]) {
-    test(`fits its step at ${size.width}×${size.height}: no empty space, the buttons in view`, async ({
+    test(`fits its step at ${size.width}×${size.height} (${colorScheme}): no empty space, the buttons in view`, async ({
       app,
       harness,
       sandbox,
     }) => {
       await app.setViewportSize(size)
+      await app.emulateMedia({ colorScheme })
       const wizard = await openWizard(app)
       /** Space left between the step's last element and the footer (negative: it scrolls). */
       const emptySpace = () =>
@@ -660,11 +663,21 @@ test.describe('the sheet’s size', () => {
             last.getBoundingClientRect().bottom + parseFloat(getComputedStyle(last).marginBottom)
           return content.getBoundingClientRect().bottom - padding - bottom
         })
-      const footerInView = async () => {
+      /** The footer's buttons in the window, and nothing but the sheet's edge below them. */
+      const footerInView = async (primary: string) => {
         await expect(wizard.getByRole('button', { name: 'Cancel' })).toBeInViewport({ ratio: 1 })
+        await expect(wizard.getByRole('button', { name: primary })).toBeInViewport({ ratio: 1 })
+        const below = await app.locator('.wizard-sheet').evaluate((sheet) => {
+          const footer = sheet.querySelector('.wizard-footer')
+          return footer
+            ? sheet.getBoundingClientRect().bottom - footer.getBoundingClientRect().bottom
+            : Infinity
+        })
+        expect(below).toBeLessThan(4)
       }
       expect(await emptySpace()).toBeLessThan(8)
-      await footerInView()
+      await footerInView('Continue')
+      await screenshotStep(app, `key-file-${size.width}x${size.height}-${colorScheme}`)
 
       // The name step, short: the sheet shrinks to it.
       const { key, team, p8Path } = teamKeyWithFile(sandbox, 'APP_MANAGER')
@@ -677,11 +690,11 @@ test.describe('the sheet’s size', () => {
       await wizard.getByRole('button', { name: 'Continue' }).click()
       await expect(wizard.getByRole('heading', { name: 'Name the team' })).toBeVisible()
       expect(await emptySpace()).toBeLessThan(8)
-      await footerInView()
+      await footerInView('Save to Keychain')
       const sheet = app.locator('.wizard-sheet')
       const box = await sheet.boundingBox()
       expect(box?.height).toBeLessThan(size.height)
-      await screenshotStep(app, `name-${size.width}x${size.height}`)
+      await screenshotStep(app, `name-${size.width}x${size.height}-${colorScheme}`)
     })
   }
 })
