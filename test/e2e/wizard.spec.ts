@@ -614,6 +614,11 @@ test.describe('one message per error', () => {
     await expect(wizard.getByText(/answered 401 Not Authorized/)).toHaveCount(1)
     const checklist = wizard.getByRole('list', { name: 'Check progress' })
     await expect(checklist.getByText('Failed', { exact: true })).toHaveCount(1)
+    // Nor does the failed row say it again to VoiceOver (or on hover): it reads as its step.
+    const failedRow = checklist.getByRole('listitem').nth(2)
+    await expect(failedRow).toHaveText(/Apple accepted the token\s*Failed/)
+    await expect(failedRow).not.toHaveAttribute('title')
+    await expect(failedRow).not.toHaveAccessibleName(/401/)
 
     const content = wizard.locator('.wizard-content')
     const scroll = () =>

@@ -102,10 +102,7 @@ function ChecklistRow(props: { step: CheckStepRow; explained: boolean }) {
   const Icon = STATE_ICONS[step.state]
   const quiet = props.explained && (step.state === 'failed' || step.state === 'skipped')
   return (
-    <li
-      className={`wizard-check wizard-check-${step.state}`}
-      title={quiet ? (step.detail ?? undefined) : undefined}
-    >
+    <li className={`wizard-check wizard-check-${step.state}`}>
       <Icon size={16} className="wizard-check-icon" aria-hidden="true" />
       <span className="wizard-check-text">
         <span className="wizard-check-label">{step.label}</span>
