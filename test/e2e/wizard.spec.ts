@@ -151,6 +151,8 @@ test.describe('key file', () => {
       ratio: 1,
     })
     await expect(alert).toBeInViewport({ ratio: 1 })
+    // Said once: the refusal under the drop zone, nowhere else.
+    await expect(wizard.getByText(/RSA private key/)).toHaveCount(1)
     await screenshotStep(app, 'key-file-refused')
 
     harness.clipboard.text = 'not a key at all'
@@ -537,17 +539,124 @@ test.describe('check and save', () => {
   })
 })
 
+test.describe('one message per error', () => {
+  /** Imports `p8Path` by the dialog and checks it with these IDs. */
+  async function checkWithIds(
+    app: Page,
+    harness: Harness,
+    p8Path: string,
+    ids: { issuerId: string; keyId: string },
+  ) {
+    const wizard = await openWizard(app)
+    harness.dialogAnswers.push(p8Path)
+    await wizard.getByRole('button', { name: 'Choose File…' }).click()
+    await wizard.getByRole('button', { name: 'Continue' }).click()
+    await wizard.getByLabel('Issuer ID').fill(ids.issuerId)
+    await wizard.getByLabel('Key ID').fill(ids.keyId)
+    await wizard.getByRole('button', { name: 'Check Key' }).click()
+    return wizard
+  }
+
+  test('IDs typed the wrong way round: said once, under the fields, and nothing is sent', async ({
+    app,
+    harness,
+    sandbox,
+  }) => {
+    const { key, team, p8Path } = teamKeyWithFile(sandbox, 'APP_MANAGER')
+    const wizard = await checkWithIds(app, harness, p8Path, {
+      issuerId: key.keyId,
+      keyId: team.issuerId,
+    })
+    await expect(wizard.getByLabel('Issuer ID')).toBeFocused()
+    await expect(wizard.getByText(/look swapped/)).toHaveCount(1)
+    await expect(wizard.getByRole('alert')).toHaveCount(0)
+    expect(requestsOn(harness, 'keys:check')).toHaveLength(0)
+  })
+
+  test('a 401 for the key ID of another key: the diagnosis says it, once', async ({
+    app,
+    harness,
+    sandbox,
+  }) => {
+    const { key, team, p8Path } = teamKeyWithFile(sandbox, 'APP_MANAGER')
+    const other = sandbox.findKey({ team: 'northwind', role: 'ADMIN' })
+    expect(other.keyId).not.toBe(key.keyId)
+    const wizard = await checkWithIds(app, harness, p8Path, {
+      issuerId: team.issuerId,
+      keyId: other.keyId,
+    })
+    const alert = wizard.getByRole('alert')
+    await expect(alert).toContainText('does not match the key file')
+    const mismatch = `The key file is named for key ${key.keyId}, but the key ID entered is ${other.keyId}.`
+    await expect(wizard.getByText(mismatch)).toHaveCount(1)
+    await expect(wizard.getByText(/answered 401 Not Authorized/)).toHaveCount(1)
+    await expect(wizard.getByRole('list', { name: 'Warnings' })).toHaveCount(0)
+    await expect(wizard.getByRole('button', { name: 'Back to IDs' })).toBeFocused()
+  })
+
+  test('a revoked key: the diagnosis says it, once; the checklist opens at its top, again after Try Again', async ({
+    app,
+    harness,
+    sandbox,
+  }) => {
+    // The smallest window, where the checklist and the diagnosis do not fit together.
+    await app.setViewportSize({ width: 900, height: 600 })
+    const revoked = sandbox.findKey({ team: 'fabrikam', revoked: true })
+    const team = sandbox.teams.find((candidate) => candidate.name === revoked.teamName)
+    if (!revoked.p8Path || !team) throw new Error('the sandbox wrote no key file')
+    const wizard = await checkWithIds(app, harness, revoked.p8Path, {
+      issuerId: team.issuerId,
+      keyId: revoked.keyId,
+    })
+    const alert = wizard.getByRole('alert')
+    await expect(alert).toContainText('Apple refused this key')
+    await expect(wizard.getByText(/A revoked key stops working/)).toHaveCount(1)
+    await expect(wizard.getByText(/answered 401 Not Authorized/)).toHaveCount(1)
+    const checklist = wizard.getByRole('list', { name: 'Check progress' })
+    await expect(checklist.getByText('Failed', { exact: true })).toHaveCount(1)
+    // Nor does the failed row say it again to VoiceOver (or on hover): it reads as its step.
+    const failedRow = checklist.getByRole('listitem').nth(2)
+    await expect(failedRow).toHaveText(/Apple accepted the token\s*Failed/)
+    await expect(failedRow).not.toHaveAttribute('title')
+    await expect(failedRow).not.toHaveAccessibleName(/401/)
+
+    const content = wizard.locator('.wizard-content')
+    const scroll = () =>
+      content.evaluate((element) => ({
+        top: element.scrollTop,
+        overflow: element.scrollHeight - element.clientHeight,
+      }))
+    expect((await scroll()).overflow).toBeGreaterThan(0)
+    expect((await scroll()).top).toBe(0)
+    await expect(checklist.getByRole('listitem').first()).toBeInViewport({ ratio: 1 })
+    await screenshotStep(app, 'check-revoked-900x600')
+    // The rest of the explanation is further down, reachable by scrolling (read out as an alert).
+    const lastHint = alert.getByRole('listitem').last()
+    await lastHint.scrollIntoViewIfNeeded()
+    await expect(lastHint).toBeInViewport({ ratio: 1 })
+    expect((await scroll()).top).toBeGreaterThan(0)
+
+    await wizard.getByRole('button', { name: 'Try Again' }).click()
+    await expect.poll(() => requestsOn(harness, 'keys:check')).toHaveLength(2)
+    await expect(alert).toContainText('Apple refused this key')
+    await expect(wizard.getByRole('button', { name: 'Back to IDs' })).toBeFocused()
+    expect((await scroll()).top).toBe(0)
+    await expect(checklist.getByRole('listitem').first()).toBeInViewport({ ratio: 1 })
+  })
+})
+
 test.describe('the sheet’s size', () => {
-  for (const size of [
-    { width: 900, height: 600 },
-    { width: 1440, height: 900 },
+  for (const { colorScheme, ...size } of [
+    { width: 900, height: 600, colorScheme: 'dark' as const },
+    { width: 1440, height: 900, colorScheme: 'light' as const },
   ]) {
-    test(`fits its step at ${size.width}×${size.height}: no empty space, the buttons in view`, async ({
+    test(`fits its step at ${size.width}×${size.height} (${colorScheme}): no empty space, the buttons in view`, async ({
       app,
       harness,
       sandbox,
     }) => {
       await app.setViewportSize(size)
+      await app.emulateMedia({ colorScheme })
       const wizard = await openWizard(app)
       /** Space left between the step's last element and the footer (negative: it scrolls). */
       const emptySpace = () =>
@@ -559,11 +668,21 @@ test.describe('the sheet’s size', () => {
             last.getBoundingClientRect().bottom + parseFloat(getComputedStyle(last).marginBottom)
           return content.getBoundingClientRect().bottom - padding - bottom
         })
-      const footerInView = async () => {
+      /** The footer's buttons in the window, and nothing but the sheet's edge below them. */
+      const footerInView = async (primary: string) => {
         await expect(wizard.getByRole('button', { name: 'Cancel' })).toBeInViewport({ ratio: 1 })
+        await expect(wizard.getByRole('button', { name: primary })).toBeInViewport({ ratio: 1 })
+        const below = await app.locator('.wizard-sheet').evaluate((sheet) => {
+          const footer = sheet.querySelector('.wizard-footer')
+          return footer
+            ? sheet.getBoundingClientRect().bottom - footer.getBoundingClientRect().bottom
+            : Infinity
+        })
+        expect(below).toBeLessThan(4)
       }
       expect(await emptySpace()).toBeLessThan(8)
-      await footerInView()
+      await footerInView('Continue')
+      await screenshotStep(app, `key-file-${size.width}x${size.height}-${colorScheme}`)
 
       // The name step, short: the sheet shrinks to it.
       const { key, team, p8Path } = teamKeyWithFile(sandbox, 'APP_MANAGER')
@@ -576,11 +695,11 @@ test.describe('the sheet’s size', () => {
       await wizard.getByRole('button', { name: 'Continue' }).click()
       await expect(wizard.getByRole('heading', { name: 'Name the team' })).toBeVisible()
       expect(await emptySpace()).toBeLessThan(8)
-      await footerInView()
+      await footerInView('Save to Keychain')
       const sheet = app.locator('.wizard-sheet')
       const box = await sheet.boundingBox()
       expect(box?.height).toBeLessThan(size.height)
-      await screenshotStep(app, `name-${size.width}x${size.height}`)
+      await screenshotStep(app, `name-${size.width}x${size.height}-${colorScheme}`)
     })
   }
 })

@@ -8,13 +8,16 @@ import {
 } from 'lucide-react'
 import { useEffect, useRef } from 'react'
 import type { CheckStep as CheckStepRow } from '../../shared/contract'
-import type { Diagnosis } from '../../shared/diagnosis'
+import type { Diagnosis, DiagnosisCode } from '../../shared/diagnosis'
 import { describeRole } from '../../shared/diagnosis'
 import { DiagnosisCallout } from './DiagnosisCallout'
 import { STEP_STATE_LABELS } from './model'
 import { Problem } from './Problem'
 import { StepFrame } from './StepFrame'
 import type { CheckRun } from './useCheck'
+
+/** Failed checks whose way forward is the IDs step. */
+const IDS_LIKELY_FAULT = new Set<DiagnosisCode>(['auth.rejected', 'input.key_id_mismatch'])
 
 /**
  * Step 3: the live check against Apple, one row per step, and its outcome. The footer's primary
@@ -33,10 +36,11 @@ export function CheckStep(props: {
   const primaryRef = useRef<HTMLButtonElement>(null)
   const passed = run.phase === 'finished' && run.report.canSave
   const settled = run.phase !== 'running' && run.phase !== 'idle'
-  // Apple refused a key just read from its file: the IDs typed beside it are the likely fault, so
-  // going back to them is the way forward, and trying the same again the other choice.
+  // Apple refused a key just read from its file (or refused a key ID other than the file's): the
+  // IDs typed beside it are the likely fault, so going back to them is the way forward, and trying
+  // the same again the other choice.
   const idsLikely =
-    run.phase === 'finished' && !passed && run.report.diagnosis.code === 'auth.rejected'
+    run.phase === 'finished' && !passed && IDS_LIKELY_FAULT.has(run.report.diagnosis.code)
   // The diagnosis below says why the check failed: the failed and skipped rows do not say it too.
   const explained = run.phase === 'finished' && !passed
 
@@ -98,10 +102,7 @@ function ChecklistRow(props: { step: CheckStepRow; explained: boolean }) {
   const Icon = STATE_ICONS[step.state]
   const quiet = props.explained && (step.state === 'failed' || step.state === 'skipped')
   return (
-    <li
-      className={`wizard-check wizard-check-${step.state}`}
-      title={quiet ? (step.detail ?? undefined) : undefined}
-    >
+    <li className={`wizard-check wizard-check-${step.state}`}>
       <Icon size={16} className="wizard-check-icon" aria-hidden="true" />
       <span className="wizard-check-text">
         <span className="wizard-check-label">{step.label}</span>
