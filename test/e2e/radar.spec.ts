@@ -1,12 +1,14 @@
 /**
  * An app kept open all day: a relaunch paints every saved team from the disk cache before Apple
  * answers anything, and the background radar raises one notification when a build finishes
- * processing, never again after a relaunch. The radar is driven with `runNow()`, not the clock.
+ * processing, never again after a relaunch, and moves a team's sidebar count (the team on screen
+ * or not) with no click. The radar is driven with `runNow()`, not the clock.
  */
 import { readdir, readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 import { join } from 'node:path'
 import { startHarness } from '../harness/server'
+import { ApiClient } from '../sandbox/support'
 import { appOptions, expect, teamButton, test, toolbarTitle } from './browse-fixtures'
 import { screenshot } from './screenshots'
 
@@ -121,4 +123,38 @@ test('a build that fails processing raises its team’s count in the sidebar, wi
     new RegExp(`, ${before + 1} need attention$`),
   )
   await expect(northwind.locator('.team-attention')).toHaveText(String(before + 1))
+})
+
+test('a team not on screen: its sidebar count follows the radar, with no click', async ({
+  app,
+  harness,
+  sandbox,
+}) => {
+  // Northwind is on screen; Fabrikam's count can only come from main's radar.
+  await expect(appOptions(app)).toHaveCount(30)
+  await expect(toolbarTitle(app)).toHaveText('Northwind Labs')
+  await harness.ascent.radar.runNow()
+  const fabrikam = teamButton(app, 'Fabrikam CI')
+  await expect(fabrikam).toHaveAttribute('aria-label', /need attention$/)
+  const label = (await fabrikam.getAttribute('aria-label')) ?? ''
+  const before = Number(/(\d+) need attention$/.exec(label)?.[1])
+  expect(before).toBeGreaterThan(0)
+
+  // Fabrikam's build still processing: the one of the seeded ones its key can read.
+  const key = sandbox.findKey({ team: 'fabrikam', role: 'DEVELOPER' })
+  const client = new ApiClient(sandbox)
+  let buildId: string | undefined
+  for (const id of sandbox.fixtures.builds.processing) {
+    if ((await client.get(`/v1/builds/${id}`, key)).status === 200) buildId = id
+  }
+  if (!buildId) throw new Error('the sandbox has no processing build of Fabrikam’s')
+
+  sandbox.admin.updateBuild(buildId, { processingState: 'INVALID' })
+  await harness.ascent.radar.runNow()
+  await expect(fabrikam).toHaveAttribute(
+    'aria-label',
+    new RegExp(`, ${before + 1} need attention$`),
+  )
+  await expect(fabrikam.locator('.team-attention')).toHaveText(String(before + 1))
+  await expect(toolbarTitle(app)).toHaveText('Northwind Labs')
 })
